@@ -1,0 +1,385 @@
+package io.nlb4j.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.nlb4j.model.LoadBalancerSpec;
+import io.nlb4j.model.Violation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and writes load balancer specifications as YAML or JSON.
+ *
+ * <p>Reading is strict: unknown fields, wrong types, duplicate keys and values out of range are errors.
+ * All problems are reported together in one {@link ConfigException}, each with its path and line and
+ * column; the same validation runs as for builders ({@link LoadBalancerSpec#validate()}). Durations are
+ * written as {@code 30s}, {@code 5m}, {@code 1h} and read in those forms or ISO-8601. Writing then reading
+ * a specification gives an equal one.
+ */
+public final class SpecFiles {
+
+    private static final ObjectMapper YAML_MAPPER = configure(YAMLMapper.builder(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .build()));
+    private static final ObjectMapper JSON_MAPPER = configure(JsonMapper.builder());
+
+    private SpecFiles() {
+    }
+
+    private static <M extends ObjectMapper, B extends com.fasterxml.jackson.databind.cfg.MapperBuilder<M, B>>
+            ObjectMapper configure(B builder) {
+        return builder
+                .addModule(new Jdk8Module())
+                .addModule(new SpecModule())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+                .build();
+    }
+
+    /**
+     * Reads a specification from a file; {@code .json} files are JSON, {@code .yaml} and {@code .yml} YAML.
+     *
+     * @param file the file
+     * @return the validated specification
+     * @throws ConfigException if the file is missing, unreadable, malformed or holds an invalid specification
+     */
+    public static LoadBalancerSpec read(Path file) {
+        ConfigFormat format = ConfigFormat.of(file);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigException.Problem("", "no such file",
+                    "an existing, readable " + format + " file", 0, 0)), e);
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigException.Problem("",
+                    "unreadable file (" + e + ')', "an existing, readable " + format + " file", 0, 0)), e);
+        }
+        return read(text, format, file.toString());
+    }
+
+    /**
+     * Reads a specification from text.
+     *
+     * @param text the YAML or JSON text
+     * @param format its format
+     * @return the validated specification
+     * @throws ConfigException listing every problem
+     */
+    public static LoadBalancerSpec read(String text, ConfigFormat format) {
+        return read(text, format, format.name().toLowerCase(java.util.Locale.ROOT) + " text");
+    }
+
+    /**
+     * Reads a specification from text, naming its source in error messages.
+     *
+     * @param text the YAML or JSON text
+     * @param format its format
+     * @param source a name for the text in error messages, such as a file name
+     * @return the validated specification
+     * @throws ConfigException listing every problem
+     */
+    public static LoadBalancerSpec read(String text, ConfigFormat format, String source) {
+        ObjectMapper mapper = mapper(format);
+        if (text.isBlank()) {
+            throw new ConfigException(source, List.of(new ConfigException.Problem("", "empty file",
+                    "a load balancer specification", 0, 0)));
+        }
+        Map<String, JsonLocation> locations;
+        try {
+            locations = locations(mapper.getFactory(), text);
+        } catch (IOException e) {
+            throw new ConfigException(source, List.of(problem(e)), e);
+        }
+        List<ConfigException.Problem> problems = new ArrayList<>();
+        LoadBalancerSpec spec;
+        try {
+            spec = mapper.readerFor(LoadBalancerSpec.class)
+                    .withHandler(new CollectUnknownFields(problems))
+                    .readValue(text);
+        } catch (IOException e) {
+            problems.add(problem(e));
+            throw new ConfigException(source, problems, e);
+        }
+        if (spec == null) {
+            throw new ConfigException(source, List.of(new ConfigException.Problem("", "null",
+                    "a load balancer specification", 0, 0)));
+        }
+        for (Violation v : spec.violations()) {
+            JsonLocation loc = locate(locations, v.path());
+            problems.add(new ConfigException.Problem(v.path(), v.value(), v.expected(),
+                    loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr()));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return spec;
+    }
+
+    /**
+     * Writes a specification as text.
+     *
+     * @param spec the specification
+     * @param format the format
+     * @return the text
+     * @throws IllegalArgumentException naming the field if part of the specification cannot be written,
+     *         such as a launcher or membership provider given as a lambda or object
+     */
+    public static String write(LoadBalancerSpec spec, ConfigFormat format) {
+        try {
+            return mapper(format).writeValueAsString(spec);
+        } catch (JsonMappingException e) {
+            throw new IllegalArgumentException(path(e.getPath()) + ": " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write load balancer \"" + spec.name() + "\": " + e, e);
+        }
+    }
+
+    /**
+     * Writes a specification to a file, in the format its name implies.
+     *
+     * @param spec the specification
+     * @param file the file; {@code .json}, {@code .yaml} or {@code .yml}
+     * @throws IOException if the file cannot be written
+     */
+    public static void write(LoadBalancerSpec spec, Path file) throws IOException {
+        Files.writeString(file, write(spec, ConfigFormat.of(file)), StandardCharsets.UTF_8);
+    }
+
+    private static ObjectMapper mapper(ConfigFormat format) {
+        return format == ConfigFormat.JSON ? JSON_MAPPER : YAML_MAPPER;
+    }
+
+    // ---- locations ----
+
+    /** Records where every value starts, by path, so that validation errors can name lines. */
+    private static Map<String, JsonLocation> locations(JsonFactory factory, String text) throws IOException {
+        Map<String, JsonLocation> out = new HashMap<>();
+        try (JsonParser p = factory.createParser(text)) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME || t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    continue;
+                }
+                JsonStreamContext ctx = p.getParsingContext();
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    ctx = ctx.getParent();
+                }
+                out.putIfAbsent(path(ctx), p.currentTokenLocation());
+            }
+        }
+        return out;
+    }
+
+    private static JsonLocation locate(Map<String, JsonLocation> locations, String path) {
+        String p = path;
+        while (true) {
+            JsonLocation loc = locations.get(p);
+            if (loc != null || p.isEmpty()) {
+                return loc;
+            }
+            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+            p = cut < 0 ? "" : p.substring(0, cut);
+        }
+    }
+
+    private static String path(JsonStreamContext ctx) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.add("[" + Math.max(0, c.getCurrentIndex()) + ']');
+            } else if (c.getCurrentName() != null) {
+                parts.add(c.getCurrentName());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            String part = parts.get(i);
+            if (sb.length() > 0 && part.charAt(0) != '[') {
+                sb.append('.');
+            }
+            sb.append(part);
+        }
+        return sb.toString();
+    }
+
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---- problems ----
+
+    private static ConfigException.Problem problem(IOException e) {
+        JsonLocation loc = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getLocation() : null;
+        int line = loc == null ? 0 : loc.getLineNr();
+        int column = loc == null ? 0 : loc.getColumnNr();
+        if (e instanceof UnrecognizedPropertyException) {
+            UnrecognizedPropertyException u = (UnrecognizedPropertyException) e;
+            return new ConfigException.Problem(path(u.getPath()), "unknown field",
+                    "one of " + names(u.getKnownPropertyIds()), line, column);
+        }
+        if (e instanceof JsonMappingException) {
+            JsonMappingException m = (JsonMappingException) e;
+            String path = path(m.getPath());
+            String own = ownMessage(m);
+            if (own != null) {
+                int cut = own.lastIndexOf(" (expected: ");
+                return new ConfigException.Problem(path, own.substring(0, cut),
+                        own.substring(cut + 12, own.length() - 1), line, column);
+            }
+            Class<?> target = m instanceof MismatchedInputException ? ((MismatchedInputException) m).getTargetType()
+                    : null;
+            String value = m instanceof InvalidFormatException
+                    ? String.valueOf(((InvalidFormatException) m).getValue()) : "a value of the wrong type";
+            String original = m.getOriginalMessage();
+            if (original != null && original.startsWith("Missing required creator property")) {
+                value = "absent";
+            }
+            return new ConfigException.Problem(path, value, describe(target), line, column);
+        }
+        String message = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage()
+                : e.toString();
+        return new ConfigException.Problem("", "malformed document (" + firstLine(message) + ')',
+                "well-formed YAML or JSON", line, column);
+    }
+
+    /** Returns a message of ours, in the form {@code value (expected: ...)}, carried by the exception. */
+    private static String ownMessage(JsonMappingException m) {
+        Throwable cause = m instanceof ValueInstantiationException ? m.getCause() : m;
+        String message = cause instanceof JsonMappingException ? ((JsonMappingException) cause).getOriginalMessage()
+                : cause == null ? null : cause.getMessage();
+        return message != null && message.contains(" (expected: ") && message.endsWith(")") ? message : null;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "a value of another type";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Duration.class) {
+            return SpecModule.DURATION_EXPECTED;
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+                    .collect(Collectors.joining(", "));
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "a map of names to values";
+        }
+        if (type == Optional.class) {
+            return "a value";
+        }
+        if (type.isRecord()) {
+            return "an object with fields " + Arrays.stream(type.getRecordComponents())
+                    .map(c -> c.getName().equals("staticServers") ? "static" : c.getName())
+                    .collect(Collectors.joining(", "));
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static String names(Collection<Object> ids) {
+        return ids == null ? "the documented fields"
+                : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    /** Records unknown fields and skips them, so that all of them are reported at once. */
+    private static final class CollectUnknownFields extends DeserializationProblemHandler {
+        private final List<ConfigException.Problem> problems;
+
+        CollectUnknownFields(List<ConfigException.Problem> problems) {
+            this.problems = problems;
+        }
+
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
+                                             JsonDeserializer<?> deserializer, Object beanOrClass,
+                                             String propertyName) throws IOException {
+            JsonStreamContext ctx = p.getParsingContext();
+            if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
+                ctx = ctx.getParent();
+            }
+            String fieldPath = path(ctx);
+            JsonLocation loc = p.currentTokenLocation();
+            Collection<Object> known = deserializer.getKnownPropertyNames();
+            problems.add(new ConfigException.Problem(fieldPath, "unknown field",
+                    "one of " + names(known), loc.getLineNr(), loc.getColumnNr()));
+            p.skipChildren();
+            return true;
+        }
+    }
+}

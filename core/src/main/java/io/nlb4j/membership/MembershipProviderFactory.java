@@ -1,0 +1,28 @@
+package io.nlb4j.membership;
+
+import java.util.Map;
+
+/**
+ * Creates {@link MembershipProvider}s named by type in a specification
+ * ({@code servers: {provider: {type: file, properties: {path: members.txt}}}}). Implementations are found
+ * with {@link java.util.ServiceLoader}.
+ */
+public interface MembershipProviderFactory {
+
+    /**
+     * Returns the type name this factory answers to, such as {@code file} or {@code zookeeper}.
+     *
+     * @return the type name
+     */
+    String type();
+
+    /**
+     * Creates a provider.
+     *
+     * @param properties the provider's settings from the specification
+     * @return the provider; the load balancer closes it when it stops
+     * @throws IllegalArgumentException naming the property, its value and what was expected, if the
+     *         settings are wrong
+     */
+    MembershipProvider create(Map<String, String> properties);
+}

@@ -1,0 +1,147 @@
+package io.nlb4j.model;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A group of identical instances made from an {@link InstanceTemplate}, kept between a minimum and a
+ * maximum count and spread evenly over its availability zones. Associated with a backend service, its
+ * in-service instances are the service's servers, all with the same weight.
+ *
+ * @param name the group's name
+ * @param placement the group's region, VPC and zones; must be the load balancer's region and VPC, and
+ *        its zones must be served by the load balancer
+ * @param template what each instance is
+ * @param capacity how many instances to run; default {@link Capacity#DEFAULT}
+ */
+public record AvailabilityGroup(String name, Placement placement, InstanceTemplate template, Capacity capacity) {
+
+    /**
+     * Creates a group; an absent capacity is the default.
+     */
+    public AvailabilityGroup {
+        capacity = capacity == null ? Capacity.DEFAULT : capacity;
+    }
+
+    /**
+     * Starts building a group.
+     *
+     * @param name the group's name
+     * @return a builder
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Builds an {@link AvailabilityGroup}. */
+    public static final class Builder {
+        private final String name;
+        private String region;
+        private String vpc;
+        private String subnet;
+        private List<String> zones = List.of();
+        private InstanceTemplate template;
+        private Capacity capacity;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /**
+         * Sets the region. Required.
+         *
+         * @param region the region
+         * @return this builder
+         */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /**
+         * Sets the VPC. Required.
+         *
+         * @param vpc the VPC
+         * @return this builder
+         */
+        public Builder vpc(String vpc) {
+            this.vpc = Objects.requireNonNull(vpc, "vpc");
+            return this;
+        }
+
+        /**
+         * Sets the subnet.
+         *
+         * @param subnet the subnet
+         * @return this builder
+         */
+        public Builder subnet(String subnet) {
+            this.subnet = Objects.requireNonNull(subnet, "subnet");
+            return this;
+        }
+
+        /**
+         * Sets the availability zones instances are spread over. At least one is required.
+         *
+         * @param zones the zones
+         * @return this builder
+         */
+        public Builder zones(String... zones) {
+            this.zones = List.of(zones);
+            return this;
+        }
+
+        /**
+         * Sets the region, VPC, subnet and zones at once.
+         *
+         * @param placement the placement
+         * @return this builder
+         */
+        public Builder placement(Placement placement) {
+            this.region = placement.region();
+            this.vpc = placement.vpc();
+            this.subnet = placement.subnet().orElse(null);
+            this.zones = placement.zones();
+            return this;
+        }
+
+        /**
+         * Sets the instance template. Required.
+         *
+         * @param template the template
+         * @return this builder
+         */
+        public Builder template(InstanceTemplate template) {
+            this.template = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /**
+         * Sets the capacity.
+         *
+         * @param min the fewest instances
+         * @param desired the instances to run now
+         * @param max the most instances
+         * @return this builder
+         */
+        public Builder capacity(int min, int desired, int max) {
+            this.capacity = Capacity.of(min, desired, max);
+            return this;
+        }
+
+        /**
+         * Builds and validates the group on its own; checks against a load balancer's placement run when
+         * the load balancer is built.
+         *
+         * @return the group
+         * @throws SpecValidationException listing every violation
+         */
+        public AvailabilityGroup build() {
+            AvailabilityGroup g = new AvailabilityGroup(name,
+                    new Placement(region, vpc, Optional.ofNullable(subnet), zones), template, capacity);
+            SpecValidator.throwIfInvalid("availability group \"" + name + '"', v -> v.availabilityGroup(g, ""));
+            return g;
+        }
+    }
+}

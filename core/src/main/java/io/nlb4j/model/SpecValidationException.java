@@ -1,0 +1,41 @@
+package io.nlb4j.model;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Thrown when a specification is invalid. It lists every violation found, not just the first, each
+ * with its path; {@link #getMessage()} has one violation per line.
+ */
+public final class SpecValidationException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<Violation> violations;
+
+    /**
+     * Creates an exception for the given violations.
+     *
+     * @param subject what was checked, such as {@code load balancer "web-lb"}
+     * @param violations the violations, at least one
+     */
+    public SpecValidationException(String subject, List<Violation> violations) {
+        super(message(subject, violations));
+        this.violations = List.copyOf(violations);
+    }
+
+    /**
+     * Returns every violation, in the order the fields appear in the specification.
+     *
+     * @return the violations
+     */
+    public List<Violation> violations() {
+        return violations;
+    }
+
+    private static String message(String subject, List<Violation> violations) {
+        return "invalid " + subject + ", " + violations.size()
+                + (violations.size() == 1 ? " violation:" : " violations:") + System.lineSeparator()
+                + violations.stream().map(v -> "  " + v).collect(Collectors.joining(System.lineSeparator()));
+    }
+}

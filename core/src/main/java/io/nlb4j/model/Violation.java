@@ -1,0 +1,31 @@
+package io.nlb4j.model;
+
+import java.util.Objects;
+
+/**
+ * One thing wrong with a specification: where it is, what was found and what was expected.
+ *
+ * <p>{@link #toString()} renders {@code path: value (expected: expectation)}, for example
+ * {@code listeners[0].backendService.healthCheck.timeout: 5s (expected: less than interval 3s)}.
+ *
+ * @param path the path of the offending field from the root of the checked value, such as
+ *        {@code listeners[0].port}
+ * @param value the offending value as text ({@code absent} when a required value is missing)
+ * @param expected what would have been accepted
+ */
+public record Violation(String path, String value, String expected) {
+
+    /**
+     * Creates a violation.
+     */
+    public Violation {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(expected, "expected");
+    }
+
+    @Override
+    public String toString() {
+        return (path.isEmpty() ? "" : path + ": ") + value + " (expected: " + expected + ')';
+    }
+}
