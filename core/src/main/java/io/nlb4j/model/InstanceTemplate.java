@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param name the template's name
  * @param launcher starts an instance
- * @param port the port instances serve traffic on; absent means the backend service's port
+ * @param port the port instances serve traffic on; absent means the backend service's port; {@code 0} lets
+ *        each instance bind an ephemeral port and report it (local runs and tests)
  * @param labels free-form labels passed to the launcher
  */
 public record InstanceTemplate(String name, InstanceLauncher launcher, Optional<Integer> port,
@@ -60,7 +61,7 @@ public record InstanceTemplate(String name, InstanceLauncher launcher, Optional<
         /**
          * Sets the port instances serve traffic on, instead of the backend service's port.
          *
-         * @param port 1-65535
+         * @param port 1-65535, or 0 to let each instance bind an ephemeral port and report it
          * @return this builder
          */
         public Builder port(int port) {

@@ -20,6 +20,7 @@ public record PortRange(int from, int to) {
      * @param port the port
      * @return the range holding only {@code port}
      */
+    @JsonCreator
     public static PortRange of(int port) {
         return new PortRange(port, port);
     }

@@ -384,7 +384,8 @@ final class SpecValidator {
 
     void template(InstanceTemplate t, String path) {
         name(at(path, "name"), t.name());
-        t.port().ifPresent(p -> port(at(path, "port"), p, false));
+        t.port().filter(p -> p < 0 || p > 65535).ifPresent(p -> fail(at(path, "port"), p,
+                "0-65535, 0 for an ephemeral port chosen by each instance"));
         InstanceLauncher launcher = t.launcher();
         if (present(at(path, "launcher"), launcher, "an instance launcher (inProcess or process)")
                 && launcher instanceof ProcessLauncher) {
