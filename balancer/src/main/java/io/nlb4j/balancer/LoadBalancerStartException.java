@@ -1,0 +1,20 @@
+package io.nlb4j.balancer;
+
+/**
+ * Thrown when a load balancer cannot start: a port is in use, an address cannot be bound, or starting
+ * took too long. Nothing of the load balancer is left bound or running.
+ */
+public final class LoadBalancerStartException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what failed, with which value, and what was expected
+     * @param cause the underlying failure, or {@code null}
+     */
+    public LoadBalancerStartException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,31 @@
+package io.nlb4j.balancer.scheduling;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Power of two choices: two distinct servers drawn uniformly at random ({@link ThreadLocalRandom}, so
+ * no shared state), the one with fewer active connections relative to its weight wins; on a tie the
+ * first draw wins, which is itself random. O(1) whatever the number of servers, and the spread of load
+ * stays within ln ln N of the mean (Mitzenmacher), as in Finagle, Linkerd and Envoy.
+ */
+final class PowerOfTwoChoicesPicker<C extends Candidate> extends Snapshot<C> {
+
+    PowerOfTwoChoicesPicker(List<C> list, int[] weights) {
+        super(list, weights);
+    }
+
+    @Override
+    public C pick(int sourceHash, int attempt) {
+        Candidate[] s = servers;
+        int n = s.length;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int a = random.nextInt(n);
+        int b = random.nextInt(n - 1);
+        if (b >= a) {
+            b++;
+        }
+        int[] w = weights;
+        return server(lessLoaded(s[b].activeConnections(), w[b], s[a].activeConnections(), w[a]) ? b : a);
+    }
+}
