@@ -1,0 +1,48 @@
+package io.nlb4j.healthcheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class OutlierDetectorTest {
+
+    private final OutlierDetector detector = new OutlierDetector(3, 1000, 10);
+
+    @Test
+    void ejectsAfterConsecutiveFailuresOnly() {
+        OutlierDetector.Host h = new OutlierDetector.Host();
+        assertThat(detector.failure(h)).isFalse();
+        assertThat(detector.failure(h)).isFalse();
+        detector.success(h);
+        assertThat(detector.failure(h)).isFalse();
+        assertThat(detector.failure(h)).isFalse();
+        assertThat(detector.failure(h)).isTrue();
+        assertThat(detector.eject(h, 0, 10, 5_000)).isEqualTo(1000);
+        assertThat(h.ejected()).isTrue();
+        assertThat(h.ejectedUntilNanos()).isEqualTo(6_000);
+    }
+
+    @Test
+    void ejectionTimeGrowsWithEachEjection() {
+        OutlierDetector.Host h = new OutlierDetector.Host();
+        assertThat(detector.eject(h, 0, 10, 0)).isEqualTo(1000);
+        detector.release(h);
+        assertThat(h.ejected()).isFalse();
+        assertThat(detector.eject(h, 0, 10, 0)).isEqualTo(2000);
+        assertThat(h.ejections()).isEqualTo(2);
+    }
+
+    @Test
+    void neverEjectsMoreThanTheMaximumShareButAlwaysAllowsOne() {
+        OutlierDetector.Host a = new OutlierDetector.Host();
+        OutlierDetector.Host b = new OutlierDetector.Host();
+        OutlierDetector.Host c = new OutlierDetector.Host();
+        // 10% of 5 servers is half a server: the first ejection is still allowed, the second is not.
+        assertThat(detector.eject(a, 0, 5, 0)).isPositive();
+        assertThat(detector.eject(b, 1, 5, 0)).isZero();
+        assertThat(b.ejected()).isFalse();
+        // 10% of 20 servers is 2.
+        assertThat(detector.eject(c, 1, 20, 0)).isPositive();
+        assertThat(detector.eject(new OutlierDetector.Host(), 2, 20, 0)).isZero();
+    }
+}
