@@ -27,12 +27,19 @@ import java.util.Optional;
  * @param host HTTP only: the {@code Host} header; absent means the server's address
  * @param expectedStatuses HTTP only: accepted status codes, each {@code 200}, {@code 2xx} or {@code 200-299}
  * @param send send/expect only: the text sent after connecting (UTF-8)
- * @param expect send/expect only: the prefix the reply must start with (UTF-8)
+ * @param expect send/expect: the prefix the reply must start with; HTTP: text the response body must
+ *        contain (UTF-8)
+ * @param allUnhealthy what happens when no server of the service is healthy; default
+ *        {@link AllUnhealthy#REFUSE}
+ * @param unhealthyConnections what happens to the open connections of a server that turns unhealthy;
+ *        default {@link UnhealthyConnections#KEEP}
+ * @param outlierDetection passive health checking; default on ({@link OutlierDetection#defaults()})
  */
 public record HealthCheck(Type type, Optional<Integer> port, Duration interval, Duration timeout,
                           Integer healthyThreshold, Integer unhealthyThreshold, Optional<String> path,
                           Optional<String> host, List<String> expectedStatuses, Optional<String> send,
-                          Optional<String> expect) {
+                          Optional<String> expect, AllUnhealthy allUnhealthy, UnhealthyConnections unhealthyConnections,
+                          OutlierDetection outlierDetection) {
 
     /** Default interval, in seconds. */
     public static final long DEFAULT_INTERVAL_SECONDS = 5;
@@ -46,6 +53,22 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
     public static final String DEFAULT_PATH = "/";
     /** Default HTTP success codes. */
     public static final List<String> DEFAULT_EXPECTED_STATUSES = List.of("2xx", "3xx");
+
+    /** What a service does when none of its servers is healthy. */
+    public enum AllUnhealthy {
+        /** Refuse new connections: clients are closed at once. The default. */
+        REFUSE,
+        /** Fail open: spread new connections over all servers that are not leaving, as AWS NLB does. */
+        FAIL_OPEN
+    }
+
+    /** What happens to the open connections of a server that turns unhealthy. */
+    public enum UnhealthyConnections {
+        /** They continue until they close; only new connections avoid the server. The default. */
+        KEEP,
+        /** They are closed at once. */
+        CLOSE
+    }
 
     /** The kind of probe. */
     public enum Type {
@@ -80,6 +103,31 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
         }
         send = send == null ? Optional.empty() : send;
         expect = expect == null ? Optional.empty() : expect;
+        allUnhealthy = allUnhealthy == null ? AllUnhealthy.REFUSE : allUnhealthy;
+        unhealthyConnections = unhealthyConnections == null ? UnhealthyConnections.KEEP : unhealthyConnections;
+        outlierDetection = outlierDetection == null ? OutlierDetection.defaults() : outlierDetection;
+    }
+
+    /**
+     * Creates a health check with the default unhealthy policies and outlier detection.
+     *
+     * @param type the kind of probe
+     * @param port the port to probe
+     * @param interval time between probes
+     * @param timeout probe timeout
+     * @param healthyThreshold consecutive successes to become healthy
+     * @param unhealthyThreshold consecutive failures to become unhealthy
+     * @param path HTTP path
+     * @param host HTTP Host header
+     * @param expectedStatuses HTTP success codes
+     * @param send send/expect payload
+     * @param expect expected reply prefix or body text
+     */
+    public HealthCheck(Type type, Optional<Integer> port, Duration interval, Duration timeout, Integer healthyThreshold,
+                       Integer unhealthyThreshold, Optional<String> path, Optional<String> host,
+                       List<String> expectedStatuses, Optional<String> send, Optional<String> expect) {
+        this(type, port, interval, timeout, healthyThreshold, unhealthyThreshold, path, host, expectedStatuses, send,
+                expect, null, null, null);
     }
 
     /**
@@ -126,6 +174,16 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
     }
 
     /**
+     * No active checking, with the given passive checking: useful in tests that want neither.
+     *
+     * @param outlierDetection passive checking, such as {@link OutlierDetection#off()}
+     * @return the health check
+     */
+    public static HealthCheck none(OutlierDetection outlierDetection) {
+        return new Builder(Type.NONE).outlierDetection(outlierDetection).unvalidated();
+    }
+
+    /**
      * The default health check: a TCP connect with the default interval, timeout and thresholds.
      *
      * @return the health check
@@ -147,6 +205,9 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
         private List<String> expectedStatuses;
         private String send;
         private String expect;
+        private AllUnhealthy allUnhealthy;
+        private UnhealthyConnections unhealthyConnections;
+        private OutlierDetection outlierDetection;
 
         private Builder(Type type) {
             this.type = type;
@@ -242,6 +303,51 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
         }
 
         /**
+         * HTTP only: requires the response body to contain a text.
+         *
+         * @param text the expected text (UTF-8)
+         * @return this builder
+         */
+        public Builder expectBody(String text) {
+            this.expect = Objects.requireNonNull(text, "text");
+            return this;
+        }
+
+        /**
+         * Sets what happens when no server is healthy. Default {@link AllUnhealthy#REFUSE}.
+         *
+         * @param policy refuse or fail open
+         * @return this builder
+         */
+        public Builder allUnhealthy(AllUnhealthy policy) {
+            this.allUnhealthy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets what happens to open connections of a server that turns unhealthy. Default
+         * {@link UnhealthyConnections#KEEP}.
+         *
+         * @param policy keep or close
+         * @return this builder
+         */
+        public Builder unhealthyConnections(UnhealthyConnections policy) {
+            this.unhealthyConnections = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets passive health checking. Default on, with {@link OutlierDetection#defaults()}.
+         *
+         * @param detection the setting, or {@link OutlierDetection#off()}
+         * @return this builder
+         */
+        public Builder outlierDetection(OutlierDetection detection) {
+            this.outlierDetection = Objects.requireNonNull(detection, "detection");
+            return this;
+        }
+
+        /**
          * Builds and validates the health check.
          *
          * @return the health check
@@ -256,7 +362,8 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
         HealthCheck unvalidated() {
             return new HealthCheck(type, Optional.ofNullable(port), interval, timeout, healthyThreshold,
                     unhealthyThreshold, Optional.ofNullable(path), Optional.ofNullable(host), expectedStatuses,
-                    Optional.ofNullable(send), Optional.ofNullable(expect));
+                    Optional.ofNullable(send), Optional.ofNullable(expect), allUnhealthy, unhealthyConnections,
+                    outlierDetection);
         }
     }
 }

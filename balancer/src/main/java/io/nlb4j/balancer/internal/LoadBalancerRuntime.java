@@ -11,6 +11,7 @@ import io.nlb4j.balancer.LoadBalancerStartException;
 import io.nlb4j.balancer.RunningBackendService;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.healthcheck.HealthChecker;
 import io.nlb4j.membership.Member;
 import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.membership.MembershipProviderFactory;
@@ -66,11 +67,12 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
         this.control = new Control(spec.name());
         this.events = new EventBus(options.eventBufferSize());
         this.group = transport.newGroup(options.eventLoopThreads(), "nlb4j-" + spec.name());
+        HealthChecker checker = new HealthChecker(group, transport.socketChannels());
         AccessControl access = AccessControl.of(spec.securityGroups());
         for (Listener l : spec.listeners()) {
             BackendService bs = l.backendService();
             ServiceRuntime service = services.computeIfAbsent(bs.name(),
-                    n -> new ServiceRuntime(bs, control, events, options.ticker()));
+                    n -> new ServiceRuntime(bs, control, events, options.ticker(), checker));
             listeners.add(new ListenerRuntime(l, service, access, events, transport,
                     (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()), options.maxConnectAttempts()));
         }
@@ -110,16 +112,35 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
                     }
                     return;
                 }
-                if (done.compareAndSet(false, true)) {
-                    log.info("load balancer {} started on {} ({} transport)", spec.name(), rt.listeners.stream()
-                            .map(l -> l.boundAddress().toString()).collect(Collectors.joining(", ")), rt.transport);
-                    rt.events.publish(LoadBalancerEvent.Type.STARTED, -1, null, null, spec.name());
-                    sink.success(rt);
-                } else {
-                    rt.abort();
-                }
+                long deadline = System.nanoTime() + rt.firstProbeWait().toNanos();
+                rt.awaitFirstProbes(deadline, () -> {
+                    if (done.compareAndSet(false, true)) {
+                        log.info("load balancer {} started on {} ({} transport)", spec.name(), rt.listeners.stream()
+                                .map(l -> l.boundAddress().toString()).collect(Collectors.joining(", ")), rt.transport);
+                        rt.events.publish(LoadBalancerEvent.Type.STARTED, -1, null, null, spec.name());
+                        sink.success(rt);
+                    } else {
+                        rt.abort();
+                    }
+                });
             });
         });
+    }
+
+    /** How long start waits for every server's first probe: the longest probe timeout, plus a margin. */
+    private Duration firstProbeWait() {
+        return services.values().stream().map(s -> s.spec().healthCheck().timeout()).max(Duration::compareTo)
+                .orElse(Duration.ZERO).plusSeconds(1);
+    }
+
+    /** Control thread: runs {@code then} once every server has had its first probe, or at the deadline. */
+    private void awaitFirstProbes(long deadline, Runnable then) {
+        boolean pending = services.values().stream().anyMatch(s -> s.pendingFirstProbes() > 0);
+        if (!pending || System.nanoTime() - deadline >= 0) {
+            then.run();
+        } else {
+            control.schedule(() -> awaitFirstProbes(deadline, then), 5, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void startMembership() {
@@ -225,6 +246,7 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
 
     /** Releases everything after a failed or cancelled start. */
     private void abort() {
+        services.values().forEach(ServiceRuntime::stopChecks);
         for (ListenerRuntime l : listeners) {
             Channel ch = l.serverChannel();
             if (ch != null) {
@@ -332,6 +354,7 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
 
     private void finishStop(String how) {
         log.info("load balancer {} stopped ({})", spec.name(), how);
+        services.values().forEach(ServiceRuntime::stopChecks);
         events.publish(LoadBalancerEvent.Type.STOPPED, -1, null, null, how);
         events.complete();
         // Release from another thread: the control thread is disposed as part of it.

@@ -157,6 +157,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         if (f.isSuccess()) {
             connected = true;
+            service.passiveSuccess(server);
             server.total.increment();
             listener.total.increment();
             service.connected(client, server);
@@ -168,6 +169,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         ServerState failed = server;
         failed.connectFailures.increment();
+        service.passiveFailure(failed);
         serverHeld = false;
         service.released(failed);
         server = null;
@@ -409,6 +411,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (ctx.channel() == backend) {
+                if (cause instanceof IOException) {
+                    service.passiveFailure(server); // a reset by the server counts against it
+                }
                 failed(backend, frontend, cause);
             } else {
                 ctx.close();

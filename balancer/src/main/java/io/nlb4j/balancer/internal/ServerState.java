@@ -2,6 +2,9 @@ package io.nlb4j.balancer.internal;
 
 import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.balancer.scheduling.Candidate;
+import io.nlb4j.healthcheck.HealthChecker;
+import io.nlb4j.healthcheck.HealthStatus;
+import io.nlb4j.healthcheck.OutlierDetector;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,7 +21,13 @@ final class ServerState implements Candidate {
     private final String key;
     volatile int weight;
     volatile ServerStats.State state = ServerStats.State.IN_SERVICE;
-    volatile boolean healthy = true;
+    volatile HealthStatus health;
+    final OutlierDetector.Host outlier = new OutlierDetector.Host();
+    /** Whether the first active probe has completed (always true without active checks). */
+    volatile boolean firstProbeDone;
+    /** Control thread only: the active health check of this server, if any, and the end of an ejection. */
+    HealthChecker.Watch watch;
+    Disposable ejection;
     final AtomicInteger active = new AtomicInteger();
     final LongAdder total = new LongAdder();
     final LongAdder bytesToServer = new LongAdder();
@@ -28,8 +37,10 @@ final class ServerState implements Candidate {
     Disposable drainTimeout;
     Sinks.One<Void> removal;
 
-    ServerState(InetSocketAddress address, int weight) {
+    ServerState(InetSocketAddress address, int weight, boolean checked) {
         this.address = address;
+        this.health = checked ? HealthStatus.PENDING : HealthStatus.HEALTHY;
+        this.firstProbeDone = !checked;
         this.key = address.getHostString() + ':' + address.getPort();
         this.weight = weight;
     }
@@ -50,7 +61,7 @@ final class ServerState implements Candidate {
     }
 
     boolean inService() {
-        return state == ServerStats.State.IN_SERVICE && healthy;
+        return state == ServerStats.State.IN_SERVICE && health == HealthStatus.HEALTHY && !outlier.ejected();
     }
 
     boolean removed() {
@@ -58,7 +69,7 @@ final class ServerState implements Candidate {
     }
 
     ServerStats stats() {
-        return new ServerStats(address, weight, state, healthy, active.get(), total.sum(), bytesToServer.sum(),
+        return new ServerStats(address, weight, state, health, outlier.ejected(), active.get(), total.sum(), bytesToServer.sum(),
                 bytesFromServer.sum(), connectFailures.sum());
     }
 

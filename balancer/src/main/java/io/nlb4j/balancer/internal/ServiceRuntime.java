@@ -5,7 +5,14 @@ import io.nlb4j.balancer.RunningBackendService;
 import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.balancer.scheduling.Picker;
 import io.nlb4j.balancer.scheduling.Scheduler;
+import io.nlb4j.healthcheck.HealthChecker;
+import io.nlb4j.healthcheck.HealthStatus;
+import io.nlb4j.healthcheck.HealthTransition;
+import io.nlb4j.healthcheck.OutlierDetector;
+import io.nlb4j.healthcheck.ProbeResult;
 import io.nlb4j.model.BackendService;
+import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.OutlierDetection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -35,6 +42,12 @@ final class ServiceRuntime implements RunningBackendService {
     private final Control control;
     private final EventBus events;
     private final SessionTable sessions;
+    private final LongSupplier ticker;
+    private final HealthChecker checker;
+    private final boolean failOpen;
+    private final boolean closeOnUnhealthy;
+    private final OutlierDetection outlierSpec;
+    private final OutlierDetector outliers;
     /** Control thread only. */
     private final Map<InetSocketAddress, ServerState> servers = new LinkedHashMap<>();
     private volatile List<ServerState> serverList = List.of();
@@ -44,8 +57,16 @@ final class ServiceRuntime implements RunningBackendService {
     /** Open connection pairs of this service, for draining and stop. */
     final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
 
-    ServiceRuntime(BackendService spec, Control control, EventBus events, LongSupplier ticker) {
+    ServiceRuntime(BackendService spec, Control control, EventBus events, LongSupplier ticker, HealthChecker checker) {
         this.spec = spec;
+        this.ticker = ticker;
+        HealthCheck hc = spec.healthCheck();
+        this.checker = hc.type() == HealthCheck.Type.NONE ? null : checker;
+        this.failOpen = hc.allUnhealthy() == HealthCheck.AllUnhealthy.FAIL_OPEN;
+        this.closeOnUnhealthy = hc.unhealthyConnections() == HealthCheck.UnhealthyConnections.CLOSE;
+        this.outlierSpec = hc.outlierDetection();
+        this.outliers = outlierSpec.enabled() ? new OutlierDetector(outlierSpec.consecutiveFailures(),
+                outlierSpec.baseEjectionTime().toNanos(), outlierSpec.maxEjectionPercent()) : null;
         this.scheduler = Scheduler.of(spec.scheduling());
         this.control = control;
         this.events = events;
@@ -155,8 +176,11 @@ final class ServiceRuntime implements RunningBackendService {
             s.weight = weight;
             s.state = ServerStats.State.IN_SERVICE;
         } else {
-            s = new ServerState(address, weight);
+            s = new ServerState(address, weight, checker != null);
             servers.put(address, s);
+            if (checker != null) {
+                watch(s);
+            }
         }
         rebuild();
         log.info("backend service {}: server {} added (weight {})", spec.name(), s.key(), weight);
@@ -210,13 +234,93 @@ final class ServiceRuntime implements RunningBackendService {
         }
     }
 
-    /** Control thread: marks a server healthy or unhealthy. */
-    void health(InetSocketAddress address, boolean healthy) {
-        ServerState s = servers.get(address);
-        if (s != null && s.healthy != healthy) {
-            s.healthy = healthy;
-            rebuild();
+    // ---- health ----
+
+    /** Event loop: a connect failure or reset seen by the data plane. */
+    void passiveFailure(ServerState s) {
+        if (outliers != null && outliers.failure(s.outlier)) {
+            control.execute(() -> eject(s));
         }
+    }
+
+    /** Event loop: a successful connect seen by the data plane. */
+    void passiveSuccess(ServerState s) {
+        if (outliers != null) {
+            outliers.success(s.outlier);
+        }
+    }
+
+    /** Servers whose first active probe has not completed yet. */
+    int pendingFirstProbes() {
+        int n = 0;
+        for (ServerState s : serverList) {
+            if (!s.firstProbeDone && s.state == ServerStats.State.IN_SERVICE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void watch(ServerState s) {
+        s.watch = checker.watch(s.address, spec.healthCheck(), new HealthChecker.Listener() {
+            @Override
+            public void onTransition(HealthTransition t) {
+                control.execute(() -> onHealth(s, t));
+            }
+
+            @Override
+            public void onProbe(ProbeResult result) {
+                s.firstProbeDone = true;
+            }
+        });
+    }
+
+    private void onHealth(ServerState s, HealthTransition t) {
+        if (s.removed() || s.health == t.to()) {
+            return;
+        }
+        s.health = t.to();
+        rebuild();
+        boolean healthy = t.to() == HealthStatus.HEALTHY;
+        events.publish(healthy ? LoadBalancerEvent.Type.SERVER_HEALTHY : LoadBalancerEvent.Type.SERVER_UNHEALTHY, -1,
+                spec.name(), s.key(), "health check: " + t.reason());
+        if (!healthy && closeOnUnhealthy) {
+            int closed = closeConnections(s);
+            log.info("backend service {}: server {} unhealthy, {} open connections closed", spec.name(), s.key(), closed);
+        }
+    }
+
+    private void eject(ServerState s) {
+        if (s.removed() || s.outlier.ejected()) {
+            return;
+        }
+        int ejected = 0;
+        for (ServerState other : servers.values()) {
+            if (other.outlier.ejected()) {
+                ejected++;
+            }
+        }
+        long nanos = outliers.eject(s.outlier, ejected, servers.size(), ticker.getAsLong());
+        if (nanos == 0) {
+            log.info("backend service {}: server {} not ejected: at most {}% of servers may be ejected", spec.name(),
+                    s.key(), outlierSpec.maxEjectionPercent());
+            return;
+        }
+        rebuild();
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        log.info("backend service {}: server {} ejected for {} ms after {} consecutive failures", spec.name(), s.key(),
+                millis, outlierSpec.consecutiveFailures());
+        events.publish(LoadBalancerEvent.Type.SERVER_UNHEALTHY, -1, spec.name(), s.key(), "ejected for " + millis
+                + " ms after " + outlierSpec.consecutiveFailures() + " consecutive connect failures or resets");
+        s.ejection = control.schedule(() -> {
+            if (s.removed()) {
+                return;
+            }
+            outliers.release(s.outlier);
+            rebuild();
+            log.info("backend service {}: server {} back from ejection", spec.name(), s.key());
+            events.publish(LoadBalancerEvent.Type.SERVER_HEALTHY, -1, spec.name(), s.key(), "ejection ended");
+        }, millis, TimeUnit.MILLISECONDS);
     }
 
     private void finishDrainIfIdle(ServerState s) {
@@ -232,6 +336,12 @@ final class ServiceRuntime implements RunningBackendService {
         }
         s.state = ServerStats.State.REMOVED;
         servers.remove(s.address);
+        if (s.watch != null) {
+            s.watch.close();
+        }
+        if (s.ejection != null) {
+            s.ejection.dispose();
+        }
         rebuild();
         if (sessions != null) {
             sessions.sweep();
@@ -263,6 +373,18 @@ final class ServiceRuntime implements RunningBackendService {
         return n;
     }
 
+    /** Stops every active check and pending ejection (at stop). */
+    void stopChecks() {
+        for (ServerState s : servers.values()) {
+            if (s.watch != null) {
+                s.watch.close();
+            }
+            if (s.ejection != null) {
+                s.ejection.dispose();
+            }
+        }
+    }
+
     void sweepSessions() {
         if (sessions != null) {
             sessions.sweep();
@@ -274,6 +396,14 @@ final class ServiceRuntime implements RunningBackendService {
         for (ServerState s : servers.values()) {
             if (s.inService()) {
                 inService.add(s);
+            }
+        }
+        if (inService.isEmpty() && failOpen) {
+            // Every server is unhealthy: route to all that are not leaving, as AWS NLB does.
+            for (ServerState s : servers.values()) {
+                if (s.state == ServerStats.State.IN_SERVICE) {
+                    inService.add(s);
+                }
             }
         }
         picker = scheduler.picker(inService);
