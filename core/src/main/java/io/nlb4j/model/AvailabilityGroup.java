@@ -1,5 +1,6 @@
 package io.nlb4j.model;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,14 +15,37 @@ import java.util.Optional;
  *        its zones must be served by the load balancer
  * @param template what each instance is
  * @param capacity how many instances to run; default {@link Capacity#DEFAULT}
+ * @param targetTracking a scaling policy that changes the desired capacity with load, if any
+ * @param replaceUnhealthyAfter an instance the load balancer's health check finds unhealthy for this long
+ *        is replaced (a new one is launched first, then the old one drains and is terminated); default
+ *        {@value #DEFAULT_REPLACE_UNHEALTHY_AFTER_SECONDS}s
  */
-public record AvailabilityGroup(String name, Placement placement, InstanceTemplate template, Capacity capacity) {
+public record AvailabilityGroup(String name, Placement placement, InstanceTemplate template, Capacity capacity,
+                                Optional<TargetTracking> targetTracking, Duration replaceUnhealthyAfter) {
+
+    /** Default time an instance may stay unhealthy before it is replaced, in seconds. */
+    public static final long DEFAULT_REPLACE_UNHEALTHY_AFTER_SECONDS = 60;
 
     /**
-     * Creates a group; an absent capacity is the default.
+     * Creates a group; absent values take their defaults.
      */
     public AvailabilityGroup {
         capacity = capacity == null ? Capacity.DEFAULT : capacity;
+        targetTracking = targetTracking == null ? Optional.empty() : targetTracking;
+        replaceUnhealthyAfter = replaceUnhealthyAfter == null
+                ? Duration.ofSeconds(DEFAULT_REPLACE_UNHEALTHY_AFTER_SECONDS) : replaceUnhealthyAfter;
+    }
+
+    /**
+     * Creates a group without a scaling policy and with the default replacement delay.
+     *
+     * @param name the group's name
+     * @param placement its placement
+     * @param template its instance template
+     * @param capacity its capacity
+     */
+    public AvailabilityGroup(String name, Placement placement, InstanceTemplate template, Capacity capacity) {
+        this(name, placement, template, capacity, Optional.empty(), null);
     }
 
     /**
@@ -43,6 +67,8 @@ public record AvailabilityGroup(String name, Placement placement, InstanceTempla
         private List<String> zones = List.of();
         private InstanceTemplate template;
         private Capacity capacity;
+        private TargetTracking targetTracking;
+        private Duration replaceUnhealthyAfter;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -131,6 +157,29 @@ public record AvailabilityGroup(String name, Placement placement, InstanceTempla
         }
 
         /**
+         * Sets a target-tracking scaling policy.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder targetTracking(TargetTracking policy) {
+            this.targetTracking = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets how long an instance may stay unhealthy before it is replaced. Default
+         * {@value #DEFAULT_REPLACE_UNHEALTHY_AFTER_SECONDS}s.
+         *
+         * @param delay a positive duration
+         * @return this builder
+         */
+        public Builder replaceUnhealthyAfter(Duration delay) {
+            this.replaceUnhealthyAfter = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /**
          * Builds and validates the group on its own; checks against a load balancer's placement run when
          * the load balancer is built.
          *
@@ -139,7 +188,8 @@ public record AvailabilityGroup(String name, Placement placement, InstanceTempla
          */
         public AvailabilityGroup build() {
             AvailabilityGroup g = new AvailabilityGroup(name,
-                    new Placement(region, vpc, Optional.ofNullable(subnet), zones), template, capacity);
+                    new Placement(region, vpc, Optional.ofNullable(subnet), zones), template, capacity,
+                    Optional.ofNullable(targetTracking), replaceUnhealthyAfter);
             SpecValidator.throwIfInvalid("availability group \"" + name + '"', v -> v.availabilityGroup(g, ""));
             return g;
         }
