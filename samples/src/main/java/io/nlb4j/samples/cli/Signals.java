@@ -1,0 +1,41 @@
+package io.nlb4j.samples.cli;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles SIGINT and SIGTERM so that the runner can drain and exit 0 rather than be killed with 130/143.
+ * Uses the JDK's {@code sun.misc.Signal} (module jdk.unsupported) through reflection; where it is missing,
+ * a shutdown hook runs the same action.
+ */
+final class Signals {
+
+    private static final Logger log = LoggerFactory.getLogger(Signals.class);
+
+    private Signals() {
+    }
+
+    static void onTermination(Runnable action) {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            InvocationHandler ih = (proxy, method, args) -> {
+                if ("handle".equals(method.getName())) {
+                    log.info("received {}, stopping", args[0]);
+                    action.run();
+                }
+                return null;
+            };
+            Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerType}, ih);
+            for (String name : new String[] {"INT", "TERM"}) {
+                Object sig = signal.getConstructor(String.class).newInstance(name);
+                signal.getMethod("handle", signal, handlerType).invoke(null, sig, handler);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("signal handling unavailable ({}), using a shutdown hook", e.toString());
+            Runtime.getRuntime().addShutdownHook(new Thread(action, "nlb4j-shutdown"));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.nlb4j.samples.cli;
+
+import io.nlb4j.config.ConfigException;
+import io.nlb4j.config.SpecFiles;
+import io.nlb4j.model.CloudCompatibility;
+import io.nlb4j.model.LoadBalancerSpec;
+import io.nlb4j.model.Violation;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code nlb4j validate --config FILE [--cloud]}: prints every problem of a specification file. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Checks a load balancer specification file and prints every problem with its path.",
+                "Exits 0 if the file is valid, 1 otherwise."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "The specification: a .yaml, .yml or .json file.")
+    Path config;
+
+    @Option(names = "--cloud", description = "Also report values outside the seed cloud's documented ranges.")
+    boolean cloud;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        LoadBalancerSpec lb;
+        try {
+            lb = SpecFiles.read(config);
+        } catch (ConfigException e) {
+            out.println(config + ": invalid, " + e.problems().size()
+                    + (e.problems().size() == 1 ? " problem:" : " problems:"));
+            e.problems().forEach(p -> out.println("  " + p));
+            out.flush();
+            return Nlb4j.FAILED;
+        }
+        if (cloud) {
+            List<Violation> outside = CloudCompatibility.check(lb);
+            if (!outside.isEmpty()) {
+                out.println(config + ": valid for nlb4j, but " + outside.size()
+                        + (outside.size() == 1 ? " value is" : " values are") + " outside the cloud's ranges:");
+                outside.forEach(v -> out.println("  " + v));
+                out.flush();
+                return Nlb4j.FAILED;
+            }
+        }
+        out.println(config + ": valid load balancer \"" + lb.name() + "\" with " + lb.listeners().size()
+                + (lb.listeners().size() == 1 ? " listener" : " listeners") + (cloud ? ", within the cloud's ranges" : ""));
+        out.flush();
+        return 0;
+    }
+}
