@@ -29,7 +29,7 @@ public interface Candidate {
      * A stable identity of this server, such as {@code host:port}, used by consistent hashing
      * ({@link io.nlb4j.model.Scheduling#MAGLEV}) to place the server in the same slots in every
      * snapshot, so that a change of membership moves as few clients as possible. Two servers of one
-     * snapshot should not share a key. The default is {@link #toString()}, which suits
+     * snapshot should not share a key. The default is {@link Object#toString()}, which suits
      * implementations whose {@code toString()} is exactly such an identity; others should override it.
      *
      * @return the stable key of this server

@@ -19,9 +19,11 @@ final class PowerOfTwoChoicesPicker<C extends Candidate> extends Snapshot<C> {
     public C pick(int sourceHash, int attempt) {
         Candidate[] s = servers;
         int n = s.length;
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        int a = random.nextInt(n);
-        int b = random.nextInt(n - 1);
+        // One random long gives both draws, each mapped onto its range by a multiply-shift rather than a
+        // division (Lemire); the bias, at most n / 2^32, is immaterial.
+        long random = ThreadLocalRandom.current().nextLong();
+        int a = (int) (((random & 0xFFFFFFFFL) * n) >>> 32);
+        int b = (int) (((random >>> 32) * (n - 1)) >>> 32);
         if (b >= a) {
             b++;
         }

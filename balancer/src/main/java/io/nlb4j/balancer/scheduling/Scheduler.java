@@ -24,7 +24,9 @@ public interface Scheduler {
      * weights, health or draining change; never on the hot path. It reads each candidate's
      * {@link Candidate#weight() weight} (and, for Maglev, its {@link Candidate#key() key}) once and
      * keeps a copy of the list, so the caller may reuse the list afterwards. Building takes O(N) for most
-     * algorithms, and milliseconds for Maglev or unequal weighted round robin over 10,000 servers.
+     * algorithms (under a millisecond for 10,000 servers); Maglev fills a table of at least 100 slots per
+     * server, and weighted round robin with many distinct weights precomputes up to 100 picks per server:
+     * each some tens of milliseconds for 10,000 servers.
      *
      * @param inService the servers that may take new connections, in a stable order; may be empty
      * @param <C> the runtime's candidate type
