@@ -25,6 +25,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.Violation;
 import java.io.IOException;
@@ -36,11 +37,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads and writes load balancer specifications as YAML or JSON.
@@ -60,6 +64,10 @@ public final class SpecFiles {
             .build()));
     private static final ObjectMapper JSON_MAPPER = configure(JsonMapper.builder());
 
+    /** Unknown fields are found in the order their objects are completed; they are reported in the file's order. */
+    private static final Comparator<ConfigException.Problem> IN_DOCUMENT_ORDER =
+            Comparator.comparingInt(ConfigException.Problem::line).thenComparingInt(ConfigException.Problem::column);
+
     private SpecFiles() {
     }
 
@@ -72,6 +80,7 @@ public final class SpecFiles {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -130,26 +139,29 @@ public final class SpecFiles {
             throw new ConfigException(source, List.of(new ConfigException.Problem("", "empty file",
                     "a load balancer specification", 0, 0)));
         }
-        Map<String, JsonLocation> locations;
+        Map<String, JsonLocation> locations = new HashMap<>();
+        Map<String, String> values = new HashMap<>();
         try {
-            locations = locations(mapper.getFactory(), text);
+            scan(mapper.getFactory(), text, locations, values);
         } catch (IOException e) {
-            throw new ConfigException(source, List.of(problem(e)), e);
+            throw new ConfigException(source, List.of(problem(e, locations, values)), e);
         }
         List<ConfigException.Problem> problems = new ArrayList<>();
         LoadBalancerSpec spec;
         try {
             spec = mapper.readerFor(LoadBalancerSpec.class)
-                    .withHandler(new CollectUnknownFields(problems))
+                    .withHandler(new CollectUnknownFields(problems, locations))
                     .readValue(text);
         } catch (IOException e) {
-            problems.add(problem(e));
+            problems.sort(IN_DOCUMENT_ORDER);
+            problems.add(problem(e, locations, values));
             throw new ConfigException(source, problems, e);
         }
         if (spec == null) {
             throw new ConfigException(source, List.of(new ConfigException.Problem("", "null",
                     "a load balancer specification", 0, 0)));
         }
+        problems.sort(IN_DOCUMENT_ORDER);
         for (Violation v : spec.violations()) {
             JsonLocation loc = locate(locations, v.path());
             problems.add(new ConfigException.Problem(v.path(), v.value(), v.expected(),
@@ -197,9 +209,13 @@ public final class SpecFiles {
 
     // ---- locations ----
 
-    /** Records where every value starts, by path, so that validation errors can name lines. */
-    private static Map<String, JsonLocation> locations(JsonFactory factory, String text) throws IOException {
-        Map<String, JsonLocation> out = new HashMap<>();
+    /**
+     * Records where every value starts, by path, so that validation errors can name lines, and what each
+     * value is, so that a value of the wrong type can be named (Jackson closes its parser before we see
+     * the error).
+     */
+    private static void scan(JsonFactory factory, String text, Map<String, JsonLocation> out,
+                             Map<String, String> values) throws IOException {
         try (JsonParser p = factory.createParser(text)) {
             p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
@@ -210,10 +226,29 @@ public final class SpecFiles {
                 if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                     ctx = ctx.getParent();
                 }
-                out.putIfAbsent(path(ctx), p.currentTokenLocation());
+                String path = path(ctx);
+                if (out.putIfAbsent(path, p.currentTokenLocation()) == null) {
+                    values.put(path, describeValue(p, t));
+                }
             }
         }
-        return out;
+    }
+
+    /** Describes a value: {@code an object}, {@code a list}, a quoted string or the text of another scalar. */
+    private static String describeValue(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.START_OBJECT) {
+            return "an object";
+        }
+        if (t == JsonToken.START_ARRAY) {
+            return "a list";
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return "absent";
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            return '"' + p.getText() + '"';
+        }
+        return t.isScalarValue() ? p.getText() : "a value of the wrong type";
     }
 
     private static JsonLocation locate(Map<String, JsonLocation> locations, String path) {
@@ -265,10 +300,18 @@ public final class SpecFiles {
 
     // ---- problems ----
 
-    private static ConfigException.Problem problem(IOException e) {
+    private static ConfigException.Problem problem(IOException e, Map<String, JsonLocation> locations,
+                                                   Map<String, String> values) {
         JsonLocation loc = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getLocation() : null;
         int line = loc == null ? 0 : loc.getLineNr();
         int column = loc == null ? 0 : loc.getColumnNr();
+        if (e.getCause() instanceof MarkedYAMLException
+                && ((MarkedYAMLException) e.getCause()).getProblemMark() != null) {
+            // Jackson gives the last token read; SnakeYAML knows where the problem is (0-based).
+            Mark mark = ((MarkedYAMLException) e.getCause()).getProblemMark();
+            line = mark.getLine() + 1;
+            column = mark.getColumn() + 1;
+        }
         if (e instanceof UnrecognizedPropertyException) {
             UnrecognizedPropertyException u = (UnrecognizedPropertyException) e;
             return new ConfigException.Problem(path(u.getPath()), "unknown field",
@@ -283,19 +326,45 @@ public final class SpecFiles {
                 return new ConfigException.Problem(path, own.substring(0, cut),
                         own.substring(cut + 12, own.length() - 1), line, column);
             }
+            String original = m.getOriginalMessage();
+            if (original != null && original.startsWith("Trailing token")) {
+                return new ConfigException.Problem(path, "more content after the specification",
+                        "one YAML document or JSON value", line, column);
+            }
             Class<?> target = m instanceof MismatchedInputException ? ((MismatchedInputException) m).getTargetType()
                     : null;
-            String value = m instanceof InvalidFormatException
-                    ? String.valueOf(((InvalidFormatException) m).getValue()) : "a value of the wrong type";
-            String original = m.getOriginalMessage();
-            if (original != null && original.startsWith("Missing required creator property")) {
+            String value;
+            if (original != null && (original.startsWith("Missing required creator property")
+                    || original.startsWith("Cannot map `null` into type"))) {
                 value = "absent";
+                // Point at the null, or else at the object that lacks the field, not at the object's end.
+                JsonLocation where = locate(locations, path);
+                if (where != null) {
+                    line = where.getLineNr();
+                    column = where.getColumnNr();
+                }
+            } else if (m instanceof InvalidFormatException) {
+                Object v = ((InvalidFormatException) m).getValue();
+                value = v instanceof String ? '"' + (String) v + '"' : String.valueOf(v);
+            } else {
+                value = values.getOrDefault(path, "a value of the wrong type");
             }
             return new ConfigException.Problem(path, value, describe(target), line, column);
         }
         String message = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage()
                 : e.toString();
-        return new ConfigException.Problem("", "malformed document (" + firstLine(message) + ')',
+        if (e instanceof JsonProcessingException && message != null && message.startsWith("Duplicate field '")
+                && ((JsonProcessingException) e).getProcessor() instanceof JsonParser) {
+            JsonParser p = (JsonParser) ((JsonProcessingException) e).getProcessor();
+            if (p instanceof YAMLParser) { // its token location is the second key itself, not the text after it
+                JsonLocation key = p.currentTokenLocation();
+                line = key.getLineNr() > 0 ? key.getLineNr() : line;
+                column = key.getLineNr() > 0 ? key.getColumnNr() : column;
+            }
+            return new ConfigException.Problem(path(p.getParsingContext()), "duplicate field",
+                    "each field given once", line, column);
+        }
+        return new ConfigException.Problem("", "malformed document (" + summary(message) + ')',
                 "well-formed YAML or JSON", line, column);
     }
 
@@ -349,35 +418,61 @@ public final class SpecFiles {
                 : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
 
-    private static String firstLine(String s) {
+    /**
+     * Shortens a parser message to its statements: SnakeYAML puts the context ("while parsing a flow
+     * mapping") and the problem ("expected ',' or '}'") on separate lines, each followed by indented lines
+     * quoting the source, which the line and column already point to.
+     */
+    private static String summary(String s) {
         if (s == null) {
             return "no detail";
         }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).trim();
+        String joined = s.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .map(String::trim).collect(Collectors.joining(": "));
+        return joined.isEmpty() ? s.trim() : joined;
     }
 
     /** Records unknown fields and skips them, so that all of them are reported at once. */
     private static final class CollectUnknownFields extends DeserializationProblemHandler {
         private final List<ConfigException.Problem> problems;
+        private final Map<String, JsonLocation> locations;
 
-        CollectUnknownFields(List<ConfigException.Problem> problems) {
+        CollectUnknownFields(List<ConfigException.Problem> problems, Map<String, JsonLocation> locations) {
             this.problems = problems;
+            this.locations = locations;
         }
 
         @Override
         public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
                                              JsonDeserializer<?> deserializer, Object beanOrClass,
                                              String propertyName) throws IOException {
-            JsonStreamContext ctx = p.getParsingContext();
-            if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
-                ctx = ctx.getParent();
+            JsonParser source = ctxt.getParser();
+            String fieldPath;
+            JsonLocation loc;
+            if (p == source) {
+                JsonStreamContext ctx = p.getParsingContext();
+                if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
+                    ctx = ctx.getParent();
+                }
+                fieldPath = path(ctx);
+                loc = p.currentTokenLocation();
+            } else {
+                // Records are built through their constructors: Jackson buffers unknown fields until the
+                // constructor's values are read, then replays them from a buffer that has neither a reliable
+                // path nor locations. The file's parser is then at the end of the object, or at the field
+                // after its last constructor value; the path and location are taken from there and the file.
+                JsonStreamContext ctx = source.getParsingContext();
+                if (source.currentToken() != JsonToken.END_OBJECT && ctx != null) {
+                    ctx = ctx.getParent();
+                }
+                String objectPath = path(ctx);
+                fieldPath = objectPath.isEmpty() ? propertyName : objectPath + '.' + propertyName;
+                loc = locate(locations, fieldPath);
             }
-            String fieldPath = path(ctx);
-            JsonLocation loc = p.currentTokenLocation();
             Collection<Object> known = deserializer.getKnownPropertyNames();
             problems.add(new ConfigException.Problem(fieldPath, "unknown field",
-                    "one of " + names(known), loc.getLineNr(), loc.getColumnNr()));
+                    "one of " + names(known), loc == null ? 0 : Math.max(0, loc.getLineNr()),
+                    loc == null ? 0 : Math.max(0, loc.getColumnNr())));
             p.skipChildren();
             return true;
         }

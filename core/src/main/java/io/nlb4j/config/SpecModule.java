@@ -29,7 +29,8 @@ final class SpecModule extends SimpleModule {
 
     private static final long serialVersionUID = 1L;
 
-    static final String DURATION_EXPECTED = "a duration such as 250ms, 30s, 5m, 1h or PT30S";
+    /** As in {@link Durations}, which reports a string it cannot parse. */
+    static final String DURATION_EXPECTED = "a duration such as 250ms, 30s, 5m, 1h, 1d or ISO-8601 PT30S";
     static final String LAUNCHER_EXPECTED = "an object with exactly one of inProcess (a class name) or process";
 
     SpecModule() {
@@ -40,6 +41,18 @@ final class SpecModule extends SimpleModule {
         addDeserializer(InstanceLauncher.class, new LauncherDeserializer());
         addSerializer(ProviderSpec.class, new ProviderSerializer());
         addDeserializer(ProviderSpec.class, new ProviderDeserializer());
+    }
+
+    /** The value a parser is at, as messages show it: a quoted string, a number, {@code a list}, {@code an object}. */
+    private static String shown(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT) {
+            return "an object";
+        }
+        if (t == JsonToken.START_ARRAY) {
+            return "a list";
+        }
+        return t == JsonToken.VALUE_STRING ? '"' + p.getText() + '"' : p.getText();
     }
 
     private static final class DurationSerializer extends JsonSerializer<Duration> {
@@ -54,7 +67,7 @@ final class SpecModule extends SimpleModule {
         public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             String text = p.getValueAsString();
             if (text == null || p.currentToken() != JsonToken.VALUE_STRING) {
-                throw InvalidFormatException.from(p, p.getText() + " (expected: " + DURATION_EXPECTED + ')',
+                throw InvalidFormatException.from(p, shown(p) + " (expected: " + DURATION_EXPECTED + ')',
                         p.getText(), Duration.class);
             }
             try {
@@ -110,21 +123,29 @@ final class SpecModule extends SimpleModule {
         @Override
         public InstanceLauncher deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() != JsonToken.START_OBJECT) {
-                throw InvalidFormatException.from(p, p.getText() + " (expected: " + LAUNCHER_EXPECTED + ')',
+                throw InvalidFormatException.from(p, shown(p) + " (expected: " + LAUNCHER_EXPECTED + ')',
                         p.getText(), InstanceLauncher.class);
             }
             InstanceLauncher launcher = null;
+            String first = null;
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
                 String field = p.currentName();
                 p.nextToken();
                 if (launcher != null) {
-                    throw InvalidFormatException.from(p, field + " (expected: " + LAUNCHER_EXPECTED + ')',
-                            field, InstanceLauncher.class);
+                    String both = "both " + first + " and " + field;
+                    throw InvalidFormatException.from(p, both + " (expected: " + LAUNCHER_EXPECTED + ')',
+                            both, InstanceLauncher.class);
                 }
+                first = field;
                 if ("process".equals(field)) {
                     launcher = ctxt.readValue(p, ProcessLauncher.class);
                 } else if ("inProcess".equals(field)) {
-                    launcher = inProcess(p);
+                    try {
+                        launcher = inProcess(p);
+                    } catch (JsonMappingException e) {
+                        e.prependPath(InstanceLauncher.class, field);
+                        throw e;
+                    }
                 } else {
                     throw UnrecognizedPropertyException.from(p, InstanceLauncher.class, field,
                             List.<Object>of("inProcess", "process"));
@@ -139,27 +160,30 @@ final class SpecModule extends SimpleModule {
 
         private static InstanceLauncher inProcess(JsonParser p) throws IOException {
             String name = p.getValueAsString();
+            // Each message ends with ")" so that SpecFiles keeps it whole: value (expected: ...).
             String expected = " (expected: the name of a class implementing " + InstanceFactory.class.getName()
-                    + " with a public no-argument constructor)";
-            if (name == null) {
-                throw InvalidFormatException.from(p, p.getText() + expected, p.getText(), InstanceLauncher.class);
+                    + " with a public no-argument constructor";
+            if (name == null || p.currentToken() != JsonToken.VALUE_STRING) {
+                throw InvalidFormatException.from(p, shown(p) + expected + ')', p.getText(),
+                        InstanceLauncher.class);
             }
             Class<?> type;
             try {
                 ClassLoader loader = Thread.currentThread().getContextClassLoader();
                 type = Class.forName(name, false, loader != null ? loader : SpecModule.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
-                throw InvalidFormatException.from(p, '"' + name + '"' + expected + "; class not found", name,
-                        InstanceLauncher.class);
+                throw InvalidFormatException.from(p, '"' + name + '"' + expected + "; no such class was found)",
+                        name, InstanceLauncher.class);
             }
             if (!InstanceFactory.class.isAssignableFrom(type)) {
-                throw InvalidFormatException.from(p, '"' + name + '"' + expected + "; it does not implement it",
-                        name, InstanceLauncher.class);
+                throw InvalidFormatException.from(p, '"' + name + '"' + expected + "; this class does not implement"
+                        + " it)", name, InstanceLauncher.class);
             }
             try {
                 return InstanceLaunchers.inProcess(type.asSubclass(InstanceFactory.class));
             } catch (IllegalArgumentException e) {
-                throw InvalidFormatException.from(p, '"' + name + '"' + expected, name, InstanceLauncher.class);
+                throw InvalidFormatException.from(p, '"' + name + '"' + expected + "; this class has none)", name,
+                        InstanceLauncher.class);
             }
         }
     }
@@ -185,7 +209,7 @@ final class SpecModule extends SimpleModule {
         @Override
         public ProviderSpec deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() != JsonToken.START_OBJECT) {
-                throw InvalidFormatException.from(p, p.getText() + " (expected: an object with type and properties)",
+                throw InvalidFormatException.from(p, shown(p) + " (expected: an object with type and properties)",
                         p.getText(), ProviderSpec.class);
             }
             String type = null;

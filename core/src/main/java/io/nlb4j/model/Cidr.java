@@ -9,6 +9,7 @@ import java.util.Objects;
 /**
  * An IPv4 or IPv6 address block in CIDR notation, such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}.
  * A bare address means a single host ({@code /32} or {@code /128}). Parsing never performs a DNS look-up.
+ * IPv4 parts are decimal without leading zeros ({@code 010.0.0.1} is rejected, since some tools read it as octal).
  */
 public final class Cidr {
 
@@ -47,7 +48,7 @@ public final class Cidr {
         int prefix = max;
         if (slash >= 0) {
             String p = s.substring(slash + 1);
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Cidr::isAsciiDigit)) {
                 throw invalid(text);
             }
             prefix = Integer.parseInt(p);
@@ -165,7 +166,8 @@ public final class Cidr {
         byte[] out = new byte[4];
         for (int i = 0; i < 4; i++) {
             String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Cidr::isAsciiDigit)
+                    || (p.length() > 1 && p.charAt(0) == '0')) { // 010 is 8 to inet_aton, 10 to others
                 return null;
             }
             int v = Integer.parseInt(p);
@@ -177,7 +179,12 @@ public final class Cidr {
         return out;
     }
 
-    private static IllegalArgumentException invalid(String text) {
+    /** Only 0-9: {@link Character#isDigit(char)} and {@link Integer#parseInt(String)} also take other scripts' digits. */
+    private static boolean isAsciiDigit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+        private static IllegalArgumentException invalid(String text) {
         return new IllegalArgumentException("\"" + text
                 + "\" (expected: an IPv4 or IPv6 CIDR block such as 10.0.0.0/8 or 2001:db8::/32)");
     }

@@ -33,18 +33,17 @@ public final class Durations {
         String trimmed = text.trim();
         Matcher m = SIMPLE.matcher(trimmed.toLowerCase(Locale.ROOT));
         if (m.matches()) {
-            long amount;
             try {
-                amount = Long.parseLong(m.group(1));
-            } catch (NumberFormatException e) {
+                long amount = Long.parseLong(m.group(1));
+                switch (m.group(2)) {
+                    case "ms": return Duration.ofMillis(amount);
+                    case "s": return Duration.ofSeconds(amount);
+                    case "m": return Duration.ofMinutes(amount);
+                    case "h": return Duration.ofHours(amount);
+                    default: return Duration.ofDays(amount);
+                }
+            } catch (NumberFormatException | ArithmeticException e) { // too many digits, or too long a duration
                 throw invalid(text);
-            }
-            switch (m.group(2)) {
-                case "ms": return Duration.ofMillis(amount);
-                case "s": return Duration.ofSeconds(amount);
-                case "m": return Duration.ofMinutes(amount);
-                case "h": return Duration.ofHours(amount);
-                default: return Duration.ofDays(amount);
             }
         }
         if (trimmed.length() > 1 && (trimmed.charAt(0) == 'P' || trimmed.charAt(0) == 'p'
@@ -66,10 +65,15 @@ public final class Durations {
      * @return its text form, readable by {@link #parse(String)}
      */
     public static String format(Duration duration) {
+        long millis;
+        try {
+            millis = duration.toMillis();
+        } catch (ArithmeticException e) { // too long to count in milliseconds
+            return duration.toString();
+        }
         if (duration.getNano() % 1_000_000 != 0) {
             return duration.toString();
         }
-        long millis = duration.toMillis();
         if (millis == 0) {
             return "0s";
         }

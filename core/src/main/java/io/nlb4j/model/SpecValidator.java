@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The one set of rules every specification passes, whether it comes from builders or from a file.
@@ -60,11 +61,19 @@ final class SpecValidator {
         if (value instanceof Duration) {
             return Durations.format((Duration) value);
         }
+        if (value instanceof List) { // elements rendered like values, so that [""] differs from []
+            return ((List<?>) value).stream().map(SpecValidator::render).collect(Collectors.joining(", ", "[", "]"));
+        }
         return String.valueOf(value);
     }
 
     private void fail(String path, Object value, String expected) {
         out.add(new Violation(path, render(value), expected));
+    }
+
+    /** Reports a description of the value, such as {@code none}, written as is rather than quoted. */
+    private void failDescribed(String path, String description, String expected) {
+        out.add(new Violation(path, description, expected));
     }
 
     private static String at(String base, String field) {
@@ -98,9 +107,13 @@ final class SpecValidator {
     }
 
     private void positive(String path, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
+        if (!isPositive(d)) {
             fail(path, d, "a positive duration");
         }
+    }
+
+    private static boolean isPositive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
     }
 
     private void notNegative(String path, Duration d, String expected) {
@@ -128,7 +141,7 @@ final class SpecValidator {
             }
         }
         if (lb.listeners().isEmpty()) {
-            fail("listeners", "[]", "at least one listener");
+            fail("listeners", lb.listeners(), "at least one listener");
         }
         Map<Integer, Integer> ports = new HashMap<>();
         for (int i = 0; i < lb.listeners().size(); i++) {
@@ -154,7 +167,7 @@ final class SpecValidator {
         text(at(path, "vpc"), p.vpc(), "a VPC identifier");
         p.subnet().ifPresent(s -> text(at(path, "subnet"), s, "a subnet identifier"));
         if (p.zones().isEmpty()) {
-            fail(at(path, "zones"), "[]", "at least one availability zone");
+            fail(at(path, "zones"), p.zones(), "at least one availability zone");
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < p.zones().size(); i++) {
@@ -240,7 +253,7 @@ final class SpecValidator {
         hc.port().ifPresent(p -> port(at(path, "port"), p, false));
         positive(at(path, "interval"), hc.interval());
         positive(at(path, "timeout"), hc.timeout());
-        if (hc.timeout().compareTo(hc.interval()) >= 0 && !hc.interval().isNegative()) {
+        if (isPositive(hc.interval()) && isPositive(hc.timeout()) && hc.timeout().compareTo(hc.interval()) >= 0) {
             fail(at(path, "timeout"), hc.timeout(), "less than interval " + render(hc.interval()));
         }
         if (hc.healthyThreshold() < 1) {
@@ -257,6 +270,9 @@ final class SpecValidator {
                 String st = hc.expectedStatuses().get(i);
                 if (st == null || !STATUS.matcher(st).matches()) {
                     fail(at(path, "expectedStatuses") + '[' + i + ']', st, "a status such as 200, 2xx or 200-299");
+                } else if (st.length() == 7 && st.substring(0, 3).compareTo(st.substring(4)) > 0) {
+                    fail(at(path, "expectedStatuses") + '[' + i + ']', st,
+                            "a range whose first status is not above its last, such as 200-299");
                 }
             }
         } else {
@@ -280,10 +296,14 @@ final class SpecValidator {
     }
 
     private void serverGroup(ServerGroup g, String path, boolean servicePort, String servicePortPath) {
-        int sources = (g.staticServers().isEmpty() ? 0 : 1) + (g.availabilityGroup().isPresent() ? 1 : 0)
-                + (g.provider().isPresent() ? 1 : 0);
-        if (sources != 1) {
-            fail(path, sources == 0 ? "none" : sources + " sources",
+        List<String> sources = new ArrayList<>();
+        if (!g.staticServers().isEmpty()) {
+            sources.add("static");
+        }
+        g.availabilityGroup().ifPresent(ag -> sources.add("availabilityGroup"));
+        g.provider().ifPresent(pr -> sources.add("provider"));
+        if (sources.size() != 1) {
+            failDescribed(path, sources.isEmpty() ? "none" : String.join(" and ", sources),
                     "exactly one of static, availabilityGroup or provider");
         }
         Map<String, Integer> endpoints = new HashMap<>();
@@ -376,7 +396,7 @@ final class SpecValidator {
             fail(at(path, "capacity.max"), c.max(), "at least 1");
         }
         if (c.min() > c.max()) {
-            fail(at(path, "capacity"), "min " + c.min() + " > max " + c.max(), "min <= desired <= max");
+            failDescribed(at(path, "capacity"), "min " + c.min() + " > max " + c.max(), "min <= desired <= max");
         } else if (c.desired() < c.min() || c.desired() > c.max()) {
             fail(at(path, "capacity.desired"), c.desired(), "between min " + c.min() + " and max " + c.max());
         }

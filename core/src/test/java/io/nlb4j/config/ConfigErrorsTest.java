@@ -1,0 +1,416 @@
+package io.nlb4j.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nlb4j.config.ConfigException.Problem;
+import io.nlb4j.group.InstanceContext;
+import io.nlb4j.group.InstanceFactory;
+import io.nlb4j.group.InstanceHandle;
+import io.nlb4j.model.Durations;
+import io.nlb4j.model.LoadBalancerSpec;
+import io.nlb4j.model.Specs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Files that cannot be read, one per row: each row names the one problem expected, with its path, the
+ * value as shown, what was expected, and the line and column it points to (1-based; 0 when the problem
+ * is not at a place in the file).
+ */
+class ConfigErrorsTest {
+
+    private static final ConfigFormat YAML = ConfigFormat.YAML;
+    private static final ConfigFormat JSON = ConfigFormat.JSON;
+
+    private static final String DURATION = "a duration such as 250ms, 30s, 5m, 1h, 1d or ISO-8601 PT30S";
+    private static final String SERVICE_FIELDS =
+            "one of connectionDraining, healthCheck, name, port, protocol, scheduling, servers, sessionPersistence";
+    private static final String FACTORY = "the name of a class implementing io.nlb4j.group.InstanceFactory with a"
+            + " public no-argument constructor";
+    private static final String S = "listeners[0].backendService";
+    private static final String TEMPLATE = S + ".servers.availabilityGroup.template";
+
+    /** A factory that cannot be made from a file: its constructor is private. */
+    static final class HiddenFactory implements InstanceFactory {
+        private HiddenFactory() {
+        }
+
+        @Override
+        public InstanceHandle start(InstanceContext context) {
+            throw new UnsupportedOperationException("never started");
+        }
+    }
+
+    /** A valid file; each row below is a copy of it with one mistake. */
+    private static final String VALID = """
+            name: web-lb
+            placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}
+            listeners:
+              - port: 8080
+                backendService:
+                  name: web
+                  port: 9000
+                  servers: {static: [{address: 10.0.0.1}]}
+            """;
+
+    /** The same with an availability group; line 11 is its placement, 14 its launcher, 15 its capacity. */
+    private static final String VALID_GROUP = """
+            name: web-lb
+            placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a, az-b]}
+            listeners:
+              - port: 8080
+                backendService:
+                  name: web
+                  port: 9000
+                  servers:
+                    availabilityGroup:
+                      name: web-ag
+                      placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}
+                      template:
+                        name: web-template
+                        launcher: {inProcess: io.nlb4j.model.Specs$NoopFactory}
+                      capacity: {min: 1, desired: 2, max: 3}
+            """;
+
+    /** {@link #VALID_GROUP} with lines 11, 14 and 15 replaced, indentation included. */
+    private static String group(String line11, String line14, String line15) {
+        String[] lines = VALID_GROUP.split("\n");
+        lines[10] = line11;
+        lines[13] = line14;
+        lines[14] = line15;
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static Arguments bad(String mistake, ConfigFormat format, String text, String path, String value,
+                                 String expected, int line, int column) {
+        return Arguments.of(mistake, format, text, new Problem(path, value, expected, line, column));
+    }
+
+    static Stream<Arguments> badFiles() {
+        return Stream.of(
+                // unknown fields, at several depths
+                bad("unknown top-level field", YAML, VALID.replace("name: web-lb\n", "name: web-lb\ncolour: blue\n"),
+                        "colour", "unknown field", "one of listeners, name, placement, securityGroups", 2, 9),
+                bad("unknown field in a backend service", YAML,
+                        VALID.replace("      port: 9000\n", "      port: 9000\n      weight: 5\n"),
+                        S + ".weight", "unknown field", SERVICE_FIELDS, 8, 15),
+                bad("unknown field in a static server", YAML,
+                        VALID.replace("{address: 10.0.0.1}", "{address: 10.0.0.1, zone: az-a}"),
+                        S + ".servers.static[0].zone", "unknown field", "one of address, placement, port, weight", 8, 52),
+                bad("unknown field in a process launcher", YAML,
+                        group("          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: {process: {command: [server], cwd: /tmp}}",
+                                "          capacity: {min: 1, desired: 2, max: 3}"),
+                        TEMPLATE + ".launcher.process.cwd", "unknown field",
+                        "one of command, environment, readyTimeout, stopGracePeriod, workingDirectory", 14, 58),
+                bad("unknown field holding a list, before the known ones", YAML,
+                        VALID.replace("placement: {region", "placement: {areas: [north, east], region"),
+                        "placement.areas", "unknown field", "one of region, subnet, vpc, zones", 2, 20),
+                bad("unknown field in JSON", JSON, """
+                                {
+                                  "name": "web-lb",
+                                  "placement": {"region": "cn-north-1", "vpc": "vpc-web", "zones": ["az-a"], "subnets": []},
+                                  "listeners": [{"port": 8080, "backendService": {"name": "web", "port": 9000,
+                                                 "servers": {"static": [{"address": "10.0.0.1"}]}}}]
+                                }
+                                """,
+                        "placement.subnets", "unknown field", "one of region, subnet, vpc, zones", 3, 89),
+
+                // wrong types
+                bad("string for a port", YAML, VALID.replace("- port: 8080", "- port: http"),
+                        "listeners[0].port", "\"http\"", "an integer", 4, 11),
+                bad("string for a port in JSON", JSON, """
+                                {"name": "web-lb", "placement": {"region": "cn-north-1", "vpc": "vpc-web", "zones": ["az-a"]},
+                                 "listeners": [{"port": "http", "backendService": {"name": "web", "port": 9000,
+                                                "servers": {"static": [{"address": "10.0.0.1"}]}}}]}
+                                """,
+                        "listeners[0].port", "\"http\"", "an integer", 2, 25),
+                bad("fraction for a port", YAML, VALID.replace("- port: 8080", "- port: 8080.5"),
+                        "listeners[0].port", "8080.5", "an integer", 4, 11),
+                bad("true for a threshold", YAML,
+                        VALID.replace("      port: 9000\n", "      port: 9000\n      healthCheck: {healthyThreshold: true}\n"),
+                        S + ".healthCheck.healthyThreshold", "true", "an integer", 8, 39),
+                bad("number for a duration", YAML, VALID.replace("- port: 8080\n", "- port: 8080\n    idleTimeout: 30\n"),
+                        "listeners[0].idleTimeout", "30", DURATION, 5, 18),
+                bad("bad duration", YAML, VALID.replace("- port: 8080\n", "- port: 8080\n    idleTimeout: 30x\n"),
+                        "listeners[0].idleTimeout", "\"30x\"", DURATION, 5, 18),
+                bad("bad enum value", YAML,
+                        VALID.replace("      port: 9000\n", "      port: 9000\n      scheduling: RANDOM\n"),
+                        S + ".scheduling", "\"RANDOM\"", "one of WEIGHTED_ROUND_ROBIN, WEIGHTED_LEAST_CONNECTIONS,"
+                                + " SOURCE_IP_HASH, MAGLEV, POWER_OF_TWO_CHOICES", 8, 19),
+                bad("object where a list is expected", YAML, VALID.replace("zones: [az-a]", "zones: {first: az-a}"),
+                        "placement.zones", "an object", "a list", 2, 54),
+                bad("string where a list is expected", YAML, VALID.replace("zones: [az-a]", "zones: az-a"),
+                        "placement.zones", "\"az-a\"", "a list", 2, 54),
+                bad("list where an object is expected", YAML, "- name: web-lb\n",
+                        "", "a list", "an object with fields name, placement, securityGroups, listeners", 1, 1),
+                bad("launcher given as a string", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: io.nlb4j.model.Specs$NoopFactory",
+                                "          capacity: {min: 1, desired: 2, max: 3}"),
+                        TEMPLATE + ".launcher", "\"io.nlb4j.model.Specs$NoopFactory\"",
+                        "an object with exactly one of inProcess (a class name) or process", 14, 23),
+
+                // not well-formed
+                bad("malformed YAML", YAML, VALID.replace("      port: 9000\n", "      port: 9000\n     - oops\n"),
+                        "", "malformed document (while parsing a block mapping: expected <block end>, but found"
+                                + " '<block sequence start>')", "well-formed YAML or JSON", 8, 6),
+                bad("tab in YAML indentation", YAML, VALID.replace("      port: 9000\n", "\tport: 9000\n"),
+                        "", "malformed document (while scanning for the next token: found character '\\t(TAB)' that"
+                                + " cannot start any token. (Do not use \\t(TAB) for indentation))",
+                        "well-formed YAML or JSON", 7, 1),
+                bad("malformed JSON", JSON, "{\"name\": \"web-lb\",\n \"placement\": {\"region\": \"cn-north-1\",}\n}\n",
+                        "", "malformed document (Unexpected character ('}' (code 125)): was expecting double-quote to"
+                                + " start field name)", "well-formed YAML or JSON", 2, 39),
+                bad("two YAML documents", YAML, VALID + "---\n" + VALID,
+                        "", "more content after the specification", "one YAML document or JSON value", 10, 1),
+                bad("duplicate key in YAML", YAML,
+                        VALID.replace("      port: 9000\n", "      port: 9000\n      port: 9001\n"),
+                        S + ".port", "duplicate field", "each field given once", 8, 7),
+                bad("duplicate key in JSON", JSON, "{\"name\": \"web-lb\",\n \"name\": \"api-lb\"}",
+                        "name", "duplicate field", "each field given once", 2, 8),
+
+                // launchers
+                bad("inProcess class that does not exist", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: {inProcess: com.example.NoSuchFactory}",
+                                "          capacity: {min: 1, desired: 2, max: 3}"),
+                        TEMPLATE + ".launcher.inProcess", "\"com.example.NoSuchFactory\"",
+                        FACTORY + "; no such class was found", 14, 35),
+                bad("inProcess class that is not a factory", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: {inProcess: java.lang.String}",
+                                "          capacity: {min: 1, desired: 2, max: 3}"),
+                        TEMPLATE + ".launcher.inProcess", "\"java.lang.String\"",
+                        FACTORY + "; this class does not implement it", 14, 35),
+                bad("inProcess factory without a public no-argument constructor", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: {inProcess: io.nlb4j.config.ConfigErrorsTest$HiddenFactory}",
+                                "          capacity: {min: 1, desired: 2, max: 3}"),
+                        TEMPLATE + ".launcher.inProcess", "\"io.nlb4j.config.ConfigErrorsTest$HiddenFactory\"",
+                        FACTORY + "; this class has none", 14, 35),
+                bad("launcher with both inProcess and process", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: {inProcess: io.nlb4j.model.Specs$NoopFactory, process: {command: [x]}}",
+                                "          capacity: {min: 1, desired: 2, max: 3}"),
+                        TEMPLATE + ".launcher", "both inProcess and process",
+                        "an object with exactly one of inProcess (a class name) or process", 14, 78),
+
+                // missing values
+                bad("backend service without name", YAML, VALID.replace("      name: web\n", ""),
+                        S + ".name", "absent", "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+                        6, 7),
+                bad("capacity without desired", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: {inProcess: io.nlb4j.model.Specs$NoopFactory}",
+                                "          capacity: {min: 1, max: 3}"),
+                        S + ".servers.availabilityGroup.capacity.desired", "absent", "an integer", 15, 21),
+                bad("empty file", YAML, "\n  \n", "", "empty file", "a load balancer specification", 0, 0),
+
+                // valid syntax, invalid specification: the same rules as builders, with lines
+                bad("health check timeout not below interval", YAML, VALID.replace("      port: 9000\n",
+                                "      port: 9000\n      healthCheck: {interval: 3s, timeout: 5s}\n"),
+                        S + ".healthCheck.timeout", "5s", "less than interval 3s", 8, 44),
+                bad("weight 0 in JSON", JSON, """
+                                {
+                                  "name": "web-lb",
+                                  "placement": {"region": "cn-north-1", "vpc": "vpc-web", "zones": ["az-a"]},
+                                  "listeners": [{"port": 8080, "backendService": {"name": "web", "port": 9000,
+                                                 "servers": {"static": [{"address": "10.0.0.1", "weight": 0}]}}}]
+                                }
+                                """,
+                        S + ".servers.static[0].weight", "0", "1-100", 5, 75),
+                bad("availability group in a zone the load balancer does not serve", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a, az-c]}",
+                                "            launcher: {inProcess: io.nlb4j.model.Specs$NoopFactory}",
+                                "          capacity: {min: 1, desired: 2, max: 3}"),
+                        S + ".servers.availabilityGroup.placement.zones[1]", "\"az-c\"", "a zone the load balancer"
+                                + " serves [az-a, az-b]; this one is not served by the load balancer", 11, 71),
+                bad("missing region, located at its object", YAML,
+                        VALID.replace("{region: cn-north-1, vpc", "{vpc"),
+                        "placement.region", "absent", "a region name such as cn-north-1", 2, 12));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("badFiles")
+    void reportsTheProblemWithItsPathValueAndPlace(String mistake, ConfigFormat format, String text, Problem expected) {
+        String source = format.name().toLowerCase() + " text";
+        assertThatThrownBy(() -> SpecFiles.read(text, format))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).containsExactly(expected);
+                    assertThat(e.source()).isEqualTo(source);
+                    assertThat(e.getMessage()).isEqualTo(source + ": "
+                            + (expected.path().isEmpty() ? "" : expected.path() + ": ") + expected.value()
+                            + " (expected: " + expected.expected() + ")"
+                            + (expected.line() > 0 ? " at line " + expected.line() + ", column " + expected.column() : ""));
+                });
+    }
+
+    @Test
+    void theTableHasAtLeastFifteenCasesAndTheValidFilesRead() {
+        assertThat(badFiles().count()).isGreaterThanOrEqualTo(15);
+        assertThat(SpecFiles.read(VALID, YAML).listeners()).hasSize(1);
+        assertThat(SpecFiles.read(VALID_GROUP, YAML).listeners().get(0).backendService().servers()
+                .availabilityGroup()).isPresent();
+    }
+
+    @Test
+    void reportsEveryUnknownFieldTogetherInTheOrderOfTheFile() {
+        String text = """
+                name: web-lb
+                placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a], area: north}
+                listeners:
+                  - port: 8080
+                    backendService:
+                      name: web
+                      weight: 5
+                      port: 9000
+                      servers:
+                        static:
+                          - {address: 10.0.0.1, zone: az-a}
+                colour: blue
+                """;
+        assertThatThrownBy(() -> SpecFiles.read(text, YAML))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).containsExactly(
+                            new Problem("placement.area", "unknown field", "one of region, subnet, vpc, zones", 2, 68),
+                            new Problem(S + ".weight", "unknown field", SERVICE_FIELDS, 7, 15),
+                            new Problem(S + ".servers.static[0].zone", "unknown field",
+                                    "one of address, placement, port, weight", 11, 39),
+                            new Problem("colour", "unknown field", "one of listeners, name, placement, securityGroups",
+                                    12, 9));
+                    assertThat(e.getMessage()).startsWith("yaml text: 4 problems:" + System.lineSeparator()
+                            + "  placement.area: unknown field (expected: one of region, subnet, vpc, zones) at line 2,"
+                            + " column 68" + System.lineSeparator());
+                });
+    }
+
+    @Test
+    void reportsUnknownObjectsAndListsBeforeAndAfterTheLastKnownField() {
+        // "areas" is read before all of placement's fields are known, "tier" after: Jackson handles them differently.
+        String text = """
+                {"name": "web-lb",
+                 "placement": {"areas": ["north"], "region": "cn-north-1", "vpc": "vpc-web", "subnet": "net-1",
+                               "zones": ["az-a"], "tier": {"level": 1}},
+                 "listeners": [{"port": 8080, "backendService": {"name": "web", "port": 9000,
+                                "servers": {"static": [{"address": "10.0.0.1"}]}}}]}
+                """;
+        String placementFields = "one of region, subnet, vpc, zones";
+        assertThatThrownBy(() -> SpecFiles.read(text, JSON))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        new Problem("placement.areas", "unknown field", placementFields, 2, 25),
+                        new Problem("placement.tier", "unknown field", placementFields, 3, 43)));
+    }
+
+    @Test
+    void reportsUnknownFieldsTogetherWithViolations() {
+        String text = VALID.replace("name: web-lb\n", "name: web-lb\ncolour: blue\n").replace("- port: 8080", "- port: -1");
+        assertThatThrownBy(() -> SpecFiles.read(text, YAML))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        new Problem("colour", "unknown field", "one of listeners, name, placement, securityGroups", 2, 9),
+                        new Problem("listeners[0].port", "-1", "0-65535, 0 for an ephemeral port", 5, 11)));
+    }
+
+    // ---- files ----
+
+    @Test
+    void aMissingFileIsReportedWithItsName(@TempDir Path dir) {
+        Path file = dir.resolve("missing.yaml");
+        assertThatThrownBy(() -> SpecFiles.read(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.source()).isEqualTo(file.toString());
+                    assertThat(e.problems()).containsExactly(
+                            new Problem("", "no such file", "an existing, readable YAML file", 0, 0));
+                    assertThat(e.getMessage())
+                            .isEqualTo(file + ": no such file (expected: an existing, readable YAML file)");
+                });
+    }
+
+    @Test
+    void anUnsupportedExtensionIsRejectedForReadingAndWriting(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("lb.txt");
+        Files.writeString(file, VALID, StandardCharsets.UTF_8);
+        Problem expected = new Problem("", "\"" + file + "\"", "a file name ending in .yaml, .yml or .json", 0, 0);
+        assertThatThrownBy(() -> SpecFiles.read(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(expected));
+
+        Path toml = dir.resolve("lb.toml");
+        assertThatThrownBy(() -> SpecFiles.write(Specs.full(), toml))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        new Problem("", "\"" + toml + "\"", "a file name ending in .yaml, .yml or .json", 0, 0)));
+        assertThat(toml).doesNotExist();
+    }
+
+    @Test
+    void aFileIsReadInTheFormatOfItsExtensionAndNamedInErrors(@TempDir Path dir) throws IOException {
+        Path yml = dir.resolve("lb.yml");
+        Files.writeString(yml, VALID, StandardCharsets.UTF_8);
+        assertThat(SpecFiles.read(yml).name()).isEqualTo("web-lb");
+
+        Path json = dir.resolve("lb.JSON");
+        Files.writeString(json, VALID, StandardCharsets.UTF_8); // YAML text in a JSON file
+        assertThatThrownBy(() -> SpecFiles.read(json))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.source()).isEqualTo(json.toString());
+                    assertThat(e.getMessage()).startsWith(json + ": malformed document (Unrecognized token 'name'");
+                    assertThat(e.problems()).singleElement().satisfies(p -> {
+                        assertThat(p.expected()).isEqualTo("well-formed YAML or JSON");
+                        assertThat(p.line()).isEqualTo(1);
+                    });
+                });
+    }
+
+    // ---- durations ----
+
+    @ParameterizedTest
+    @CsvSource({"30s, PT30S", "5m, PT5M", "1h, PT1H", "250ms, PT0.25S", "PT30S, PT30S", "2d, PT48H", "1500ms, PT1.5S"})
+    void durationsReadInUnitAndIsoForms(String text, Duration expected) {
+        LoadBalancerSpec spec = SpecFiles.read(VALID.replace("- port: 8080\n", "- port: 8080\n    idleTimeout: " + text + "\n"),
+                YAML);
+        assertThat(spec.listeners().get(0).idleTimeout()).isEqualTo(expected);
+        assertThat(Durations.parse(text)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "30       | 30",
+            "'\"30\"' | \"30\"",
+            "30x      | \"30x\"",
+            "1.5s     | \"1.5s\"",
+            "s        | \"s\"",
+            "PT       | \"PT\"",
+            "30 sec   | \"30 sec\""})
+    void durationsWithoutAUnitOrWithAnUnknownOneAreRejected(String yamlValue, String shown) {
+        String text = VALID.replace("- port: 8080\n", "- port: 8080\n    idleTimeout: " + yamlValue + "\n");
+        assertThatThrownBy(() -> SpecFiles.read(text, YAML))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        new Problem("listeners[0].idleTimeout", shown, DURATION, 5, 18)));
+        String plain = shown.startsWith("\"") ? shown.substring(1, shown.length() - 1) : shown;
+        assertThatThrownBy(() -> Durations.parse(plain))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("\"" + plain + "\" (expected: " + DURATION + ")");
+    }
+
+    @Test
+    void aDurationTooLongForJavaIsRejectedLikeAnyBadDuration() {
+        String text = VALID.replace("- port: 8080\n", "- port: 8080\n    idleTimeout: 999999999999999d\n");
+        assertThatThrownBy(() -> SpecFiles.read(text, YAML))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        new Problem("listeners[0].idleTimeout", "\"999999999999999d\"", DURATION, 5, 18)));
+        Duration longest = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThatCode(() -> Durations.parse(Durations.format(longest))).doesNotThrowAnyException();
+        assertThat(Durations.parse(Durations.format(longest))).isEqualTo(longest);
+    }
+}
