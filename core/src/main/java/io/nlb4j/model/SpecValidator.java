@@ -247,6 +247,7 @@ final class SpecValidator {
     }
 
     void healthCheck(HealthCheck hc, String path) {
+        outlierDetection(hc.outlierDetection(), at(path, "outlierDetection"));
         if (hc.type() == HealthCheck.Type.NONE) {
             return;
         }
@@ -291,7 +292,26 @@ final class SpecValidator {
             }
         } else {
             hc.send().ifPresent(s -> fail(at(path, "send"), s, "no send: it applies to SEND_EXPECT checks only"));
-            hc.expect().ifPresent(s -> fail(at(path, "expect"), s, "no expect: it applies to SEND_EXPECT checks only"));
+            if (http) {
+                hc.expect().filter(String::isEmpty).ifPresent(s -> fail(at(path, "expect"), s,
+                        "a non-empty text the response body must contain"));
+            } else {
+                hc.expect().ifPresent(s -> fail(at(path, "expect"), s,
+                        "no expect: it applies to SEND_EXPECT and HTTP checks only"));
+            }
+        }
+    }
+
+    private void outlierDetection(OutlierDetection od, String path) {
+        if (!od.enabled()) {
+            return;
+        }
+        if (od.consecutiveFailures() < 1) {
+            fail(at(path, "consecutiveFailures"), od.consecutiveFailures(), "at least 1");
+        }
+        positive(at(path, "baseEjectionTime"), od.baseEjectionTime());
+        if (od.maxEjectionPercent() < 0 || od.maxEjectionPercent() > 100) {
+            fail(at(path, "maxEjectionPercent"), od.maxEjectionPercent(), "0-100");
         }
     }
 
@@ -388,6 +408,15 @@ final class SpecValidator {
         if (present(at(path, "template"), g.template(), "an instance template")) {
             template(g.template(), at(path, "template"));
         }
+        positive(at(path, "replaceUnhealthyAfter"), g.replaceUnhealthyAfter());
+        g.targetTracking().ifPresent(tt -> {
+            String tp = at(path, "targetTracking");
+            if (tt.targetConnectionsPerInstance() == null || tt.targetConnectionsPerInstance() < 1) {
+                fail(at(tp, "targetConnectionsPerInstance"), tt.targetConnectionsPerInstance(), "at least 1");
+            }
+            notNegative(at(tp, "scaleOutCooldown"), tt.scaleOutCooldown(), "0s or a positive duration");
+            notNegative(at(tp, "scaleInCooldown"), tt.scaleInCooldown(), "0s or a positive duration");
+        });
         Capacity c = g.capacity();
         if (c.min() < 0) {
             fail(at(path, "capacity.min"), c.min(), "at least 0");

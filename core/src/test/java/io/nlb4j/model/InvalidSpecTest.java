@@ -219,6 +219,32 @@ class InvalidSpecTest {
                         HC + ".send", HC + ".send: absent (expected: the text to send, possibly empty)"),
                 bad("send on a TCP check", () -> with(check(HealthCheck.Type.TCP, "PING", null)),
                         HC + ".send", HC + ".send: \"PING\" (expected: no send: it applies to SEND_EXPECT checks only)"),
+                bad("expect on a TCP check", () -> with(check(HealthCheck.Type.TCP, null, "+OK")),
+                        HC + ".expect", HC + ".expect: \"+OK\" (expected: no expect: it applies to SEND_EXPECT and HTTP"
+                                + " checks only)"),
+                bad("empty expected HTTP body", () -> with(HealthCheck.http("/").expectBody("").unvalidated()),
+                        HC + ".expect", HC + ".expect: \"\" (expected: a non-empty text the response body must contain)"),
+                bad("outlier detection after 0 failures", () -> with(HealthCheck.tcp().outlierDetection(
+                                OutlierDetection.of(0, Duration.ofSeconds(30), 10)).unvalidated()),
+                        HC + ".outlierDetection.consecutiveFailures",
+                        HC + ".outlierDetection.consecutiveFailures: 0 (expected: at least 1)"),
+                bad("outlier ejection share over 100%", () -> with(HealthCheck.none(
+                                OutlierDetection.of(5, Duration.ofSeconds(30), 101))),
+                        HC + ".outlierDetection.maxEjectionPercent",
+                        HC + ".outlierDetection.maxEjectionPercent: 101 (expected: 0-100)"),
+                bad("zero base ejection time", () -> with(HealthCheck.none(
+                                OutlierDetection.of(5, Duration.ZERO, 10))),
+                        HC + ".outlierDetection.baseEjectionTime",
+                        HC + ".outlierDetection.baseEjectionTime: 0s (expected: a positive duration)"),
+                bad("target tracking with target 0", () -> withGroup(new AvailabilityGroup("web-ag",
+                                Placement.of("cn-north-1", "vpc-web", "az-a"), template(inProcess()), Capacity.of(1, 1, 3),
+                                Optional.of(TargetTracking.activeConnectionsPerInstance(0)), null)),
+                        AG + ".targetTracking.targetConnectionsPerInstance",
+                        AG + ".targetTracking.targetConnectionsPerInstance: 0 (expected: at least 1)"),
+                bad("zero unhealthy replacement delay", () -> withGroup(new AvailabilityGroup("web-ag",
+                                Placement.of("cn-north-1", "vpc-web", "az-a"), template(inProcess()), Capacity.of(1, 1, 3),
+                                Optional.empty(), Duration.ZERO)),
+                        AG + ".replaceUnhealthyAfter", AG + ".replaceUnhealthyAfter: 0s (expected: a positive duration)"),
 
                 // ports
                 bad("listener port -1", () -> with(Listener.tcp(-1).backendService(service())),
