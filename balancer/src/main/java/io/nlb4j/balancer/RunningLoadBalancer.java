@@ -1,5 +1,6 @@
 package io.nlb4j.balancer;
 
+import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.model.LoadBalancerSpec;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +45,15 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
      * @throws IllegalArgumentException if there is none, naming the services there are
      */
     RunningBackendService backendService(String name);
+
+    /**
+     * Returns a running availability group by name, to inspect or scale it.
+     *
+     * @param name the group's name
+     * @return the group
+     * @throws IllegalArgumentException if there is none, naming the groups there are
+     */
+    RunningAvailabilityGroup availabilityGroup(String name);
 
     /**
      * Returns the events of this load balancer as a hot stream. A slow subscriber never slows the load

@@ -1,9 +1,9 @@
 package io.nlb4j.group;
 
+import io.nlb4j.group.internal.BlockingLaunches;
 import java.util.Arrays;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Factories for the built-in {@link InstanceLauncher}s.
@@ -82,7 +82,7 @@ public final class InstanceLaunchers {
 
         @Override
         public Mono<InstanceHandle> launch(InstanceContext context) {
-            return Mono.fromCallable(() -> factory.start(context)).subscribeOn(Schedulers.boundedElastic());
+            return BlockingLaunches.start(context.instanceId(), () -> factory.start(context));
         }
 
         @Override

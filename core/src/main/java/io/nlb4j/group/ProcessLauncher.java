@@ -1,5 +1,6 @@
 package io.nlb4j.group;
 
+import io.nlb4j.group.internal.BlockingLaunches;
 import io.nlb4j.group.internal.ProcessInstance;
 import java.time.Duration;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Starts each instance as an operating-system process.
@@ -19,7 +19,7 @@ import reactor.core.scheduler.Schedulers;
  * process exits first, the launch fails and the process is stopped. The process's standard output and
  * error go to SLF4J, logger {@code io.nlb4j.instance}, each line tagged with the instance id. Stopping
  * sends a graceful termination signal, waits {@code stopGracePeriod}, then kills the process and its
- * descendants.
+ * descendants. Cancelling a launch stops the process, also when it became ready at the same moment.
  *
  * @param command the program and its arguments, with placeholders
  * @param environment extra environment variables, with placeholders
@@ -60,8 +60,7 @@ public record ProcessLauncher(List<String> command, Map<String, String> environm
 
     @Override
     public Mono<InstanceHandle> launch(InstanceContext context) {
-        return Mono.<InstanceHandle>fromCallable(() -> ProcessInstance.start(this, context))
-                .subscribeOn(Schedulers.boundedElastic());
+        return BlockingLaunches.start(context.instanceId(), () -> ProcessInstance.start(this, context));
     }
 
     /** Builds a {@link ProcessLauncher}. */

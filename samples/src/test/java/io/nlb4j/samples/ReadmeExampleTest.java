@@ -2,7 +2,11 @@ package io.nlb4j.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.nlb4j.balancer.LoadBalancerOptions;
+import io.nlb4j.balancer.NetworkLoadBalancer;
+import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.config.ConfigFormat;
 import io.nlb4j.config.SpecFiles;
 import io.nlb4j.group.InstanceLauncher;
@@ -23,6 +27,8 @@ import io.nlb4j.model.SpecValidationException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +81,16 @@ class ReadmeExampleTest {
                                         .unhealthyThreshold(3))
                                 .servers(ServerGroup.availabilityGroup(group))))
                 .build();                                       // validates everything, reports every violation
-        System.out.println(spec.listeners().get(0).backendService().servers().availabilityGroup().orElseThrow().name());
+        // 9. Start it: real connections flow through the listener to the group's instances.
+        try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec,
+                LoadBalancerOptions.defaults().bindAddress("127.0.0.1"))) {
+            InetSocketAddress address = lb.listener(0).boundAddress();  // the ephemeral port chosen at start
+            try (Socket client = new Socket(address.getAddress(), address.getPort())) {
+                client.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+                System.out.println(new String(client.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
+            }
+            lb.availabilityGroup("web-ag").setDesiredCapacity(4).block();  // scale out to four instances
+        }                                                       // stop: drain, deregister, terminate instances
         // README example end
         return spec;
     }
@@ -98,7 +113,10 @@ class ReadmeExampleTest {
         } finally {
             System.setOut(original);
         }
-        assertThat(printed.toString(StandardCharsets.UTF_8).trim()).isEqualTo("web-ag");
+        // "hello" can only come back from an instance of the group, through the listener.
+        assertThat(printed.toString(StandardCharsets.UTF_8).trim()).isEqualTo("hello");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("nlb4j-web-lb")));
         assertThat(spec.violations()).isEmpty();
         assertThat(spec.listeners()).hasSize(1);
         BackendService web = spec.listeners().get(0).backendService();

@@ -11,10 +11,12 @@ import io.nlb4j.balancer.LoadBalancerStartException;
 import io.nlb4j.balancer.RunningBackendService;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.healthcheck.HealthChecker;
 import io.nlb4j.membership.Member;
 import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.membership.MembershipProviderFactory;
+import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
@@ -46,6 +48,7 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
 
     private static final Logger log = LoggerFactory.getLogger(LoadBalancerRuntime.class);
     private static final long DRAIN_POLL_MILLIS = 20;
+    private static final Duration GROUP_STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final LoadBalancerSpec spec;
     private final LoadBalancerOptions options;
@@ -55,6 +58,7 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
     private final EventBus events;
     private final List<ListenerRuntime> listeners = new ArrayList<>();
     private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
+    private final Map<String, GroupBinding> groups = new LinkedHashMap<>();
     private final List<MembershipProvider> ownedProviders = new ArrayList<>();
     private final Disposable.Composite subscriptions = Disposables.composite();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -98,7 +102,7 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
             AtomicBoolean done = new AtomicBoolean();
             sink.onCancel(() -> {
                 if (done.compareAndSet(false, true)) {
-                    rt.abort();
+                    rt.abort().subscribe();
                 }
             });
             rt.control.execute(() -> {
@@ -107,24 +111,33 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
                     rt.bindAll();
                 } catch (RuntimeException e) {
                     if (done.compareAndSet(false, true)) {
-                        rt.abort();
-                        sink.error(e);
+                        rt.abort().subscribe(null, x -> sink.error(e), () -> sink.error(e));
                     }
                     return;
                 }
-                long deadline = System.nanoTime() + rt.firstProbeWait().toNanos();
-                rt.awaitFirstProbes(deadline, () -> {
+                long groupDeadline = System.nanoTime() + options.startTimeout().toNanos() / 2;
+                rt.awaitGroups(groupDeadline, () -> rt.awaitFirstProbes(
+                        System.nanoTime() + rt.firstProbeWait().toNanos(), () -> {
                     if (done.compareAndSet(false, true)) {
                         log.info("load balancer {} started on {} ({} transport)", spec.name(), rt.listeners.stream()
                                 .map(l -> l.boundAddress().toString()).collect(Collectors.joining(", ")), rt.transport);
                         rt.events.publish(LoadBalancerEvent.Type.STARTED, -1, null, null, spec.name());
                         sink.success(rt);
                     } else {
-                        rt.abort();
+                        rt.abort().subscribe();
                     }
-                });
+                }));
             });
         });
+    }
+
+    /** Control thread: runs {@code then} once every group's first instances are in service, or at the deadline. */
+    private void awaitGroups(long deadline, Runnable then) {
+        if (groups.values().stream().allMatch(GroupBinding::settled) || System.nanoTime() - deadline >= 0) {
+            then.run();
+        } else {
+            control.schedule(() -> awaitGroups(deadline, then), 5, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** How long start waits for every server's first probe: the longest probe timeout, plus a margin. */
@@ -169,11 +182,13 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
                     subscribe(service, provider(bs.servers().provider().orElseThrow(), path + ".provider"));
                     break;
                 default:
-                    throw new LoadBalancerStartException(path + ".availabilityGroup: \""
-                            + bs.servers().availabilityGroup().orElseThrow().name()
-                            + "\" (expected: static servers or a membership provider; this build of nlb4j-balancer"
-                            + " does not run availability groups)", null);
+                    AvailabilityGroup ag = bs.servers().availabilityGroup().orElseThrow();
+                    groups.computeIfAbsent(ag.name(), n -> new GroupBinding(ag)).serve(service);
+                    break;
             }
+        }
+        for (GroupBinding g : groups.values()) {
+            g.start(control, options.ticker());
         }
     }
 
@@ -244,16 +259,26 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
                 1, TimeUnit.SECONDS));
     }
 
-    /** Releases everything after a failed or cancelled start. */
-    private void abort() {
-        services.values().forEach(ServiceRuntime::stopChecks);
+    /**
+     * Releases everything after a failed or cancelled start: closes bound listeners, stops groups (their
+     * instances are terminated), then shuts the threads down. Completes when all of that is done.
+     */
+    private Mono<Void> abort() {
         for (ListenerRuntime l : listeners) {
             Channel ch = l.serverChannel();
             if (ch != null) {
                 ch.close().awaitUninterruptibly();
             }
         }
-        release();
+        return Mono.defer(() -> {
+            services.values().forEach(ServiceRuntime::stopChecks);
+            return Mono.when(groups.values().stream().filter(g -> g.running() != null)
+                    .map(g -> g.running().stop()).collect(Collectors.toList()));
+        }).subscribeOn(control.scheduler())
+                .timeout(GROUP_STOP_TIMEOUT)
+                .onErrorResume(e -> Mono.empty())
+                .then(Mono.fromRunnable(this::release).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()))
+                .then();
     }
 
     private void release() {
@@ -300,6 +325,16 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
                     + services.keySet() + ')');
         }
         return s;
+    }
+
+    @Override
+    public RunningAvailabilityGroup availabilityGroup(String name) {
+        GroupBinding g = groups.get(name);
+        if (g == null) {
+            throw new IllegalArgumentException("availability group: \"" + name + "\" (expected: one of "
+                    + groups.keySet() + ')');
+        }
+        return g.running();
     }
 
     @Override
@@ -353,6 +388,17 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
     }
 
     private void finishStop(String how) {
+        // Groups drain (instantly: no connection is left) and terminate their instances on this thread.
+        Mono.when(groups.values().stream().map(g -> g.running().stop()).collect(Collectors.toList()))
+                .timeout(GROUP_STOP_TIMEOUT)
+                .onErrorResume(e -> {
+                    log.warn("load balancer {}: availability groups did not stop cleanly: {}", spec.name(), e.toString());
+                    return Mono.empty();
+                })
+                .subscribe(null, null, () -> control.execute(() -> finishRelease(how)));
+    }
+
+    private void finishRelease(String how) {
         log.info("load balancer {} stopped ({})", spec.name(), how);
         services.values().forEach(ServiceRuntime::stopChecks);
         events.publish(LoadBalancerEvent.Type.STOPPED, -1, null, null, how);

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -15,8 +17,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.scheduling.SourceHash;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +59,18 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     private boolean serverHeld;
     private boolean connected;
     private boolean finished;
+    /** Set when the pair is being torn down after a failure, so that the aborted server connect is no failure. */
+    private boolean failing;
     private boolean clientEof;
     private boolean serverEof;
     private boolean frontendReadPending;
     private boolean backendReadPending;
+    /**
+     * Client bytes read before the server connection was made. Reading is off until then, but the native
+     * transport still reads what is left in the socket when the client half-closes (EPOLLRDHUP), so a client
+     * that sends its request and FIN at once delivers them here. Rare; allocated only then.
+     */
+    private ArrayDeque<Object> early;
 
     ProxyConnection(ListenerRuntime listener) {
         this.listener = listener;
@@ -151,7 +165,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         if (f.channel() != backend) {
             return;
         }
-        if (finished) {
+        if (finished || failing || !frontend.isActive()) {
+            // The client has gone (closed, reset, or closed by stop or draining) while connecting: the connect
+            // was aborted, which is no failure of the server. The client channel's inactive event releases it.
             f.channel().close();
             return;
         }
@@ -163,10 +179,19 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             service.connected(client, server);
             lastActivity = System.nanoTime();
             idleTask = frontend.eventLoop().schedule(this, listener.idleTimeoutNanos, TimeUnit.NANOSECONDS);
-            frontend.read();
+            if (early != null) {
+                forwardEarly();
+            }
+            if (clientEof) {
+                endOfInput(backend, serverEof, frontend);
+            } else {
+                frontend.read();
+            }
             backend.read();
             return;
         }
+        // Netty's Bootstrap closes a channel whose connect failed (CLOSE_ON_FAILURE); this one is ours to close.
+        f.channel().close();
         ServerState failed = server;
         failed.connectFailures.increment();
         service.passiveFailure(failed);
@@ -192,6 +217,26 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
     }
 
+    private void forwardEarly() {
+        ArrayDeque<Object> q = early;
+        early = null;
+        for (Object msg; (msg = q.poll()) != null; ) {
+            server.bytesToServer.add(msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0);
+            backend.write(msg, backend.voidPromise());
+        }
+        backend.flush();
+    }
+
+    private void releaseEarly() {
+        ArrayDeque<Object> q = early;
+        early = null;
+        if (q != null) {
+            for (Object msg; (msg = q.poll()) != null; ) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
     // ---- client side ----
 
     @Override
@@ -203,6 +248,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         if (connected && b.isActive()) {
             server.bytesToServer.add(n);
             b.write(msg, b.voidPromise());
+        } else if (!connected && counted && !finished) {
+            // Still connecting: keep the bytes for the server (see the field's comment).
+            if (early == null) {
+                early = new ArrayDeque<>(4);
+            }
+            early.add(msg);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -235,12 +286,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            EpollHalfClosure.keepRegistered(frontend);
             clientEof = true;
             if (connected) {
                 endOfInput(backend, serverEof, frontend);
-            } else {
-                frontend.close();
+            } else if (!counted) {
+                frontend.close(); // rejected at accept
             }
+            // Still connecting: the FIN is passed on once the server connection is made.
         }
         ReferenceCountUtil.release(evt);
     }
@@ -269,6 +322,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     }
 
     private void failed(Channel self, Channel peer, Throwable cause) {
+        failing = true;
         if (cause instanceof IOException) {
             // A reset (or other I/O failure) on one side is passed on as a reset.
             if (log.isDebugEnabled()) {
@@ -336,6 +390,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             return;
         }
         finished = true;
+        releaseEarly();
         if (idleTask != null) {
             idleTask.cancel(false);
         }
@@ -343,6 +398,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             listener.release();
             service.connections.remove(this);
         }
+        releaseServer();
+    }
+
+    private void releaseServer() {
         if (serverHeld) {
             serverHeld = false;
             service.released(server);
@@ -394,6 +453,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent && ctx.channel() == backend) {
+                EpollHalfClosure.keepRegistered(backend);
                 serverEof = true;
                 endOfInput(frontend, clientEof, backend);
             }
@@ -404,7 +464,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         public void channelInactive(ChannelHandlerContext ctx) {
             if (ctx.channel() == backend) {
                 closeOnFlush(frontend);
-                finish();
+                // The server has gone, but the client may still be receiving the end of the response: the
+                // server is released now (so that its draining can end), the pair when the client side closes.
+                releaseServer();
+                if (!frontend.isActive()) {
+                    finish();
+                }
             }
         }
 
@@ -417,6 +482,50 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
                 failed(backend, frontend, cause);
             } else {
                 ctx.close();
+            }
+        }
+    }
+
+    /**
+     * Works around a bug of Netty's epoll transport (seen in 4.2.18 and 4.2.20): when the interest set of a
+     * registered channel becomes empty, {@code EpollIoHandler} removes the descriptor from epoll
+     * ({@code EPOLL_CTL_DEL}) but keeps its registration marked as added, so the next interest change is an
+     * {@code EPOLL_CTL_MOD} that fails with ENOENT. A half-closed channel with reading off reaches that empty
+     * set (its input and read-hang-up interests are cleared), and the first write that then finds the socket
+     * buffer full needs {@code EPOLLOUT}: the write fails, Netty shuts the output, and the rest of the response
+     * is lost. Adding {@code EPOLLERR} to the interest set when the input ends keeps the set from ever being
+     * empty; epoll reports errors whether they are asked for or not, so it changes nothing else.
+     *
+     * <p>{@code setFlag} is protected in Netty, hence one reflective handle; where it cannot be had (another
+     * Netty, a module path that forbids it), this does nothing.
+     */
+    static final class EpollHalfClosure {
+
+        private static final MethodHandle SET_FLAG = setFlag();
+
+        private EpollHalfClosure() {
+        }
+
+        private static MethodHandle setFlag() {
+            try {
+                Method m = Class.forName("io.netty.channel.epoll.AbstractEpollChannel", false,
+                        ProxyConnection.class.getClassLoader()).getDeclaredMethod("setFlag", int.class);
+                m.setAccessible(true);
+                return MethodHandles.lookup().unreflect(m);
+            } catch (Throwable t) {
+                log.debug("epoll half-closure workaround unavailable: {}", t.toString());
+                return null;
+            }
+        }
+
+        /** Called on the channel's event loop when its input has ended. */
+        static void keepRegistered(Channel ch) {
+            if (SET_FLAG != null && ch instanceof EpollSocketChannel && ch.isOpen()) {
+                try {
+                    SET_FLAG.invoke(ch, Native.EPOLLERR);
+                } catch (Throwable t) {
+                    log.debug("epoll half-closure workaround failed on {}: {}", ch, t.toString());
+                }
             }
         }
     }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,8 @@ final class ServiceRuntime implements RunningBackendService {
     private volatile Picker<ServerState> picker;
     /** Whether the servers of this service have been registered (a service may serve several listeners). */
     boolean registered;
+    /** Told of each active health transition of a server (control thread), e.g. to replace unhealthy instances. */
+    volatile BiConsumer<InetSocketAddress, Boolean> healthListener;
     /** Open connection pairs of this service, for draining and stop. */
     final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -250,6 +253,20 @@ final class ServiceRuntime implements RunningBackendService {
         }
     }
 
+    /** Active connections over all servers of this service. */
+    int activeConnections() {
+        int n = 0;
+        for (ServerState s : serverList) {
+            n += s.active.get();
+        }
+        return n;
+    }
+
+    /** Whether a server is still part of this service (in service or draining). Control thread. */
+    boolean has(InetSocketAddress address) {
+        return servers.containsKey(address);
+    }
+
     /** Servers whose first active probe has not completed yet. */
     int pendingFirstProbes() {
         int n = 0;
@@ -282,6 +299,10 @@ final class ServiceRuntime implements RunningBackendService {
         s.health = t.to();
         rebuild();
         boolean healthy = t.to() == HealthStatus.HEALTHY;
+        BiConsumer<InetSocketAddress, Boolean> hl = healthListener;
+        if (hl != null) {
+            hl.accept(s.address, healthy);
+        }
         events.publish(healthy ? LoadBalancerEvent.Type.SERVER_HEALTHY : LoadBalancerEvent.Type.SERVER_UNHEALTHY, -1,
                 spec.name(), s.key(), "health check: " + t.reason());
         if (!healthy && closeOnUnhealthy) {

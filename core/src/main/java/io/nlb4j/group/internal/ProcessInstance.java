@@ -27,6 +27,7 @@ public final class ProcessInstance implements InstanceHandle {
 
     private static final Logger log = LoggerFactory.getLogger("io.nlb4j.instance");
     private static final long READY_POLL_MILLIS = 50;
+    private static final long KILL_WAIT_MILLIS = 5000;
 
     private final String instanceId;
     private final Process process;
@@ -96,32 +97,77 @@ public final class ProcessInstance implements InstanceHandle {
         return process.pid();
     }
 
+    /**
+     * Stops the process and its descendants: a graceful termination signal to all of them, then, after the
+     * grace period, a kill for any survivor; waits until they have exited. Completes its work even when the
+     * calling thread is interrupted (the interrupt status is restored afterwards). Calling it again does
+     * nothing.
+     */
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroy();
-        boolean exited;
+        boolean interrupted = Thread.interrupted();
         try {
-            exited = process.waitFor(gracePeriodMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exited = false;
+            List<ProcessHandle> descendants = process.descendants().toList();
+            if (process.isAlive()) {
+                process.destroy();
+                descendants.forEach(ProcessHandle::destroy);
+                if (!awaitExit(process.toHandle(), gracePeriodMillis)) {
+                    log.warn("instance {}: process {} did not exit within {} ms, killing it", instanceId,
+                            process.pid(), gracePeriodMillis);
+                    process.destroyForcibly();
+                }
+            }
+            for (ProcessHandle descendant : descendants) {
+                if (descendant.isAlive() && !awaitExit(descendant, 0)) {
+                    descendant.destroyForcibly();
+                }
+            }
+            boolean exited = awaitExit(process.toHandle(), KILL_WAIT_MILLIS);
+            for (ProcessHandle descendant : descendants) {
+                exited &= awaitExit(descendant, KILL_WAIT_MILLIS);
+            }
+            if (exited) {
+                log.info("instance {}: process {} stopped", instanceId, process.pid());
+            } else {
+                log.warn("instance {}: process {} or one of its descendants was still running {} ms after being"
+                        + " killed", instanceId, process.pid(), KILL_WAIT_MILLIS);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        if (!exited) {
-            log.warn("instance {}: process {} did not exit within {} ms, killing it", instanceId, process.pid(),
-                    gracePeriodMillis);
-            process.destroyForcibly();
-        }
-        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Waits for a process to exit; an interrupt does not cut the wait short (it is kept for the caller). */
+    private static boolean awaitExit(ProcessHandle handle, long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        boolean interrupted = false;
         try {
-            process.waitFor(gracePeriodMillis + 5000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            while (true) {
+                if (!handle.isAlive()) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    handle.onExit().get(left, TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    return !handle.isAlive();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return !handle.isAlive();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        log.info("instance {}: process {} stopped", instanceId, process.pid());
     }
 
     private void awaitReady(long timeoutMillis) throws IOException {

@@ -1,0 +1,119 @@
+package io.nlb4j.group;
+
+import io.nlb4j.model.AvailabilityGroup;
+import io.nlb4j.model.Capacity;
+import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * An availability group being run by {@link AvailabilityGroups#start}: it keeps the desired number of
+ * instances running, spread evenly over the group's zones, replaces instances the load balancer reports
+ * unhealthy, and follows its target-tracking policy if it has one.
+ *
+ * <p>All state changes happen on the group's control thread. The methods of this interface may be called
+ * from any thread; the returned {@link Mono}s do nothing until subscribed.
+ *
+ * <p>Counting against {@code max}: every instance that is not yet {@link InstanceState#TERMINATED terminated}
+ * counts — pending (including a pending instance no longer wanted whose launch is still running), in service
+ * and draining (for scale-in, replacement or stop). The group launches only while that count is below
+ * {@code max}, so the instances it runs never exceed {@code max} (unless {@code max} is lowered below the
+ * current count; then the excess drains and nothing is launched until the count is below the new maximum).
+ * Counting against {@code desired}: pending and in-service instances that are not leaving; an instance being
+ * replaced is leaving, so its replacement may exceed {@code desired} by one while it starts — never
+ * {@code max}: at {@code max} the unhealthy instance is drained and terminated first.
+ */
+public interface RunningAvailabilityGroup {
+
+    /** The number of events buffered for each subscriber of {@link #events()} before the oldest are dropped. */
+    int EVENT_BUFFER_SIZE = 256;
+
+    /**
+     * Returns the specification the group was started with.
+     *
+     * @return the specification
+     */
+    AvailabilityGroup spec();
+
+    /**
+     * Returns the group's current capacity, which differs from the specification's after
+     * {@link #setCapacity}, {@link #setDesiredCapacity} or target tracking.
+     *
+     * @return the current capacity
+     */
+    Capacity capacity();
+
+    /**
+     * Returns a snapshot of the group's instances, oldest first, excluding terminated ones.
+     *
+     * @return the instances
+     */
+    List<InstanceInfo> instances();
+
+    /**
+     * Changes the desired capacity. The group then launches or drains instances to reach it.
+     *
+     * @param desired the number of instances to run, between the current min and max
+     * @return a Mono completing once the change has been applied (not once the instances have started or
+     *         stopped); it fails with {@link IllegalArgumentException}
+     *         ({@code desired: 7 (expected: between min 1 and max 6)}) if the value is out of range, and with
+     *         {@link IllegalStateException} if the group is stopping
+     */
+    Mono<Void> setDesiredCapacity(int desired);
+
+    /**
+     * Changes the whole capacity. The group then launches or drains instances to reach the new desired
+     * capacity; the target-tracking policy stays within the new min and max.
+     *
+     * @param min the fewest instances, at least 0
+     * @param desired the number of instances to run, between min and max
+     * @param max the most instances, at least 1
+     * @return a Mono completing once the change has been applied; it fails with
+     *         {@link IllegalArgumentException} naming every wrong field, its value and what was expected, and
+     *         with {@link IllegalStateException} if the group is stopping
+     */
+    Mono<Void> setCapacity(int min, int desired, int max);
+
+    /**
+     * Returns the group's events. The flux is hot: a subscriber sees the events that happen after it
+     * subscribes. Each subscriber has a buffer of {@value #EVENT_BUFFER_SIZE} events; when a slow subscriber's
+     * buffer is full the oldest event is dropped (and counted by {@link #droppedEvents()}), so a subscriber never
+     * slows the group down. The flux completes once the group has stopped. To see the events of the first
+     * launches, pass a listener to {@link AvailabilityGroups#start(io.nlb4j.model.AvailabilityGroup,
+     * GroupMembership, GroupOptions, java.util.function.Consumer)}.
+     *
+     * @return the events
+     */
+    Flux<GroupEvent> events();
+
+    /**
+     * Returns how many events were dropped because a subscriber of {@link #events()} was too slow.
+     *
+     * @return the number of dropped events, over all subscribers
+     */
+    default long droppedEvents() {
+        return 0;
+    }
+
+    /**
+     * Reports the result of the load balancer's health checks for an in-service instance. An instance
+     * reported unhealthy continuously for longer than the specification's
+     * {@link io.nlb4j.model.AvailabilityGroup#replaceUnhealthyAfter() replaceUnhealthyAfter} is replaced: a new
+     * instance is launched in the same zone, and once it is in service the old one drains and is terminated.
+     * Reporting the instance healthy before then cancels the replacement; once it has begun, it goes on.
+     * May be called from any thread; reports about unknown or not in-service instances are ignored.
+     *
+     * @param instanceId the instance
+     * @param healthy whether its health check passes
+     */
+    void reportHealth(String instanceId, boolean healthy);
+
+    /**
+     * Stops the group: no more launches or scaling; instances being launched are terminated as soon as their
+     * launch completes; every in-service instance is deregistered (drains) and then terminated. Calling it
+     * again returns the same completion.
+     *
+     * @return a Mono completing once every instance is terminated and the event flux has completed
+     */
+    Mono<Void> stop();
+}

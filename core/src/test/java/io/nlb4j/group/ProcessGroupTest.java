@@ -1,0 +1,136 @@
+package io.nlb4j.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nlb4j.group.internal.ProcessInstance;
+import io.nlb4j.model.AvailabilityGroup;
+import io.nlb4j.model.Capacity;
+import io.nlb4j.model.InstanceTemplate;
+import io.nlb4j.model.Placement;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** Runs real operating-system processes through {@link ProcessLauncher}. */
+class ProcessGroupTest {
+
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private final List<ProcessInstance> started = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        for (ProcessInstance p : started) {
+            ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static ProcessLauncher echoLauncher() throws Exception {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String classes = Path.of(TinyEchoMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        return InstanceLaunchers.process(java, "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC", "-cp", classes, TinyEchoMain.class.getName(), "{port}")
+                .readyTimeout(STARTUP).stopGracePeriod(Duration.ofSeconds(10)).build();
+    }
+
+    /** Wraps a launcher to keep the process instances it starts. */
+    private InstanceLauncher recording(ProcessLauncher launcher) {
+        return context -> launcher.launch(context).doOnNext(h -> started.add((ProcessInstance) h));
+    }
+
+    @Test
+    void aGroupOfTwoRealProcessesServesAndLeavesNothingBehind() throws Exception {
+        InstanceTemplate template = new InstanceTemplate("echo", recording(echoLauncher()), Optional.of(0), Map.of());
+        AvailabilityGroup spec = new AvailabilityGroup("echo", Placement.of("r", "v", "az-a", "az-b"), template,
+                Capacity.of(2, 2, 2));
+        List<String> log = new CopyOnWriteArrayList<>();
+        GroupMembership membership = new GroupMembership() {
+            @Override
+            public void register(InstanceInfo instance) {
+                log.add("register:" + instance.id());
+            }
+
+            @Override
+            public Mono<Void> deregister(InstanceInfo instance) {
+                log.add("deregister:" + instance.id());
+                return Mono.empty();
+            }
+        };
+        GroupOptions options = GroupOptions.defaults();
+        RunningAvailabilityGroup group = AvailabilityGroups.start(spec, membership, options);
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(20)).until(() -> group.instances().size() == 2
+                && group.instances().stream().allMatch(i -> i.state() == InstanceState.IN_SERVICE));
+
+        assertThat(group.instances()).extracting(InstanceInfo::zone).containsExactly("az-a", "az-b");
+        assertThat(started).hasSize(2);
+        for (InstanceInfo instance : group.instances()) {
+            assertThat(instance.address()).isPresent();
+            assertThat(instance.address().get().getPort()).isPositive();
+            byte[] hello = ("hello " + instance.id()).getBytes(StandardCharsets.UTF_8);
+            try (Socket socket = new Socket(instance.address().get().getAddress(), instance.address().get().getPort())) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(hello);
+                out.flush();
+                socket.shutdownOutput();
+                InputStream in = socket.getInputStream();
+                assertThat(in.readAllBytes()).isEqualTo(hello);
+            }
+        }
+        List<Long> pids = started.stream().map(ProcessInstance::pid).toList();
+        assertThat(ProcessHandle.current().children().map(ProcessHandle::pid).toList()).containsAll(pids);
+
+        StepVerifier.create(group.stop()).expectComplete().verify(Duration.ofSeconds(30));
+
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty();
+        }
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).map(ProcessHandle::pid))
+                .doesNotContainAnyElementsOf(pids);
+        // the scheduler made by defaults() belonged to the group: it is disposed with it
+        await().atMost(Duration.ofSeconds(10)).until(() -> options.scheduler().isDisposed());
+        for (String id : List.of("echo-1", "echo-2")) {
+            assertThat(log).contains("register:" + id, "deregister:" + id);
+        }
+    }
+
+    @Test
+    void aProcessThatExitsBeforeAcceptingConnectionsFailsTheLaunch() {
+        ProcessLauncher launcher = InstanceLaunchers.process("sh", "-c", "exit 3")
+                .readyTimeout(Duration.ofSeconds(10)).build();
+        StepVerifier.create(launcher.launch(new InstanceContext("x-1", "x", "az-a", "127.0.0.1", 0, Map.of())))
+                .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("instance x-1")
+                        .hasMessageContaining("exited with code 3"))
+                .verify(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void cancellingALaunchStopsTheProcess() throws Exception {
+        ProcessLauncher launcher = echoLauncher();
+        List<Long> before = ProcessHandle.current().children().map(ProcessHandle::pid).toList();
+        Disposable launch = launcher.launch(new InstanceContext("c-1", "c", "az-a", "127.0.0.1", 0, Map.of()))
+                .subscribe(h -> started.add((ProcessInstance) h));
+        ProcessHandle child = await().atMost(STARTUP).pollInterval(Duration.ofMillis(5))
+                .until(() -> ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+        launch.dispose();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> !child.isAlive());
+        assertThat(started).isEmpty();
+    }
+}
