@@ -112,6 +112,11 @@ public final class TestBackend implements AutoCloseable {
         return open.size();
     }
 
+    /** Closes the listening socket only: new connections are refused, open ones go on. */
+    public void stopAccepting() throws IOException {
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -1,0 +1,285 @@
+package io.nlb4j.balancer;
+
+import static io.nlb4j.balancer.Fixtures.assertClosedWithoutData;
+import static io.nlb4j.balancer.Fixtures.assertEchoes;
+import static io.nlb4j.balancer.Fixtures.connect;
+import static io.nlb4j.balancer.Fixtures.options;
+import static io.nlb4j.balancer.Fixtures.readLine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nlb4j.healthcheck.HealthStatus;
+import io.nlb4j.model.BackendService;
+import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.Listener;
+import io.nlb4j.model.LoadBalancerSpec;
+import io.nlb4j.model.OutlierDetection;
+import io.nlb4j.model.ServerGroup;
+import io.nlb4j.model.StaticServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Health-driven routing: active checks, passive ejection, and the all-unhealthy and close policies. */
+class HealthRoutingTest {
+
+    /**
+     * A server that answers HTTP health probes ({@code GET /health}) with 200 or 503 as its flag says, and
+     * serves clients (who send a line first) by sending its name and echoing.
+     */
+    private static final class Server implements AutoCloseable {
+        final AtomicBoolean healthy = new AtomicBoolean(true);
+        final AtomicInteger clients = new AtomicInteger();
+        final TestBackend backend;
+
+        Server(String name) throws IOException {
+            backend = TestBackend.start(name, (server, s) -> {
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                String first = line(in);
+                if (first.startsWith("GET /health")) {
+                    while (!line(in).isEmpty()) {
+                        // headers
+                    }
+                    out.write((healthy.get() ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 503 Busy\r\n")
+                            .concat("Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    return;
+                }
+                clients.incrementAndGet();
+                out.write((server.name() + "\n").getBytes(StandardCharsets.UTF_8));
+                TestBackend.ECHO.serve(server, s);
+            });
+        }
+
+        StaticServer staticServer() {
+            return StaticServer.of("127.0.0.1", backend.port());
+        }
+
+        @Override
+        public void close() throws IOException {
+            backend.close();
+        }
+
+        private static String line(InputStream in) throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+                if (c != '\r') {
+                    b.write(c);
+                }
+            }
+            return b.toString(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static HealthCheck.Builder httpCheck() {
+        return HealthCheck.http("/health").interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(80))
+                .healthyThreshold(1).unhealthyThreshold(2).outlierDetection(OutlierDetection.off());
+    }
+
+    private static LoadBalancerSpec spec(HealthCheck.Builder check, StaticServer... servers) {
+        return Fixtures.spec("health", Listener.tcp(0).backendService(BackendService.builder("web")
+                .healthCheck(check)
+                .connectionDraining(Duration.ofSeconds(1))
+                .servers(ServerGroup.staticServers(servers))));
+    }
+
+    /** A client that says hello and returns the name of the server it reached. */
+    private static String hello(RunningListener listener) throws IOException {
+        try (Socket s = connect(listener)) {
+            s.getOutputStream().write("hi\n".getBytes(StandardCharsets.US_ASCII));
+            return readLine(s);
+        }
+    }
+
+    private static HealthStatus health(RunningLoadBalancer lb, Server server) {
+        return Fixtures.statsOf(lb.backendService("web"), server.backend).health();
+    }
+
+    @Test
+    void anUnhealthyServerGetsNoNewConnectionUntilItRecovers() throws Exception {
+        try (Server a = new Server("a"); Server b = new Server("b");
+             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(),
+                     b.staticServer()), options());
+             Fixtures.Events events = new Fixtures.Events(lb)) {
+            RunningListener listener = lb.listener(0);
+            // Start waits for the first probes: both are healthy and share the traffic.
+            List<String> before = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                before.add(hello(listener));
+            }
+            assertThat(before).containsExactlyInAnyOrder("a", "a", "b", "b");
+
+            b.healthy.set(false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, b) == HealthStatus.UNHEALTHY);
+            int bClients = b.clients.get();
+            for (int i = 0; i < 20; i++) {
+                assertThat(hello(listener)).isEqualTo("a");
+            }
+            assertThat(b.clients.get()).as("client connections reaching the unhealthy server").isEqualTo(bClients);
+            assertThat(events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY)).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).isEqualTo("health check: status 503"));
+
+            b.healthy.set(true);
+            await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, b) == HealthStatus.HEALTHY);
+            List<String> after = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                after.add(hello(listener));
+            }
+            assertThat(after).contains("b");
+        }
+    }
+
+    @Test
+    void clientsConnectingThroughAFailureAllSucceedThroughHealthyServers() throws Exception {
+        Server a = new Server("a");
+        Server b = new Server("b");
+        try (a; b; RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(),
+                b.staticServer()), options())) {
+            RunningListener listener = lb.listener(0);
+            AtomicInteger failures = new AtomicInteger();
+            AtomicInteger successes = new AtomicInteger();
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Thread> clients = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Thread t = new Thread(() -> {
+                    for (int n = 0; n < 2_000 && running.get(); n++) {
+                        try (Socket s = connect(listener)) {
+                            s.getOutputStream().write("hi\n".getBytes(StandardCharsets.US_ASCII));
+                            readLine(s);
+                            assertEchoes(s, "payload " + n);
+                            successes.incrementAndGet();
+                        } catch (IOException | AssertionError e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> successes.get() > 100);
+            b.backend.stopAccepting(); // b dies for new connections: its port refuses them from now on
+            await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, b) == HealthStatus.UNHEALTHY);
+            int atFailure = successes.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> successes.get() > atFailure + 200);
+            running.set(false);
+            for (Thread t : clients) {
+                t.join(10_000);
+            }
+            assertThat(failures.get()).as("failed client connections").isZero();
+            assertThat(successes.get()).isGreaterThan(300);
+        }
+    }
+
+    @Test
+    void consecutiveConnectFailuresEjectAServerUntilTheBackOffEnds() throws Exception {
+        int deadPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = probe.getLocalPort(); // closed again: connections to it are refused
+        }
+        try (TestBackend a = TestBackend.echo("a"); TestBackend b = TestBackend.echo("b");
+             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(passiveOnly(a, b, deadPort), options());
+             Fixtures.Events events = new Fixtures.Events(lb)) {
+            RunningListener listener = lb.listener(0);
+            RunningBackendService web = lb.backendService("web");
+            for (int i = 0; i < 60 && events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY).isEmpty(); i++) {
+                try (Socket s = connect(listener)) {
+                    assertEchoes(s, "before " + i); // a refused attempt is retried on another server
+                }
+            }
+            assertThat(events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY)).singleElement().satisfies(e -> {
+                assertThat(e.server()).hasValue("127.0.0.1:" + deadPort);
+                assertThat(e.detail()).isEqualTo("ejected for 700 ms after 3 consecutive connect failures or resets");
+            });
+            assertThat(deadStats(web, deadPort).connectFailures()).isEqualTo(3);
+            assertThat(deadStats(web, deadPort).ejected()).isTrue();
+            // While ejected it is not tried at all (these connections take far less than 700 ms).
+            for (int i = 0; i < 10; i++) {
+                try (Socket s = connect(listener)) {
+                    assertEchoes(s, "during " + i);
+                }
+            }
+            assertThat(deadStats(web, deadPort).connectFailures()).isEqualTo(3);
+            // After the back-off it returns, fails again, and is ejected for twice as long.
+            await().atMost(Duration.ofSeconds(5)).until(() -> !deadStats(web, deadPort).ejected());
+            assertThat(events.of(LoadBalancerEvent.Type.SERVER_HEALTHY)).last()
+                    .satisfies(e -> assertThat(e.detail()).isEqualTo("ejection ended"));
+            for (int i = 0; i < 60 && events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY).size() < 2; i++) {
+                try (Socket s = connect(listener)) {
+                    assertEchoes(s, "after " + i);
+                }
+            }
+            assertThat(events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY)).hasSize(2).last()
+                    .satisfies(e -> assertThat(e.detail()).startsWith("ejected for 1400 ms"));
+        }
+    }
+
+    /** Servers a, b and a dead port, with no active check and passive checking after 3 failures. */
+    private static LoadBalancerSpec passiveOnly(TestBackend a, TestBackend b, int deadPort) {
+        return Fixtures.spec("health", Listener.tcp(0).backendService(BackendService.builder("web")
+                .healthCheck(HealthCheck.none(OutlierDetection.of(3, Duration.ofMillis(700), 50)))
+                .servers(ServerGroup.staticServers(StaticServer.of("127.0.0.1", a.port()),
+                        StaticServer.of("127.0.0.1", b.port()), StaticServer.of("127.0.0.1", deadPort)))));
+    }
+
+    private static ServerStats deadStats(RunningBackendService web, int port) {
+        return web.servers().stream().filter(s -> s.address().getPort() == port).findFirst().orElseThrow();
+    }
+
+    @Test
+    void withEveryServerUnhealthyRefuseClosesClientsAndFailOpenServesThem() throws Exception {
+        try (Server a = new Server("a"); Server b = new Server("b")) {
+            a.healthy.set(false);
+            b.healthy.set(false);
+            try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(),
+                    b.staticServer()), options())) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, a) == HealthStatus.UNHEALTHY
+                        && health(lb, b) == HealthStatus.UNHEALTHY);
+                try (Socket s = connect(lb.listener(0))) {
+                    assertClosedWithoutData(s);
+                }
+                assertThat(lb.listener(0).stats().noServerConnections()).isEqualTo(1);
+            }
+            try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(
+                    httpCheck().allUnhealthy(HealthCheck.AllUnhealthy.FAIL_OPEN), a.staticServer(), b.staticServer()),
+                    options())) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, a) == HealthStatus.UNHEALTHY
+                        && health(lb, b) == HealthStatus.UNHEALTHY);
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    names.add(hello(lb.listener(0)));
+                }
+                assertThat(names).containsExactlyInAnyOrder("a", "a", "b", "b");
+            }
+        }
+    }
+
+    @Test
+    void openConnectionsOfAnUnhealthyServerAreKeptOrClosedAsConfigured() throws Exception {
+        for (HealthCheck.UnhealthyConnections policy : HealthCheck.UnhealthyConnections.values()) {
+            try (Server a = new Server("a");
+                 RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck().unhealthyConnections(policy),
+                         a.staticServer()), options());
+                 Socket client = connect(lb.listener(0))) {
+                client.getOutputStream().write("hi\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readLine(client)).isEqualTo("a");
+                a.healthy.set(false);
+                await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, a) == HealthStatus.UNHEALTHY);
+                if (policy == HealthCheck.UnhealthyConnections.KEEP) {
+                    assertEchoes(client, "still here");
+                } else {
+                    assertClosedWithoutData(client);
+                }
+            }
+        }
+    }
+}
