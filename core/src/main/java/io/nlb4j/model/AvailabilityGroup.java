@@ -1,7 +1,6 @@
 package io.nlb4j.model;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -59,12 +58,8 @@ public record AvailabilityGroup(String name, Placement placement, InstanceTempla
     }
 
     /** Builds an {@link AvailabilityGroup}. */
-    public static final class Builder {
+    public static final class Builder extends PlacedBuilder<Builder> {
         private final String name;
-        private String region;
-        private String vpc;
-        private String subnet;
-        private List<String> zones = List.of();
         private InstanceTemplate template;
         private Capacity capacity;
         private TargetTracking targetTracking;
@@ -72,64 +67,6 @@ public record AvailabilityGroup(String name, Placement placement, InstanceTempla
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
-        }
-
-        /**
-         * Sets the region. Required.
-         *
-         * @param region the region
-         * @return this builder
-         */
-        public Builder region(String region) {
-            this.region = Objects.requireNonNull(region, "region");
-            return this;
-        }
-
-        /**
-         * Sets the VPC. Required.
-         *
-         * @param vpc the VPC
-         * @return this builder
-         */
-        public Builder vpc(String vpc) {
-            this.vpc = Objects.requireNonNull(vpc, "vpc");
-            return this;
-        }
-
-        /**
-         * Sets the subnet.
-         *
-         * @param subnet the subnet
-         * @return this builder
-         */
-        public Builder subnet(String subnet) {
-            this.subnet = Objects.requireNonNull(subnet, "subnet");
-            return this;
-        }
-
-        /**
-         * Sets the availability zones instances are spread over. At least one is required.
-         *
-         * @param zones the zones
-         * @return this builder
-         */
-        public Builder zones(String... zones) {
-            this.zones = List.of(zones);
-            return this;
-        }
-
-        /**
-         * Sets the region, VPC, subnet and zones at once.
-         *
-         * @param placement the placement
-         * @return this builder
-         */
-        public Builder placement(Placement placement) {
-            this.region = placement.region();
-            this.vpc = placement.vpc();
-            this.subnet = placement.subnet().orElse(null);
-            this.zones = placement.zones();
-            return this;
         }
 
         /**
@@ -188,7 +125,7 @@ public record AvailabilityGroup(String name, Placement placement, InstanceTempla
          */
         public AvailabilityGroup build() {
             AvailabilityGroup g = new AvailabilityGroup(name,
-                    new Placement(region, vpc, Optional.ofNullable(subnet), zones), template, capacity,
+                    builtPlacement(), template, capacity,
                     Optional.ofNullable(targetTracking), replaceUnhealthyAfter);
             SpecValidator.throwIfInvalid("availability group \"" + name + '"', v -> v.availabilityGroup(g, ""));
             return g;

@@ -1,7 +1,6 @@
 package io.nlb4j.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,75 +67,13 @@ public record LoadBalancerSpec(String name, Placement placement, List<SecurityGr
     }
 
     /** Builds a {@link LoadBalancerSpec}. */
-    public static final class Builder {
+    public static final class Builder extends PlacedBuilder<Builder> {
         private final String name;
-        private String region;
-        private String vpc;
-        private String subnet;
-        private List<String> zones = List.of();
         private final List<SecurityGroup> securityGroups = new ArrayList<>();
         private final List<Listener> listeners = new ArrayList<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
-        }
-
-        /**
-         * Sets the region. Required.
-         *
-         * @param region the region, such as {@code cn-north-1}
-         * @return this builder
-         */
-        public Builder region(String region) {
-            this.region = Objects.requireNonNull(region, "region");
-            return this;
-        }
-
-        /**
-         * Sets the VPC. Required.
-         *
-         * @param vpc the VPC identifier
-         * @return this builder
-         */
-        public Builder vpc(String vpc) {
-            this.vpc = Objects.requireNonNull(vpc, "vpc");
-            return this;
-        }
-
-        /**
-         * Sets the subnet.
-         *
-         * @param subnet the subnet
-         * @return this builder
-         */
-        public Builder subnet(String subnet) {
-            this.subnet = Objects.requireNonNull(subnet, "subnet");
-            return this;
-        }
-
-        /**
-         * Sets the availability zones the load balancer serves. At least one is required.
-         *
-         * @param zones the zones
-         * @return this builder
-         */
-        public Builder zones(String... zones) {
-            this.zones = Arrays.asList(zones);
-            return this;
-        }
-
-        /**
-         * Sets the region, VPC, subnet and zones at once.
-         *
-         * @param placement the placement
-         * @return this builder
-         */
-        public Builder placement(Placement placement) {
-            this.region = placement.region();
-            this.vpc = placement.vpc();
-            this.subnet = placement.subnet().orElse(null);
-            this.zones = placement.zones();
-            return this;
         }
 
         /**
@@ -179,7 +116,7 @@ public record LoadBalancerSpec(String name, Placement placement, List<SecurityGr
          * @throws SpecValidationException listing every violation, each with its path
          */
         public LoadBalancerSpec build() {
-            return new LoadBalancerSpec(name, new Placement(region, vpc, Optional.ofNullable(subnet), zones),
+            return new LoadBalancerSpec(name, builtPlacement(),
                     securityGroups, listeners).validate();
         }
     }
