@@ -177,6 +177,25 @@ final class Fixtures {
         return counter.get();
     }
 
+    /**
+     * The most the kernel may buffer in a load balancer's two sockets of one direction: its receive buffer on
+     * one side and its send buffer on the other, which autotuning grows up to the third values of
+     * {@code net.ipv4.tcp_rmem} and {@code tcp_wmem} (Linux); the Linux defaults where those cannot be read.
+     */
+    static long proxySocketBufferBound() {
+        return sysctlMax("/proc/sys/net/ipv4/tcp_rmem", 6L << 20) + sysctlMax("/proc/sys/net/ipv4/tcp_wmem", 4L << 20);
+    }
+
+    private static long sysctlMax(String file, long fallback) {
+        try {
+            // Files.readString trusts the size /proc reports (0) and can return a truncated value: read lines.
+            String[] values = Files.readAllLines(Paths.get(file)).get(0).trim().split("\\s+");
+            return Long.parseLong(values[values.length - 1]);
+        } catch (IOException | RuntimeException e) {
+            return fallback;
+        }
+    }
+
     static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -39,7 +39,8 @@ public final class HealthChecker {
         void onTransition(HealthTransition transition);
 
         /**
-         * A probe finished. The default does nothing.
+         * A probe finished; called after {@link #onTransition} when the probe changed the server's health.
+         * The default does nothing.
          *
          * @param result the outcome
          */
@@ -126,12 +127,6 @@ public final class HealthChecker {
             if (closed) {
                 return;
             }
-            try {
-                listener.onProbe(new ProbeResult(server, run.success, run.reason, run.scheduledNanos(),
-                        run.startedNanos(), run.durationNanos));
-            } catch (RuntimeException e) {
-                log.warn("health listener failed: {}", e.toString(), e);
-            }
             HealthStatus before = riseFall.status();
             HealthStatus after = riseFall.record(run.success);
             if (after != null) {
@@ -144,6 +139,12 @@ public final class HealthChecker {
                 } catch (RuntimeException e) {
                     log.warn("health listener failed: {}", e.toString(), e);
                 }
+            }
+            try {
+                listener.onProbe(new ProbeResult(server, run.success, run.reason, run.scheduledNanos(),
+                        run.startedNanos(), run.durationNanos));
+            } catch (RuntimeException e) {
+                log.warn("health listener failed: {}", e.toString(), e);
             }
             long jitterRange = intervalNanos * JITTER_PERCENT / 100;
             long jitter = jitterRange == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitterRange, jitterRange + 1);

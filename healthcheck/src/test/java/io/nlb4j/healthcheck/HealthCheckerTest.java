@@ -165,8 +165,12 @@ class HealthCheckerTest {
         return countBeforeLastTransition(true);
     }
 
-    /** The run of equal probe results that ends with the probe that caused the last transition. */
+    /**
+     * The run of equal probe results that ends with the probe that caused the last transition (reported
+     * right after the transition).
+     */
     private long countBeforeLastTransition(boolean success) {
+        await().atMost(Duration.ofSeconds(2)).until(() -> !(log.get(log.size() - 1) instanceof HealthTransition));
         List<Object> snapshot = List.copyOf(log);
         int last = -1;
         for (int i = 0; i < snapshot.size(); i++) {
@@ -174,7 +178,9 @@ class HealthCheckerTest {
                 last = i;
             }
         }
-        long run = 0;
+        assertThat(snapshot.get(last + 1)).isInstanceOfSatisfying(ProbeResult.class,
+                causing -> assertThat(causing.success()).isEqualTo(success));
+        long run = 1;
         for (int i = last - 1; i >= 0 && snapshot.get(i) instanceof ProbeResult
                 && ((ProbeResult) snapshot.get(i)).success() == success; i--) {
             run++;

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -22,6 +24,8 @@ import reactor.core.publisher.Mono;
  * balancer's control thread, so these callbacks need no locks.
  */
 final class GroupBinding implements GroupMembership {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupBinding.class);
 
     private final AvailabilityGroup spec;
     private final List<ServiceRuntime> services = new ArrayList<>();
@@ -66,8 +70,20 @@ final class GroupBinding implements GroupMembership {
     public void register(InstanceInfo instance) {
         InetSocketAddress address = instance.address().orElseThrow(() -> new IllegalArgumentException(
                 "instance " + instance.id() + ": no address (expected: the address its launcher reported)"));
-        instances.put(address, instance.id());
+        String previous = instances.put(address, instance.id());
+        boolean takenOver = previous != null && !previous.equals(instance.id());
+        if (takenOver) {
+            log.warn("availability group {}: instance {} listens on {}, still registered for instance {}, which no"
+                    + " longer does; the server now stands for {}", spec.name(), instance.id(), address, previous,
+                    instance.id());
+        }
         for (ServiceRuntime s : services) {
+            if (takenOver && s.has(address)) {
+                // The previous instance's server entry goes (at once if it has no open connection), so that the new
+                // instance starts afresh: pending its first health check, with no ejection carried over.
+                s.remove(address, "instance " + previous + " no longer listens there; instance " + instance.id()
+                        + " does");
+            }
             s.add(address, 1);
         }
     }
@@ -75,7 +91,9 @@ final class GroupBinding implements GroupMembership {
     @Override
     public Mono<Void> deregister(InstanceInfo instance) {
         InetSocketAddress address = instance.address().orElse(null);
-        if (address == null) {
+        if (address == null || !instance.id().equals(instances.get(address))) {
+            // Its address has been taken over by another instance (its port was freed and handed out again):
+            // the servers at that address are the other instance's, not to be drained.
             return Mono.empty();
         }
         List<Mono<Void>> drained = new ArrayList<>();
@@ -84,6 +102,6 @@ final class GroupBinding implements GroupMembership {
                 drained.add(s.remove(address, "instance " + instance.id() + " leaving group " + spec.name()).asMono());
             }
         }
-        return Mono.when(drained).doFinally(signal -> instances.remove(address));
+        return Mono.when(drained).doFinally(signal -> instances.remove(address, instance.id()));
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.LoadBalancerStartException;
@@ -362,6 +363,11 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
             l.serverChannel().close().awaitUninterruptibly();
             events.publish(LoadBalancerEvent.Type.LISTENER_UNBOUND, l.spec.port(), l.service.name(), null,
                     l.boundAddress().toString());
+        }
+        // A connection accepted just before its listener closed is registered by a task already queued on
+        // its event loop: let every loop run its queue once, so that the drain below sees that connection.
+        for (EventExecutor loop : group) {
+            loop.submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         awaitDrained(deadline, false);

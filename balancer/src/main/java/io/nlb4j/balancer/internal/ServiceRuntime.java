@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -176,6 +177,11 @@ final class ServiceRuntime implements RunningBackendService {
                 s.drainTimeout.dispose();
                 s.drainTimeout = null;
             }
+            if (s.removal != null) {
+                s.removal.tryEmitError(new CancellationException("server " + s.key() + " of backend service \""
+                        + spec.name() + "\" was added back while draining; it stays in service"));
+                s.removal = null;
+            }
             s.weight = weight;
             s.state = ServerStats.State.IN_SERVICE;
         } else {
@@ -287,7 +293,10 @@ final class ServiceRuntime implements RunningBackendService {
 
             @Override
             public void onProbe(ProbeResult result) {
-                s.firstProbeDone = true;
+                // After the transition this probe caused (the checker reports that first), on the same thread.
+                if (!s.firstProbeDone) {
+                    control.execute(() -> s.firstProbeDone = true);
+                }
             }
         });
     }
@@ -297,14 +306,22 @@ final class ServiceRuntime implements RunningBackendService {
             return;
         }
         s.health = t.to();
-        rebuild();
         boolean healthy = t.to() == HealthStatus.HEALTHY;
         BiConsumer<InetSocketAddress, Boolean> hl = healthListener;
         if (hl != null) {
             hl.accept(s.address, healthy);
         }
-        events.publish(healthy ? LoadBalancerEvent.Type.SERVER_HEALTHY : LoadBalancerEvent.Type.SERVER_UNHEALTHY, -1,
-                spec.name(), s.key(), "health check: " + t.reason());
+        // SERVER_HEALTHY is published before the new picker can choose the server, so that no connection reaches
+        // it before its event; SERVER_UNHEALTHY once the picker has stopped choosing it.
+        if (healthy) {
+            events.publish(LoadBalancerEvent.Type.SERVER_HEALTHY, -1, spec.name(), s.key(),
+                    "health check: " + t.reason());
+            rebuild();
+        } else {
+            rebuild();
+            events.publish(LoadBalancerEvent.Type.SERVER_UNHEALTHY, -1, spec.name(), s.key(),
+                    "health check: " + t.reason());
+        }
         if (!healthy && closeOnUnhealthy) {
             int closed = closeConnections(s);
             log.info("backend service {}: server {} unhealthy, {} open connections closed", spec.name(), s.key(), closed);
@@ -338,9 +355,10 @@ final class ServiceRuntime implements RunningBackendService {
                 return;
             }
             outliers.release(s.outlier);
-            rebuild();
             log.info("backend service {}: server {} back from ejection", spec.name(), s.key());
+            // published before the picker can choose it again, as for a health check
             events.publish(LoadBalancerEvent.Type.SERVER_HEALTHY, -1, spec.name(), s.key(), "ejection ended");
+            rebuild();
         }, millis, TimeUnit.MILLISECONDS);
     }
 
