@@ -1,5 +1,7 @@
 package io.nlb4j.samples.cli;
 
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,12 +10,20 @@ import picocli.CommandLine.Command;
  * specification file until interrupted; {@code validate --config lb.yaml [--cloud]} checks one.
  */
 @Command(name = "nlb4j", mixinStandardHelpOptions = true, version = "nlb4j 0.1.0-SNAPSHOT",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:the command could not do its job (invalid file, port in use, ...)",
+            "2:a usage mistake (unknown command or option, missing --config)"},
         description = "Runs and checks nlb4j load balancers described in YAML or JSON files.",
         subcommands = {RunCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
 public final class Nlb4j implements Runnable {
 
     /** Exit code of a command that could not do its job: bad file, invalid specification, port in use. */
     static final int FAILED = 1;
+
+    /** Exit code of a usage mistake: an unknown command or option, or a missing or malformed option. */
+    static final int USAGE = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,15 +52,44 @@ public final class Nlb4j implements Runnable {
 
     /**
      * Builds the command line with nlb4j's error handling: a failure is one line on standard error and exit
-     * code {@value #FAILED}, never a stack trace.
+     * code {@value #FAILED}; a usage mistake (unknown command or option, missing option) is one line on
+     * standard error and exit code {@value #USAGE}. Never a stack trace.
      *
      * @return the command line
      */
     public static CommandLine commandLine() {
         return new CommandLine(new Nlb4j())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("nlb4j: " + e.getMessage());
+                    cmd.getErr().println("nlb4j: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    cmd.getErr().flush();
                     return FAILED;
+                })
+                .setParameterExceptionHandler((e, args) -> {
+                    CommandLine cmd = e.getCommandLine();
+                    cmd.getErr().println("nlb4j: " + usageProblem(e) + "; see '"
+                            + cmd.getCommandSpec().qualifiedName() + " --help'");
+                    cmd.getErr().flush();
+                    return USAGE;
                 });
+    }
+
+    /** One line: what was wrong with the command line, with picocli's suggestions if it has any. */
+    private static String usageProblem(CommandLine.ParameterException e) {
+        CommandLine cmd = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException) {
+            CommandLine.UnmatchedArgumentException u = (CommandLine.UnmatchedArgumentException) e;
+            List<String> unmatched = u.getUnmatched();
+            Set<String> commands = cmd.getSubcommands().keySet();
+            if (!commands.isEmpty() && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
+                message = "unknown command '" + unmatched.get(0) + "' (expected: one of " + String.join(", ", commands)
+                        + ')';
+            }
+            List<String> suggestions = u.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                message += "; did you mean " + String.join(" or ", suggestions) + '?';
+            }
+        }
+        return message.strip().replace(System.lineSeparator(), " ").replace('\n', ' ');
     }
 }

@@ -6,11 +6,18 @@ import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.config.ConfigException;
 import io.nlb4j.config.SpecFiles;
+import io.nlb4j.model.Durations;
 import io.nlb4j.model.LoadBalancerSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -19,11 +26,18 @@ import picocli.CommandLine.Option;
 
 /** {@code nlb4j run --config FILE}: runs a load balancer until SIGINT or SIGTERM, then drains and exits 0. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            "0:stopped by SIGINT or SIGTERM after draining",
+            "1:the file is missing or invalid, or the load balancer could not start",
+            "2:a usage mistake"},
         description = {"Runs a load balancer from a specification file until interrupted.",
                 "SIGINT or SIGTERM stops accepting connections, drains open ones and exits 0."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger("nlb4j");
+    /** Beyond the drain timeout: time for closing connections, terminating instances, releasing threads. */
+    private static final long STOP_SLACK_MILLIS = 60_000;
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "The specification: a .yaml, .yml or .json file.")
@@ -52,28 +66,69 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return Nlb4j.FAILED;
         }
+        Duration drain = drainTimeout != null ? drainTimeout : lb.listeners().stream()
+                .map(l -> l.backendService().connectionDraining()).max(Duration::compareTo).orElse(Duration.ZERO);
+        // Signals are handled from before the start: a signal during the start stops the load balancer as
+        // soon as it runs (its instances are terminated), rather than killing the JVM and orphaning them.
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        AtomicReference<RunningLoadBalancer> current = new AtomicReference<>();
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        Signals.onTermination(() -> {
+            if (stopRequested.getAndSet(true)) {
+                log.info("already stopping, draining for up to {}", Durations.format(drain));
+                return;
+            }
+            RunningLoadBalancer r = current.get();
+            if (r != null) {
+                stop(r, drain);
+            } else {
+                log.info("stopping as soon as the load balancer has started");
+            }
+            // Where signals fall back to a shutdown hook, the JVM must not halt before the stop is done.
+            try {
+                stopped.get(drain.toMillis() + STOP_SLACK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("the load balancer did not stop in time");
+            }
+        });
         RunningLoadBalancer running = NetworkLoadBalancer.startNow(lb,
                 LoadBalancerOptions.defaults().bindAddress(bindAddress));
+        running.events().subscribe(e -> log.info("{}", e));
         for (RunningListener l : running.listeners()) {
             log.info("listener {} -> backend service {}: listening on {}", l.spec().port(),
                     l.backendService().spec().name(), l.boundAddress());
         }
-        running.events().subscribe(e -> log.info("{}", e));
-        Duration drain = drainTimeout != null ? drainTimeout : lb.listeners().stream()
-                .map(l -> l.backendService().connectionDraining()).max(Duration::compareTo).orElse(Duration.ZERO);
-        Signals.onTermination(() -> {
-            running.stop(drain).block();
-            System.exit(0);
-        });
+        current.set(running);
+        if (stopRequested.get()) {
+            stop(running, drain);
+        }
         running.onStopped().block();
+        stopped.complete(null);
+        log.info("stopped");
         return 0;
     }
 
-    /** Reads {@code 30s}, {@code 5m}, {@code PT30S}. */
+    private static void stop(RunningLoadBalancer running, Duration drain) {
+        log.info("stopping: no new connections; draining open connections for up to {}", Durations.format(drain));
+        running.stop(drain).subscribe(null, e -> log.warn("stopping failed: {}", e.toString()));
+    }
+
+    /** Reads {@code 30s}, {@code 5m}, {@code PT30S}; rejects negative durations. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return io.nlb4j.model.Durations.parse(value);
+            Duration d;
+            try {
+                d = Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+            if (d.isNegative()) {
+                throw new CommandLine.TypeConversionException('"' + value + "\" (expected: 0s or a positive duration)");
+            }
+            return d;
         }
     }
 }

@@ -15,6 +15,11 @@ import picocli.CommandLine.Option;
 
 /** {@code nlb4j validate --config FILE [--cloud]}: prints every problem of a specification file. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            "0:the file is valid (with --cloud: and within the cloud's ranges)",
+            "1:the file is missing or invalid (with --cloud: or has values outside the cloud's ranges)",
+            "2:a usage mistake"},
         description = {"Checks a load balancer specification file and prints every problem with its path.",
                 "Exits 0 if the file is valid, 1 otherwise."})
 final class ValidateCommand implements Callable<Integer> {
@@ -36,6 +41,13 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             lb = SpecFiles.read(config);
         } catch (ConfigException e) {
+            if (e.problems().size() == 1 && e.problems().get(0).path().isEmpty() && e.problems().get(0).line() == 0) {
+                // Not a specification at all (missing, unreadable, empty, not .yaml/.yml/.json): one line.
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("nlb4j: " + e.getMessage());
+                err.flush();
+                return Nlb4j.FAILED;
+            }
             out.println(config + ": invalid, " + e.problems().size()
                     + (e.problems().size() == 1 ? " problem:" : " problems:"));
             e.problems().forEach(p -> out.println("  " + p));

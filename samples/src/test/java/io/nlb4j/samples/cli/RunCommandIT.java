@@ -1,0 +1,127 @@
+package io.nlb4j.samples.cli;
+
+import static io.nlb4j.samples.cli.JarProcess.echo;
+import static io.nlb4j.samples.cli.JarProcess.randomBytes;
+import static io.nlb4j.samples.cli.JarProcess.sha256;
+import static io.nlb4j.samples.cli.JarProcess.writeYaml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nlb4j.samples.cli.JarProcess.Result;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code java -jar nlb4j.jar run ...} in front of static servers, run as a process. */
+class RunCommandIT {
+
+    private static final Duration START = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    /** A listener on an ephemeral port in front of two static servers, with a fast health check. */
+    private static String staticSpec(int listenerPort, int drainSeconds, EchoMain... servers) {
+        StringBuilder yaml = new StringBuilder("""
+                name: static-lb
+                placement: {region: cn-north-1, vpc: vpc-1, zones: [az-a]}
+                listeners:
+                  - port: %d
+                    backendService:
+                      name: echo
+                      scheduling: WEIGHTED_ROUND_ROBIN
+                      connectionDraining: %ds
+                      healthCheck: {type: TCP, interval: 500ms, timeout: 250ms, healthyThreshold: 1}
+                      servers:
+                        static:
+                """.formatted(listenerPort, drainSeconds));
+        for (EchoMain s : servers) {
+            yaml.append("          - {address: 127.0.0.1, port: ").append(s.port()).append("}\n");
+        }
+        return yaml.toString();
+    }
+
+    @Test
+    void runsInFrontOfStaticServersAndDrainsOnSigterm() throws Exception {
+        try (EchoMain a = EchoMain.start("127.0.0.1", 0);
+             EchoMain b = EchoMain.start("127.0.0.1", 0)) {
+            // The drain timeout (30 s) is far longer than the test waits: an exit in time means the runner
+            // waited for the open connection, not for the timeout.
+            Path spec = writeYaml(dir, "static.yaml", staticSpec(0, 30, a, b));
+            try (JarProcess lb = JarProcess.start("run", "--config", spec.toString(), "--bind-address", "127.0.0.1")) {
+                InetSocketAddress address = lb.awaitListening(START);
+                assertThat(address.getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+
+                // Several connections, byte-checked, spread over both servers.
+                for (int i = 0; i < 6; i++) {
+                    byte[] payload = randomBytes(64 * 1024 + i * 8191);
+                    assertThat(sha256(echo(address, payload))).as("connection %d", i).isEqualTo(sha256(payload));
+                }
+                assertThat(a.dataConnections()).as("connections that reached server a").isPositive();
+                assertThat(b.dataConnections()).as("connections that reached server b").isPositive();
+                assertThat(a.dataConnections() + b.dataConnections()).isEqualTo(6);
+
+                try (Socket open = new Socket()) {
+                    open.connect(address, 5000);
+                    open.setSoTimeout(10_000);
+                    exchange(open, randomBytes(4096));
+
+                    lb.terminate(); // SIGTERM
+                    lb.awaitOutput(Pattern.compile("draining"), Duration.ofSeconds(10));
+                    lb.awaitOutput(Pattern.compile("LISTENER_UNBOUND"), Duration.ofSeconds(10));
+                    assertThatThrownBy(() -> {
+                        try (Socket refused = new Socket()) {
+                            refused.connect(address, 2000);
+                        }
+                    }).as("a new connection after SIGTERM").isInstanceOf(ConnectException.class);
+
+                    // The open connection is still served while the load balancer drains.
+                    exchange(open, randomBytes(4096));
+                    exchange(open, randomBytes(32 * 1024));
+                    assertThat(lb.process().isAlive()).as("draining while a connection is open").isTrue();
+
+                    open.shutdownOutput();
+                    assertThat(open.getInputStream().read()).as("the server's close, passed on").isEqualTo(-1);
+                }
+                assertThat(lb.awaitExit(Duration.ofSeconds(15))).as(lb.output()).isZero();
+                assertThat(lb.stdout()).contains("received SIGTERM").contains("stopped (connections drained)");
+                assertThat(lb.output()).doesNotContain("Exception").doesNotContain("\tat ");
+            }
+        }
+    }
+
+    @Test
+    void aPortInUseIsOneLineNamingTheListener() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+             EchoMain a = EchoMain.start("127.0.0.1", 0)) {
+            int port = taken.getLocalPort();
+            Path spec = writeYaml(dir, "in-use.yaml", staticSpec(port, 1, a));
+            Result r = JarProcess.run(START, "run", "--config", spec.toString(), "--bind-address", "127.0.0.1");
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(Nlb4j.FAILED);
+            assertThat(r.errorLines()).as(r.output()).singleElement().asString()
+                    .startsWith("nlb4j: listeners[0].port: " + port + " (expected: a port free on 127.0.0.1")
+                    .contains("already in use");
+            ValidateCommandIT.assertNoStackTrace(r);
+        }
+    }
+
+    /** Writes a message and reads its echo, byte for byte. */
+    private static void exchange(Socket s, byte[] message) throws Exception {
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        out.write(message);
+        out.flush();
+        byte[] back = in.readNBytes(message.length);
+        assertThat(Arrays.equals(back, message)).as("echo of %d bytes", message.length).isTrue();
+    }
+}
