@@ -14,6 +14,10 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -39,9 +43,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -108,7 +114,7 @@ public final class SpecFiles {
                     "an existing, readable " + format + " file", 0, 0)), e);
         } catch (IOException e) {
             throw new ConfigException(file.toString(), List.of(new ConfigException.Problem("",
-                    "unreadable file (" + e + ')', "an existing, readable " + format + " file", 0, 0)), e);
+                    "unreadable file (" + e.getMessage() + ')', "an existing, readable " + format + " file", 0, 0)), e);
         }
         return read(text, format, file.toString());
     }
@@ -149,10 +155,20 @@ public final class SpecFiles {
         }
         List<ConfigException.Problem> problems = new ArrayList<>();
         LoadBalancerSpec spec;
+        Set<String> badPaths = new HashSet<>();
         try {
             spec = mapper.readerFor(LoadBalancerSpec.class)
                     .withHandler(new CollectUnknownFields(problems, locations))
                     .readValue(text);
+        } catch (JsonMappingException e) {
+            if (e instanceof UnrecognizedPropertyException || e.getPath().isEmpty()) {
+                problems.sort(IN_DOCUMENT_ORDER);
+                problems.add(problem(e, locations, values));
+                throw new ConfigException(source, problems, e);
+            }
+            // A value of the wrong type stops Jackson; read again without it, so that every problem of the
+            // file is reported at once.
+            spec = rereadWithout(mapper, text, e, problems, badPaths, locations, values, source);
         } catch (IOException e) {
             problems.sort(IN_DOCUMENT_ORDER);
             problems.add(problem(e, locations, values));
@@ -164,6 +180,9 @@ public final class SpecFiles {
         }
         problems.sort(IN_DOCUMENT_ORDER);
         for (Violation v : spec.violations()) {
+            if (under(v.path(), badPaths)) {
+                continue; // the value was already reported as being of the wrong type
+            }
             JsonLocation loc = locate(locations, v.path());
             problems.add(new ConfigException.Problem(v.path(), v.value(), v.expected(),
                     loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr()));
@@ -172,6 +191,103 @@ public final class SpecFiles {
             throw new ConfigException(source, problems);
         }
         return spec;
+    }
+
+    /** The most values of the wrong type reported from one file. */
+    private static final int MAX_TYPE_PROBLEMS = 50;
+
+    /**
+     * Reads the document again as a tree, removing each value of the wrong type in turn, until it binds.
+     * Collects the unknown fields of the last reading and every wrong-typed value into {@code problems};
+     * throws them all if the document still cannot be bound.
+     */
+    private static LoadBalancerSpec rereadWithout(ObjectMapper mapper, String text, JsonMappingException first,
+                                                  List<ConfigException.Problem> problems, Set<String> badPaths,
+                                                  Map<String, JsonLocation> locations, Map<String, String> values,
+                                                  String source) {
+        List<ConfigException.Problem> typeProblems = new ArrayList<>();
+        typeProblems.add(problem(first, locations, values));
+        badPaths.add(path(first.getPath()));
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(text);
+        } catch (IOException e) {
+            problems.sort(IN_DOCUMENT_ORDER);
+            problems.addAll(typeProblems);
+            throw new ConfigException(source, problems, first);
+        }
+        JsonMappingException last = first;
+        while (remove(tree, last.getPath()) && typeProblems.size() < MAX_TYPE_PROBLEMS) {
+            List<ConfigException.Problem> unknown = new ArrayList<>();
+            try {
+                LoadBalancerSpec spec = mapper.readerFor(LoadBalancerSpec.class)
+                        .withHandler(new CollectUnknownFields(unknown, locations))
+                        .readValue(tree);
+                problems.clear();
+                problems.addAll(unknown);
+                problems.addAll(typeProblems);
+                return spec;
+            } catch (JsonMappingException e) {
+                String path = path(e.getPath());
+                if (badPaths.contains(path) || e instanceof UnrecognizedPropertyException) {
+                    break;
+                }
+                boolean consequence = badPaths.stream().anyMatch(bad -> under(bad, Set.of(path)));
+                badPaths.add(path);
+                if (!consequence) { // not an object left incomplete by the removal of a bad value inside it
+                    typeProblems.add(located(problem(e, locations, values), locations));
+                }
+                problems.clear();
+                problems.addAll(unknown);
+                last = e;
+            } catch (IOException e) {
+                break;
+            }
+        }
+        problems.addAll(typeProblems);
+        problems.sort(IN_DOCUMENT_ORDER);
+        throw new ConfigException(source, problems, first);
+    }
+
+    /** Removes the value at a path from a tree (an array element becomes null, keeping the indexes). */
+    private static boolean remove(JsonNode root, List<JsonMappingException.Reference> refs) {
+        if (refs.isEmpty()) {
+            return false;
+        }
+        JsonNode parent = root;
+        for (int i = 0; i < refs.size() - 1 && parent != null; i++) {
+            JsonMappingException.Reference r = refs.get(i);
+            parent = r.getFieldName() != null ? parent.get(r.getFieldName()) : parent.get(r.getIndex());
+        }
+        JsonMappingException.Reference last = refs.get(refs.size() - 1);
+        if (last.getFieldName() != null && parent instanceof ObjectNode) {
+            return ((ObjectNode) parent).remove(last.getFieldName()) != null;
+        }
+        if (last.getIndex() >= 0 && parent instanceof ArrayNode && last.getIndex() < parent.size()) {
+            ((ArrayNode) parent).set(last.getIndex(), NullNode.getInstance());
+            return true;
+        }
+        return false;
+    }
+
+    /** A problem found on a tree, which has no locations: located from the scan of the text. */
+    private static ConfigException.Problem located(ConfigException.Problem p, Map<String, JsonLocation> locations) {
+        if (p.line() > 0) {
+            return p;
+        }
+        JsonLocation loc = locate(locations, p.path());
+        return loc == null ? p : new ConfigException.Problem(p.path(), p.value(), p.expected(), loc.getLineNr(),
+                loc.getColumnNr());
+    }
+
+    /** Whether a path is one of, or lies under one of, the given paths. */
+    private static boolean under(String path, Set<String> roots) {
+        for (String r : roots) {
+            if (path.equals(r) || path.startsWith(r + '.') || path.startsWith(r + '[')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -457,6 +573,9 @@ public final class SpecFiles {
                 }
                 fieldPath = path(ctx);
                 loc = p.currentTokenLocation();
+                if (loc == null || loc.getLineNr() <= 0) { // a tree has no locations: take them from the text
+                    loc = locate(locations, fieldPath);
+                }
             } else {
                 // Records are built through their constructors: Jackson buffers unknown fields until the
                 // constructor's values are read, then replays them from a buffer that has neither a reliable

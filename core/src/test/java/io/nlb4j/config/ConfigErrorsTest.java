@@ -323,6 +323,37 @@ class ConfigErrorsTest {
                         new Problem("listeners[0].port", "-1", "0-65535, 0 for an ephemeral port", 5, 11)));
     }
 
+    @Test
+    void reportsWrongTypesTogetherWithUnknownFieldsAndViolations() {
+        String text = """
+                name: web-lb
+                placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}
+                listeners:
+                  - port: 8080
+                    idleTimeout: 5x
+                    backendService:
+                      name: web
+                      port: nine
+                      colour: blue
+                      scheduling: FASTEST
+                      healthCheck: {interval: 1s, timeout: 2s}
+                      servers:
+                        static:
+                          - {address: 10.0.0.1, port: 9001, weight: 0}
+                """;
+        assertThatThrownBy(() -> SpecFiles.read(text, YAML))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).extracting(Problem::path).containsExactly(
+                            "listeners[0].idleTimeout", S + ".port", S + ".colour", S + ".scheduling",
+                            S + ".healthCheck.timeout", S + ".servers.static[0].weight");
+                    assertThat(e.problems()).extracting(Problem::line).containsExactly(5, 8, 9, 10, 11, 14);
+                    assertThat(e.problems().get(1).value()).isEqualTo("\"nine\"");
+                    assertThat(e.problems().get(1).expected()).isEqualTo("an integer");
+                    assertThat(e.problems().get(2).value()).isEqualTo("unknown field");
+                    assertThat(e.problems().get(4).expected()).isEqualTo("less than interval 1s");
+                });
+    }
+
     // ---- files ----
 
     @Test
