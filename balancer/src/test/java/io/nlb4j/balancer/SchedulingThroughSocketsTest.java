@@ -160,13 +160,19 @@ class SchedulingThroughSocketsTest {
             assertThat(new HashSet<>(before.values())).containsExactlyInAnyOrder("a", "b", "c");
             lb.backendService("web").removeServer(c.address()).block(Duration.ofSeconds(5));
             Map<Integer, String> after = serverOfSources(lb, 1, 40);
-            before.forEach((source, server) -> {
-                if (server.equals("c")) {
-                    assertThat(after.get(source)).as("source 127.0.0.%d moved off c", source).isIn("a", "b");
+            int stayed = 0;
+            int others = 0;
+            for (Map.Entry<Integer, String> e : before.entrySet()) {
+                if (e.getValue().equals("c")) {
+                    assertThat(after.get(e.getKey())).as("source 127.0.0.%d moved off c", e.getKey()).isIn("a", "b");
                 } else {
-                    assertThat(after.get(source)).as("source 127.0.0.%d stays", source).isEqualTo(server);
+                    others++;
+                    stayed += e.getValue().equals(after.get(e.getKey())) ? 1 : 0;
                 }
-            });
+            }
+            // Maglev keeps almost every other client where it was (its tables are not perfectly minimal: a
+            // removal may move a few slots between the remaining servers).
+            assertThat(stayed).as("clients of a and b that stayed, of %d", others).isGreaterThanOrEqualTo(others * 9 / 10);
         }
     }
 

@@ -15,6 +15,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.nlb4j.balancer.LoadBalancerEvent;
+import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.balancer.scheduling.SourceHash;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -120,7 +121,20 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     // ---- connect ----
 
     private void connect() {
-        ServerState s = pickUntried();
+        ServerState s = null;
+        for (int tries = 0; tries < 3 && s == null; tries++) {
+            s = pickUntried();
+            if (s == null) {
+                break;
+            }
+            // Count the connection first, then check the server is still in service: a removal that starts
+            // now either sees this connection and drains it, or is seen here and another server is picked.
+            s.active.incrementAndGet();
+            if (s.state != ServerStats.State.IN_SERVICE) {
+                service.released(s);
+                s = null;
+            }
+        }
         if (s == null) {
             listener.noServer.increment();
             reject(attempt == 0 ? "no server in service" : "no server reachable after " + attempt + " attempts");
@@ -128,7 +142,6 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         server = s;
         serverHeld = true;
-        s.active.incrementAndGet();
         Channel b = listener.newBackendChannel();
         b.pipeline().addLast(backendHandler);
         backend = b;
