@@ -23,4 +23,16 @@ public interface GroupMembership {
      * @return a Mono completing once the instance's connections have drained
      */
     Mono<Void> deregister(InstanceInfo instance);
+
+    /**
+     * Tells whether this membership reports every instance's health through
+     * {@link RunningAvailabilityGroup#reportHealth(String, boolean)}, including a new instance's first
+     * healthy report. If it does, an instance being replaced drains only once its replacement is reported
+     * healthy; otherwise as soon as the replacement is in service. The default is {@code false}.
+     *
+     * @return whether health is reported
+     */
+    default boolean reportsHealth() {
+        return false;
+    }
 }

@@ -99,7 +99,9 @@ public interface RunningAvailabilityGroup {
      * Reports the result of the load balancer's health checks for an in-service instance. An instance
      * reported unhealthy continuously for longer than the specification's
      * {@link io.nlb4j.model.AvailabilityGroup#replaceUnhealthyAfter() replaceUnhealthyAfter} is replaced: a new
-     * instance is launched in the same zone, and once it is in service the old one drains and is terminated.
+     * instance is launched in the same zone, and once it is in service (with a membership that
+     * {@linkplain GroupMembership#reportsHealth() reports health}: once it is healthy) the old one drains and
+     * is terminated.
      * Reporting the instance healthy before then cancels the replacement; once it has begun, it goes on.
      * May be called from any thread; reports about unknown or not in-service instances are ignored.
      *

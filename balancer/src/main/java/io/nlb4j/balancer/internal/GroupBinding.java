@@ -7,6 +7,7 @@ import io.nlb4j.group.InstanceInfo;
 import io.nlb4j.group.InstanceState;
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.model.AvailabilityGroup;
+import io.nlb4j.model.HealthCheck;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,6 +65,12 @@ final class GroupBinding implements GroupMembership {
     boolean settled() {
         return running == null || running.instances().stream().filter(i -> i.state() == InstanceState.IN_SERVICE)
                 .count() >= running.capacity().desired();
+    }
+
+    /** With active health checks, a replaced instance drains only once its replacement is healthy. */
+    @Override
+    public boolean reportsHealth() {
+        return services.stream().allMatch(s -> s.spec().healthCheck().type() != HealthCheck.Type.NONE);
     }
 
     @Override

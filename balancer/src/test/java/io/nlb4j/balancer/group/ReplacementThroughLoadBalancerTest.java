@@ -131,13 +131,12 @@ class ReplacementThroughLoadBalancerTest {
             assertThat(removed.seq()).as("the victim was removed once the connection held on it closed; %s", log)
                     .isGreaterThan(pinnedClosed);
             assertThat(removed.detail()).isEqualTo("connections drained");
-            // The group drains the victim as soon as its replacement is registered, without waiting for the
-            // replacement to pass its health check (RunningAvailabilityGroup#reportHealth: "once it is in
-            // service the old one drains"); the victim, unhealthy, takes no new connections anyway. So the
-            // replacement's SERVER_HEALTHY only has to follow its SERVER_ADDED.
+            // With active health checks the victim drains only once its replacement has passed its check, so
+            // the service is never a healthy server short because of the replacement.
             long healthy = timeline.seq(LoadBalancerEvent.Type.SERVER_HEALTHY, replacement.key());
             assertThat(healthy).as(log)
-                    .isGreaterThan(timeline.seq(LoadBalancerEvent.Type.SERVER_ADDED, replacement.key()));
+                    .isGreaterThan(timeline.seq(LoadBalancerEvent.Type.SERVER_ADDED, replacement.key()))
+                    .isLessThan(timeline.seq(GroupEvent.Type.DRAINING, v));
 
             // Clients reach the replacement only once it is healthy, and the victim only if they connected before it
             // stopped accepting.

@@ -339,6 +339,11 @@ public final class GroupController implements RunningAvailabilityGroup {
                         format(ticker.getAsLong() - m.unhealthySince));
             }
             m.unhealthy = false;
+            Instance old = m.replacing;
+            if (old != null && old.replacement == m && old.state == InstanceState.IN_SERVICE) {
+                drain(old, "replaced by " + m.id + ", which is healthy");
+                converge();
+            }
         } else if (!m.unhealthy) {
             m.unhealthy = true;
             m.unhealthySince = ticker.getAsLong();
@@ -450,7 +455,8 @@ public final class GroupController implements RunningAvailabilityGroup {
         emit(GroupEvent.Type.IN_SERVICE, m, "in service at " + address.getHostString() + ':' + address.getPort()
                 + " in zone " + m.zone + (m.replacing != null ? ", replacing " + m.replacing.id : ""));
         Instance old = m.replacing;
-        if (old != null && old.replacement == m && old.state == InstanceState.IN_SERVICE) {
+        if (old != null && old.replacement == m && old.state == InstanceState.IN_SERVICE
+                && !membership.reportsHealth()) {
             drain(old, "replaced by " + m.id);
         }
         converge();
