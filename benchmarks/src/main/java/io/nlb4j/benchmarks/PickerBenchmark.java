@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cost of one pick, per algorithm and number of servers: what every new connection pays.
  *
  * <p>Servers have random but fixed weights (1-10) and connection counts (1-1000, never 0, so that
- * least connections scans every server rather than stopping at an idle one: its worst case). Source
+ * least connections scans every server rather than stopping at an idle one: its worst case).
+ * {@link #pick} measures a pick alone; {@link #pickAndUpdate} adds what the runtime does around each
+ * connection (increment, {@code loadChanged}, decrement, {@code loadChanged}), which is where the indexed
+ * least-connections picker pays its O(log N) updates. Source
  * hashes come from a precomputed array walked by index. Run with {@code -prof gc} to see the bytes
  * allocated per pick ({@code gc.alloc.rate.norm}), which should be 0.
  *
@@ -86,16 +90,37 @@ public class PickerBenchmark {
         return picker.pick(sourceHashes[cursor.next++ & (HASHES - 1)], 0);
     }
 
-    /** A server as the runtime keeps it: fixed weight and key, a volatile connection count. */
+    /**
+     * One first-attempt pick with the updates the runtime makes around a connection: increment the picked
+     * server's count and tell the picker ({@code ProxyConnection.connect()}), then decrement it and tell
+     * the picker again ({@code ServiceRuntime.released}). The decrement stands for the connection's end,
+     * so the counts stay as set up. For pickers that do not index load, {@code loadChanged} is a no-op and
+     * this measures the pick plus two atomic updates.
+     *
+     * @param cursor this thread's position in the source hashes
+     * @return the picked server, consumed by JMH
+     */
+    @Benchmark
+    public Candidate pickAndUpdate(Cursor cursor) {
+        Picker<Server> p = picker;
+        Server s = p.pick(sourceHashes[cursor.next++ & (HASHES - 1)], 0);
+        s.connections.incrementAndGet();
+        p.loadChanged(s);
+        s.connections.decrementAndGet();
+        p.loadChanged(s);
+        return s;
+    }
+
+    /** A server as the runtime keeps it: fixed weight and key, an atomic connection count. */
     static final class Server implements Candidate {
         private final String key;
         private final int weight;
-        private volatile int connections;
+        private final AtomicInteger connections;
 
         Server(String key, int weight, int connections) {
             this.key = key;
             this.weight = weight;
-            this.connections = connections;
+            this.connections = new AtomicInteger(connections);
         }
 
         @Override
@@ -105,7 +130,7 @@ public class PickerBenchmark {
 
         @Override
         public int activeConnections() {
-            return connections;
+            return connections.get();
         }
 
         @Override

@@ -130,6 +130,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             // Count the connection first, then check the server is still in service: a removal that starts
             // now either sees this connection and drains it, or is seen here and another server is picked.
             s.active.incrementAndGet();
+            service.loadChanged(s);
             if (s.state != ServerStats.State.IN_SERVICE) {
                 service.released(s);
                 s = null;

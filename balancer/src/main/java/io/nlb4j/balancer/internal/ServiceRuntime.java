@@ -110,9 +110,16 @@ final class ServiceRuntime implements RunningBackendService {
         }
     }
 
+    /** Called on a connection's event loop right after it incremented {@code server}'s active count. */
+    void loadChanged(ServerState server) {
+        picker.loadChanged(server);
+    }
+
     /** Called on the connection's event loop when a pair to {@code server} has closed. */
     void released(ServerState server) {
-        if (server.active.decrementAndGet() == 0 && server.state == ServerStats.State.DRAINING) {
+        int active = server.active.decrementAndGet();
+        picker.loadChanged(server);
+        if (active == 0 && server.state == ServerStats.State.DRAINING) {
             control.execute(() -> finishDrainIfIdle(server));
         }
     }

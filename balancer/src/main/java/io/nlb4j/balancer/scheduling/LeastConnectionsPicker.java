@@ -12,13 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and ends the scan at once, with exactly the result of a full scan; with equal weights the comparison
  * needs no multiplication.
  *
- * <p>The scan is O(N). It is what an exact answer costs here: connection counts change on every event
- * loop without telling the picker, so any of the N counts may have changed since the last pick, and the
- * minimum cannot be known without reading them all. An index that is faster to query (a heap, or buckets
- * by load) would have to be updated on every connection open and close, from every event loop, which
- * moves the cost (and a lock or contended CAS) onto every connection rather than every pick, and needs
- * a notification the {@link Candidate} contract does not have. Where O(N) is too slow for thousands of
- * servers, {@link io.nlb4j.model.Scheduling#POWER_OF_TWO_CHOICES} is the O(1) approximation.
+ * <p>The scan is O(N) and needs no notification of load changes ({@link #loadChanged} is a no-op). It
+ * is used for small snapshots (up to {@link Schedulers#INDEX_ABOVE} servers), where it is as fast as an
+ * index and spreads exact ties perfectly; larger snapshots use {@link IndexedLeastConnectionsPicker}, a
+ * tournament tree updated through {@link Picker#loadChanged}, with O(1) picks.
  */
 final class LeastConnectionsPicker<C extends Candidate> extends Snapshot<C> {
 

@@ -33,4 +33,14 @@ public interface Picker<C extends Candidate> {
      * @return an unmodifiable list of the candidates, in the order given to {@link Scheduler#picker(List)}
      */
     List<C> candidates();
+
+    /**
+     * Called after a candidate's active connection count changed; pickers that index load override it.
+     * The runtime calls it on the current picker after each increment and each decrement of a count, from
+     * any event loop, concurrently. A candidate not in this picker's snapshot is ignored. Like
+     * {@link #pick(int, int)}, it takes no lock and allocates nothing. The default does nothing.
+     *
+     * @param candidate the candidate whose count changed
+     */
+    default void loadChanged(C candidate) {}
 }

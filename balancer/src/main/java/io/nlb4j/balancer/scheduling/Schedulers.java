@@ -14,7 +14,9 @@ enum Schedulers implements Scheduler {
     WEIGHTED_LEAST_CONNECTIONS {
         @Override
         <C extends Candidate> Picker<C> create(List<C> servers, int[] weights) {
-            return new LeastConnectionsPicker<>(servers, weights);
+            return servers.size() > INDEX_ABOVE
+                    ? new IndexedLeastConnectionsPicker<>(servers, weights)
+                    : new LeastConnectionsPicker<>(servers, weights);
         }
     },
     SOURCE_IP_HASH {
@@ -29,6 +31,12 @@ enum Schedulers implements Scheduler {
             return new PowerOfTwoChoicesPicker<>(servers, weights);
         }
     };
+
+    /**
+     * Weighted least connections scans snapshots up to this size and indexes larger ones in a tournament
+     * tree ({@link IndexedLeastConnectionsPicker}).
+     */
+    static final int INDEX_ABOVE = 16;
 
     /** Builds the picker over two or more validated candidates. */
     abstract <C extends Candidate> Picker<C> create(List<C> servers, int[] weights);

@@ -11,7 +11,9 @@
  * <p>Algorithms, chosen with {@link io.nlb4j.balancer.scheduling.Scheduler#of(io.nlb4j.model.Scheduling)}:
  * <ul>
  *   <li>weighted round robin: nginx's smooth weighted round robin, precomputed per snapshot;</li>
- *   <li>weighted least connections: the fewest active connections relative to weight, ties taken in turn;</li>
+ *   <li>weighted least connections: the fewest active connections relative to weight, ties taken in turn;
+ *       above 16 servers through a tournament tree the runtime updates with
+ *       {@link io.nlb4j.balancer.scheduling.Picker#loadChanged(io.nlb4j.balancer.scheduling.Candidate)};</li>
  *   <li>source-IP hash: a hash of the client's address modulo the number of servers;</li>
  *   <li>Maglev: consistent hashing with a lookup table (Eisenbud et al., NSDI 2016), weighted;</li>
  *   <li>power of two choices: two servers drawn at random, the less loaded wins.</li>
