@@ -1,5 +1,6 @@
 package io.nlb4j.model;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -64,6 +65,18 @@ public record LoadBalancerSpec(String name, Placement placement, List<SecurityGr
      */
     public Optional<Listener> listener(int port) {
         return listeners.stream().filter(l -> l != null && l.port() != null && l.port() == port).findFirst();
+    }
+
+    /**
+     * Returns the longest connection draining timeout of the backend services: how long a graceful stop of
+     * the whole load balancer lets open connections continue by default.
+     *
+     * @return the longest draining timeout, {@link Duration#ZERO} if there is none
+     */
+    public Duration longestConnectionDraining() {
+        return listeners.stream().filter(l -> l != null && l.backendService() != null)
+                .map(l -> l.backendService().connectionDraining())
+                .max(Duration::compareTo).orElse(Duration.ZERO);
     }
 
     /** Builds a {@link LoadBalancerSpec}. */

@@ -85,9 +85,6 @@ final class ListenerRuntime implements RunningListener {
         active.decrementAndGet();
     }
 
-    int active() {
-        return active.get();
-    }
 
     Channel newBackendChannel() {
         Channel ch = transport.socketChannels().get();

@@ -425,9 +425,7 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
 
     @Override
     public void close() {
-        Duration longest = services.values().stream().map(s -> s.spec().connectionDraining())
-                .max(Duration::compareTo).orElse(Duration.ZERO);
-        stop(longest).block();
+        stop(spec.longestConnectionDraining()).block();
     }
 
     @Override

@@ -82,9 +82,6 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         return server;
     }
 
-    ListenerRuntime listener() {
-        return listener;
-    }
 
     // ---- accept ----
 

@@ -64,7 +64,4 @@ final class SessionTable {
         entries.values().removeIf(e -> now - e.lastUsed >= timeoutNanos || e.server.removed());
     }
 
-    int size() {
-        return entries.size();
-    }
 }

@@ -9,7 +9,6 @@ import io.nlb4j.config.SpecFiles;
 import io.nlb4j.model.Durations;
 import io.nlb4j.model.LoadBalancerSpec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +38,8 @@ final class RunCommand implements Callable<Integer> {
     /** Beyond the drain timeout: time for closing connections, terminating instances, releasing threads. */
     private static final long STOP_SLACK_MILLIS = 60_000;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The specification: a .yaml, .yml or .json file.")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFile configFile;
 
     @Option(names = "--bind-address", paramLabel = "ADDRESS", defaultValue = LoadBalancerOptions.DEFAULT_BIND_ADDRESS,
             description = "The local address listeners bind to (default: ${DEFAULT-VALUE}).")
@@ -60,14 +58,13 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LoadBalancerSpec lb;
         try {
-            lb = SpecFiles.read(config);
+            lb = SpecFiles.read(configFile.path);
         } catch (ConfigException e) {
             err.println("nlb4j: " + e.getMessage());
             err.flush();
             return Nlb4j.FAILED;
         }
-        Duration drain = drainTimeout != null ? drainTimeout : lb.listeners().stream()
-                .map(l -> l.backendService().connectionDraining()).max(Duration::compareTo).orElse(Duration.ZERO);
+        Duration drain = drainTimeout != null ? drainTimeout : lb.longestConnectionDraining();
         // Signals are handled from before the start: a signal during the start stops the load balancer as
         // soon as it runs (its instances are terminated), rather than killing the JVM and orphaning them.
         AtomicBoolean stopRequested = new AtomicBoolean();

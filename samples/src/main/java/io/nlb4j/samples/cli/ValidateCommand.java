@@ -6,7 +6,6 @@ import io.nlb4j.model.CloudCompatibility;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.Violation;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,9 +23,8 @@ import picocli.CommandLine.Option;
                 "Exits 0 if the file is valid, 1 otherwise."})
 final class ValidateCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The specification: a .yaml, .yml or .json file.")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFile configFile;
 
     @Option(names = "--cloud", description = "Also report values outside the seed cloud's documented ranges.")
     boolean cloud;
@@ -39,7 +37,7 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         LoadBalancerSpec lb;
         try {
-            lb = SpecFiles.read(config);
+            lb = SpecFiles.read(configFile.path);
         } catch (ConfigException e) {
             if (e.problems().size() == 1 && e.problems().get(0).path().isEmpty() && e.problems().get(0).line() == 0) {
                 // Not a specification at all (missing, unreadable, empty, not .yaml/.yml/.json): one line.
@@ -48,7 +46,7 @@ final class ValidateCommand implements Callable<Integer> {
                 err.flush();
                 return Nlb4j.FAILED;
             }
-            out.println(config + ": invalid, " + e.problems().size()
+            out.println(configFile.path + ": invalid, " + e.problems().size()
                     + (e.problems().size() == 1 ? " problem:" : " problems:"));
             e.problems().forEach(p -> out.println("  " + p));
             out.flush();
@@ -57,14 +55,14 @@ final class ValidateCommand implements Callable<Integer> {
         if (cloud) {
             List<Violation> outside = CloudCompatibility.check(lb);
             if (!outside.isEmpty()) {
-                out.println(config + ": valid for nlb4j, but " + outside.size()
+                out.println(configFile.path + ": valid for nlb4j, but " + outside.size()
                         + (outside.size() == 1 ? " value is" : " values are") + " outside the cloud's ranges:");
                 outside.forEach(v -> out.println("  " + v));
                 out.flush();
                 return Nlb4j.FAILED;
             }
         }
-        out.println(config + ": valid load balancer \"" + lb.name() + "\" with " + lb.listeners().size()
+        out.println(configFile.path + ": valid load balancer \"" + lb.name() + "\" with " + lb.listeners().size()
                 + (lb.listeners().size() == 1 ? " listener" : " listeners") + (cloud ? ", within the cloud's ranges" : ""));
         out.flush();
         return 0;
