@@ -1,66 +1,175 @@
 package io.nlb4j.model;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The servers behind a listener and how connections are spread over them.
- *
- * @param name the service's name, unique within a load balancer
- * @param protocol the protocol spoken to servers; default TCP
- * @param port the servers' traffic port where a server or template gives none
- * @param scheduling how a server is picked; default {@link Scheduling#WEIGHTED_ROUND_ROBIN}
- * @param sessionPersistence whether a client sticks to a server; default off
- * @param connectionDraining how long connections to a leaving server may continue before they are
- *        closed; {@link Duration#ZERO} closes them at once (draining off); default
- *        {@value #DEFAULT_CONNECTION_DRAINING_SECONDS}s
- * @param healthCheck how servers are probed; default a TCP check ({@link HealthCheck#defaults()})
- * @param servers where the servers come from
  */
-public record BackendService(String name, Protocol protocol, Optional<Integer> port, Scheduling scheduling,
-                             SessionPersistence sessionPersistence, Duration connectionDraining,
-                             HealthCheck healthCheck, ServerGroup servers) {
+public final class BackendService {
 
     /** Default connection draining timeout, in seconds, as in the seed cloud. */
     public static final long DEFAULT_CONNECTION_DRAINING_SECONDS = 300;
 
-    /**
-     * Creates a backend service; absent values take the defaults stated on this class.
-     */
-    public BackendService {
-        protocol = protocol == null ? Protocol.TCP : protocol;
-        port = port == null ? Optional.empty() : port;
-        scheduling = scheduling == null ? Scheduling.WEIGHTED_ROUND_ROBIN : scheduling;
-        sessionPersistence = sessionPersistence == null ? SessionPersistence.off() : sessionPersistence;
-        connectionDraining = connectionDraining == null ? Duration.ofSeconds(DEFAULT_CONNECTION_DRAINING_SECONDS)
-                : connectionDraining;
-        healthCheck = healthCheck == null ? HealthCheck.defaults() : healthCheck;
+    private final String name;
+    private final Protocol protocol;
+    private final OptionalInt port;
+    private final Scheduling scheduling;
+    private final SessionPersistence sessionPersistence;
+    private final Duration connectionDraining;
+    private final HealthCheck healthCheck;
+    private final ServerSource servers;
+
+    private BackendService(Builder b) {
+        this.name = b.name;
+        this.protocol = b.protocol;
+        this.port = b.port == null ? OptionalInt.empty() : OptionalInt.of(b.port);
+        this.scheduling = b.scheduling;
+        this.sessionPersistence = b.sessionPersistence.make();
+        this.connectionDraining = b.connectionDraining();
+        this.healthCheck = b.healthCheck == null ? HealthCheck.defaults() : b.healthCheck.make();
+        this.servers = b.sourceKind == ServerSource.Kind.STATIC
+                ? new ServerSource.Static(Lists.build(b.staticServers, StaticServer.Builder::make))
+                : b.sourceKind == ServerSource.Kind.AVAILABILITY_GROUP ? new ServerSource.Group(b.group.make())
+                : new ServerSource.Provider(b.providerType, b.providerProperties);
     }
 
     /**
      * Starts building a backend service.
      *
-     * @param name the service's name
+     * @param name the service's name, unique within a load balancer
      * @return a builder
      */
     public static Builder builder(String name) {
         return new Builder(name);
     }
 
+    /**
+     * Returns a builder holding this service's values.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        Builder b = builder(name).protocol(protocol).scheduling(scheduling).sessionPersistence(sessionPersistence)
+                .connectionDraining(connectionDraining).healthCheck(healthCheck).servers(servers);
+        port.ifPresent(b::port);
+        return b;
+    }
+
+    /**
+     * Returns the service's name.
+     *
+     * @return the name, unique within a load balancer
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns the protocol spoken to servers.
+     *
+     * @return the protocol; TCP by default
+     */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /**
+     * Returns the servers' traffic port where a server or instance template gives none.
+     *
+     * @return the port, if set
+     */
+    public OptionalInt port() {
+        return port;
+    }
+
+    /**
+     * Returns how a server is picked for a new connection.
+     *
+     * @return the algorithm; {@link Scheduling#WEIGHTED_ROUND_ROBIN} by default
+     */
+    public Scheduling scheduling() {
+        return scheduling;
+    }
+
+    /**
+     * Returns whether a client sticks to a server.
+     *
+     * @return the setting; off by default
+     */
+    public SessionPersistence sessionPersistence() {
+        return sessionPersistence;
+    }
+
+    /**
+     * Returns how long connections to a leaving server may continue before they are closed.
+     *
+     * @return the timeout; {@link Duration#ZERO} closes them at once (draining off);
+     *         {@value #DEFAULT_CONNECTION_DRAINING_SECONDS}s by default
+     */
+    public Duration connectionDraining() {
+        return connectionDraining;
+    }
+
+    /**
+     * Returns how servers are checked.
+     *
+     * @return the health check; {@link HealthCheck#defaults()} (TCP) by default
+     */
+    public HealthCheck healthCheck() {
+        return healthCheck;
+    }
+
+    /**
+     * Returns where the servers come from.
+     *
+     * @return the server source
+     */
+    public ServerSource servers() {
+        return servers;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BackendService s && name.equals(s.name) && protocol == s.protocol && port.equals(s.port)
+                && scheduling == s.scheduling && sessionPersistence.equals(s.sessionPersistence)
+                && connectionDraining.equals(s.connectionDraining) && healthCheck.equals(s.healthCheck)
+                && servers.equals(s.servers);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, protocol, port, scheduling, sessionPersistence, connectionDraining, healthCheck,
+                servers);
+    }
+
+    @Override
+    public String toString() {
+        return "BackendService(" + name + ", " + scheduling + ", " + healthCheck + ", " + servers + ')';
+    }
+
     /** Builds a {@link BackendService}. */
     public static final class Builder {
-        private final String name;
-        private Protocol protocol;
-        private Integer port;
-        private Scheduling scheduling;
-        private SessionPersistence sessionPersistence;
-        private Duration connectionDraining;
-        private HealthCheck healthCheck;
-        private ServerGroup servers;
+        String name;
+        Protocol protocol = Protocol.TCP;
+        Integer port;
+        Scheduling scheduling = Scheduling.WEIGHTED_ROUND_ROBIN;
+        SessionPersistence.Builder sessionPersistence = SessionPersistence.builder();
+        Duration connectionDraining;
+        HealthCheck.Builder<?> healthCheck;
+        ServerSource.Kind sourceKind;
+        final List<StaticServer.Builder> staticServers = new ArrayList<>();
+        AvailabilityGroup.Builder group;
+        String providerType;
+        Map<String, String> providerProperties;
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = name;
         }
 
         /**
@@ -103,7 +212,8 @@ public record BackendService(String name, Protocol protocol, Optional<Integer> p
          * @return this builder
          */
         public Builder sessionPersistence(Duration timeout) {
-            this.sessionPersistence = SessionPersistence.sourceIp(timeout);
+            this.sessionPersistence = SessionPersistence.builder().mode(SessionPersistence.Mode.SOURCE_IP)
+                    .timeout(timeout);
             return this;
         }
 
@@ -114,7 +224,18 @@ public record BackendService(String name, Protocol protocol, Optional<Integer> p
          * @return this builder
          */
         public Builder sessionPersistence(SessionPersistence persistence) {
-            this.sessionPersistence = Objects.requireNonNull(persistence, "persistence");
+            this.sessionPersistence = persistence.toBuilder();
+            return this;
+        }
+
+        /**
+         * Sets session persistence from a builder; it is validated with this service.
+         *
+         * @param persistence the setting's builder
+         * @return this builder
+         */
+        public Builder sessionPersistence(SessionPersistence.Builder persistence) {
+            this.sessionPersistence = persistence.copy();
             return this;
         }
 
@@ -122,12 +243,17 @@ public record BackendService(String name, Protocol protocol, Optional<Integer> p
          * Sets the connection draining timeout; {@link Duration#ZERO} turns draining off.
          * Default {@value #DEFAULT_CONNECTION_DRAINING_SECONDS}s.
          *
-         * @param timeout the timeout
+         * @param timeout zero or a positive duration
          * @return this builder
          */
         public Builder connectionDraining(Duration timeout) {
-            this.connectionDraining = Objects.requireNonNull(timeout, "timeout");
+            this.connectionDraining = timeout;
             return this;
+        }
+
+        Duration connectionDraining() {
+            return connectionDraining == null ? Duration.ofSeconds(DEFAULT_CONNECTION_DRAINING_SECONDS)
+                    : connectionDraining;
         }
 
         /**
@@ -137,7 +263,7 @@ public record BackendService(String name, Protocol protocol, Optional<Integer> p
          * @return this builder
          */
         public Builder healthCheck(HealthCheck healthCheck) {
-            this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck");
+            this.healthCheck = healthCheck.toBuilder();
             return this;
         }
 
@@ -147,38 +273,142 @@ public record BackendService(String name, Protocol protocol, Optional<Integer> p
          * @param healthCheck the health check builder
          * @return this builder
          */
-        public Builder healthCheck(HealthCheck.Builder healthCheck) {
-            this.healthCheck = healthCheck.unvalidated();
+        public Builder healthCheck(HealthCheck.Builder<?> healthCheck) {
+            this.healthCheck = healthCheck.copy();
             return this;
         }
 
         /**
          * Sets where the servers come from. Required.
          *
-         * @param servers the server group
+         * @param servers the server source
          * @return this builder
          */
-        public Builder servers(ServerGroup servers) {
-            this.servers = Objects.requireNonNull(servers, "servers");
+        public Builder servers(ServerSource servers) {
+            Objects.requireNonNull(servers, "servers");
+            if (servers instanceof ServerSource.Static s) {
+                staticServers(s.servers());
+            } else if (servers instanceof ServerSource.Group g) {
+                availabilityGroup(g.group());
+            } else {
+                ServerSource.Provider p = (ServerSource.Provider) servers;
+                provider(p.type(), p.properties());
+            }
             return this;
         }
 
         /**
-         * Builds and validates the service on its own; checks against a load balancer's placement run
-         * when the load balancer is built.
+         * Takes the servers from a static list. The list may be empty: servers can be added while the load
+         * balancer runs.
+         *
+         * @param servers the servers
+         * @return this builder
+         */
+        public Builder staticServers(StaticServer... servers) {
+            return staticServers(Arrays.asList(servers));
+        }
+
+        /**
+         * Takes the servers from a static list.
+         *
+         * @param servers the servers
+         * @return this builder
+         */
+        public Builder staticServers(List<StaticServer> servers) {
+            clearSource(ServerSource.Kind.STATIC);
+            servers.forEach(s -> staticServers.add(s.toBuilder()));
+            return this;
+        }
+
+        /**
+         * Adds a server to a static list from a builder; it is validated with this service.
+         *
+         * @param server the server builder; {@code null} is reported as a missing server
+         * @return this builder
+         */
+        public Builder staticServer(StaticServer.Builder server) {
+            if (sourceKind != ServerSource.Kind.STATIC) {
+                clearSource(ServerSource.Kind.STATIC);
+            }
+            staticServers.add(server == null ? null : server.copy());
+            return this;
+        }
+
+        /**
+         * Takes the servers from an availability group's in-service instances.
+         *
+         * @param group the group
+         * @return this builder
+         */
+        public Builder availabilityGroup(AvailabilityGroup group) {
+            return availabilityGroup(group.toBuilder());
+        }
+
+        /**
+         * Takes the servers from an availability group given as a builder; it is validated with this service
+         * and the load balancer (its placement must be theirs).
+         *
+         * @param group the group builder
+         * @return this builder
+         */
+        public Builder availabilityGroup(AvailabilityGroup.Builder group) {
+            clearSource(ServerSource.Kind.AVAILABILITY_GROUP);
+            this.group = group.copy();
+            return this;
+        }
+
+        /**
+         * Takes the servers from a membership provider named by type.
+         *
+         * @param type the provider type, such as {@code file}
+         * @param properties the provider's settings
+         * @return this builder
+         */
+        public Builder provider(String type, Map<String, String> properties) {
+            clearSource(ServerSource.Kind.PROVIDER);
+            this.providerType = type;
+            this.providerProperties = Lists.copy(properties);
+            return this;
+        }
+
+        private void clearSource(ServerSource.Kind kind) {
+            sourceKind = kind;
+            staticServers.clear();
+            group = null;
+            providerType = null;
+            providerProperties = null;
+        }
+
+        /**
+         * Builds and validates the service on its own; checks against a load balancer's placement run when
+         * the load balancer is built.
          *
          * @return the backend service
          * @throws SpecValidationException listing every violation
          */
         public BackendService build() {
-            BackendService s = unvalidated();
-            SpecValidator.throwIfInvalid("backend service \"" + name + '"', v -> v.backendService(s, ""));
-            return s;
+            SpecValidator.throwIfInvalid("backend service \"" + name + '"', v -> v.backendService("", this));
+            return make();
         }
 
-        BackendService unvalidated() {
-            return new BackendService(name, protocol, Optional.ofNullable(port), scheduling, sessionPersistence,
-                    connectionDraining, healthCheck, servers);
+        BackendService make() {
+            return new BackendService(this);
+        }
+
+        Builder copy() {
+            Builder b = new Builder(name);
+            b.protocol = protocol;
+            b.port = port;
+            b.scheduling = scheduling;
+            b.sessionPersistence = sessionPersistence.copy();
+            b.connectionDraining = connectionDraining;
+            b.healthCheck = healthCheck == null ? null : healthCheck.copy();
+            b.sourceKind = sourceKind;
+            staticServers.forEach(s -> b.staticServers.add(s == null ? null : s.copy()));
+            b.group = group == null ? null : group.copy();
+            b.providerType = providerType;
+            b.providerProperties = providerProperties;
+            return b;
         }
     }
 }

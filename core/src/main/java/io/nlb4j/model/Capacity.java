@@ -1,10 +1,10 @@
 package io.nlb4j.model;
 
 /**
- * How many instances an availability group runs: {@code min <= desired <= max}.
+ * How many instances an availability group runs: {@code 0 <= min <= desired <= max}, {@code max >= 1}.
  *
  * @param min the fewest instances, at least 0
- * @param desired the instances to run now
+ * @param desired the instances to run now, between {@code min} and {@code max}
  * @param max the most instances, at least 1
  */
 public record Capacity(int min, int desired, int max) {
@@ -13,14 +13,41 @@ public record Capacity(int min, int desired, int max) {
     public static final Capacity DEFAULT = new Capacity(1, 1, 1);
 
     /**
+     * Creates a capacity.
+     *
+     * @throws SpecValidationException naming every wrong field, its value and what was expected
+     */
+    public Capacity {
+        SpecValidator.throwIfInvalid("capacity", v -> v.capacity("", min, desired, max));
+    }
+
+    /**
      * A capacity.
      *
      * @param min the fewest instances
      * @param desired the instances to run now
      * @param max the most instances
      * @return the capacity
+     * @throws SpecValidationException naming every wrong field, its value and what was expected
      */
     public static Capacity of(int min, int desired, int max) {
         return new Capacity(min, desired, max);
+    }
+
+    /**
+     * Returns this capacity with another desired count.
+     *
+     * @param desired the instances to run, between {@link #min()} and {@link #max()}
+     * @return the new capacity
+     * @throws SpecValidationException if {@code desired} is out of range, such as
+     *         {@code desired: 7 (expected: between min 1 and max 6)}
+     */
+    public Capacity withDesired(int desired) {
+        return new Capacity(min, desired, max);
+    }
+
+    @Override
+    public String toString() {
+        return "min " + min + ", desired " + desired + ", max " + max;
     }
 }

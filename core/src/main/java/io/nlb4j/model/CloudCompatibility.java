@@ -30,18 +30,12 @@ public final class CloudCompatibility {
         List<Violation> out = new ArrayList<>();
         for (int i = 0; i < spec.listeners().size(); i++) {
             Listener l = spec.listeners().get(i);
-            if (l == null) {
-                continue;
-            }
             String p = "listeners[" + i + ']';
-            if (l.port() != null && l.port() == 0) {
+            if (l.port() == 0) {
                 out.add(new Violation(p + ".port", "0", "1-65535 in the cloud, which has no ephemeral listener ports"));
             }
             seconds(out, p + ".idleTimeout", l.idleTimeout(), 1, 86_400);
             BackendService s = l.backendService();
-            if (s == null) {
-                continue;
-            }
             String sp = p + ".backendService";
             if (s.scheduling() == Scheduling.MAGLEV || s.scheduling() == Scheduling.POWER_OF_TWO_CHOICES) {
                 out.add(new Violation(sp + ".scheduling", s.scheduling().name(),
@@ -51,13 +45,12 @@ public final class CloudCompatibility {
                 seconds(out, sp + ".sessionPersistence.timeout", s.sessionPersistence().timeout(), 1, 3600);
             }
             seconds(out, sp + ".connectionDraining", s.connectionDraining(), 0, 3600);
-            HealthCheck hc = s.healthCheck();
             String hp = sp + ".healthCheck";
-            if (hc.type() != HealthCheck.Type.TCP && hc.type() != HealthCheck.Type.HTTP) {
-                out.add(new Violation(hp + ".type", hc.type().name(), "TCP or HTTP in the cloud"));
-                if (hc.type() == HealthCheck.Type.NONE) {
-                    continue;
-                }
+            if (s.healthCheck().type() != HealthCheck.Type.TCP && s.healthCheck().type() != HealthCheck.Type.HTTP) {
+                out.add(new Violation(hp + ".type", s.healthCheck().type().name(), "TCP or HTTP in the cloud"));
+            }
+            if (!(s.healthCheck() instanceof HealthCheck.Active hc)) {
+                continue;
             }
             seconds(out, hp + ".interval", hc.interval(), 5, 300);
             seconds(out, hp + ".timeout", hc.timeout(), 2, 60);

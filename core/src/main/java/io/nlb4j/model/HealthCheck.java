@@ -5,41 +5,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * How a backend service probes its servers.
+ * How a backend service checks its servers: one of four kinds.
  *
- * <p>Kinds: a TCP connect ({@link #tcp()}), an HTTP/1.1 GET whose status must be one of the expected
- * codes ({@link #http(String)}), a payload sent and a reply prefix expected ({@link #sendExpect(String, String)}),
- * or no checking at all ({@link #none()}: every server is always healthy). A server becomes healthy after
- * {@code healthyThreshold} consecutive successes and unhealthy after {@code unhealthyThreshold}
- * consecutive failures. Defaults follow the seed cloud: interval {@value #DEFAULT_INTERVAL_SECONDS}s,
- * timeout {@value #DEFAULT_TIMEOUT_SECONDS}s, thresholds {@value #DEFAULT_HEALTHY_THRESHOLD}/{@value
- * #DEFAULT_UNHEALTHY_THRESHOLD}, the traffic port, HTTP codes {@code 2xx} and {@code 3xx}.
+ * <ul>
+ *   <li>{@link Tcp} ({@link #tcp()}): a TCP connect that succeeds within the timeout;</li>
+ *   <li>{@link Http} ({@link #http(String)}): an HTTP/1.1 GET whose status must be one of the expected codes;</li>
+ *   <li>{@link SendExpect} ({@link #sendExpect(String, String)}): a payload sent, a reply prefix expected;</li>
+ *   <li>{@link None} ({@link #none()}): no active checking, every server counts as healthy.</li>
+ * </ul>
  *
- * @param type the kind of probe
- * @param port the port to probe; absent means each server's traffic port
- * @param interval time between probes of one server
- * @param timeout how long one probe may take; less than {@code interval}
- * @param healthyThreshold consecutive successes that make a server healthy, at least 1
- * @param unhealthyThreshold consecutive failures that make a server unhealthy, at least 1
- * @param path HTTP only: the request path, default {@value #DEFAULT_PATH}
- * @param host HTTP only: the {@code Host} header; absent means the server's address
- * @param expectedStatuses HTTP only: accepted status codes, each {@code 200}, {@code 2xx} or {@code 200-299}
- * @param send send/expect only: the text sent after connecting (UTF-8)
- * @param expect send/expect: the prefix the reply must start with; HTTP: text the response body must
- *        contain (UTF-8)
- * @param allUnhealthy what happens when no server of the service is healthy; default
- *        {@link AllUnhealthy#REFUSE}
- * @param unhealthyConnections what happens to the open connections of a server that turns unhealthy;
- *        default {@link UnhealthyConnections#KEEP}
- * @param outlierDetection passive health checking; default on ({@link OutlierDetection#defaults()})
+ * <p>The first three are {@link Active} checks: a server becomes healthy after {@code healthyThreshold}
+ * consecutive successes and unhealthy after {@code unhealthyThreshold} consecutive failures. Defaults follow
+ * the seed cloud: interval {@value #DEFAULT_INTERVAL_SECONDS}s, timeout {@value #DEFAULT_TIMEOUT_SECONDS}s,
+ * thresholds {@value #DEFAULT_HEALTHY_THRESHOLD}/{@value #DEFAULT_UNHEALTHY_THRESHOLD}, the traffic port,
+ * HTTP codes {@code 2xx} and {@code 3xx}. Every kind carries passive checking ({@link OutlierDetection}).
  */
-public record HealthCheck(Type type, Optional<Integer> port, Duration interval, Duration timeout,
-                          Integer healthyThreshold, Integer unhealthyThreshold, Optional<String> path,
-                          Optional<String> host, List<String> expectedStatuses, Optional<String> send,
-                          Optional<String> expect, AllUnhealthy allUnhealthy, UnhealthyConnections unhealthyConnections,
-                          OutlierDetection outlierDetection) {
+public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck.None {
 
     /** Default interval, in seconds. */
     public static final long DEFAULT_INTERVAL_SECONDS = 5;
@@ -53,6 +37,18 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
     public static final String DEFAULT_PATH = "/";
     /** Default HTTP success codes. */
     public static final List<String> DEFAULT_EXPECTED_STATUSES = List.of("2xx", "3xx");
+
+    /** The kind of check, as written in files ({@code type: HTTP}). */
+    public enum Type {
+        /** A TCP connect that succeeds within the timeout. */
+        TCP,
+        /** An HTTP/1.1 GET answered with an expected status code. */
+        HTTP,
+        /** A payload sent after connecting, answered with an expected prefix. */
+        SEND_EXPECT,
+        /** No probing: every server counts as healthy. */
+        NONE
+    }
 
     /** What a service does when none of its servers is healthy. */
     public enum AllUnhealthy {
@@ -70,83 +66,32 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
         CLOSE
     }
 
-    /** The kind of probe. */
-    public enum Type {
-        /** A TCP connect that succeeds within the timeout. */
-        TCP,
-        /** An HTTP/1.1 GET answered with an expected status code. */
-        HTTP,
-        /** A payload sent after connecting, answered with an expected prefix. */
-        SEND_EXPECT,
-        /** No probing: every server counts as healthy. */
-        NONE
+    private static final None NONE = new None.Builder().make();
+    private static final Tcp DEFAULTS = new Tcp.Builder().make();
+
+    private final OutlierDetection outlierDetection;
+
+    HealthCheck(Builder<?> b) {
+        this.outlierDetection = b.outlierDetection == null ? OutlierDetection.defaults() : b.outlierDetection.make();
     }
 
     /**
-     * Creates a health check; absent values take the defaults stated on this class.
-     */
-    public HealthCheck {
-        type = type == null ? Type.TCP : type;
-        port = port == null ? Optional.empty() : port;
-        interval = interval == null ? Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS) : interval;
-        timeout = timeout == null ? Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS) : timeout;
-        healthyThreshold = healthyThreshold == null ? DEFAULT_HEALTHY_THRESHOLD : healthyThreshold;
-        unhealthyThreshold = unhealthyThreshold == null ? DEFAULT_UNHEALTHY_THRESHOLD : unhealthyThreshold;
-        host = host == null ? Optional.empty() : host;
-        if (type == Type.HTTP) {
-            path = path == null || path.isEmpty() ? Optional.of(DEFAULT_PATH) : path;
-            expectedStatuses = expectedStatuses == null || expectedStatuses.isEmpty()
-                    ? DEFAULT_EXPECTED_STATUSES : Lists.copy(expectedStatuses);
-        } else {
-            path = path == null ? Optional.empty() : path;
-            expectedStatuses = Lists.copy(expectedStatuses);
-        }
-        send = send == null ? Optional.empty() : send;
-        expect = expect == null ? Optional.empty() : expect;
-        allUnhealthy = allUnhealthy == null ? AllUnhealthy.REFUSE : allUnhealthy;
-        unhealthyConnections = unhealthyConnections == null ? UnhealthyConnections.KEEP : unhealthyConnections;
-        outlierDetection = outlierDetection == null ? OutlierDetection.defaults() : outlierDetection;
-    }
-
-    /**
-     * Creates a health check with the default unhealthy policies and outlier detection.
-     *
-     * @param type the kind of probe
-     * @param port the port to probe
-     * @param interval time between probes
-     * @param timeout probe timeout
-     * @param healthyThreshold consecutive successes to become healthy
-     * @param unhealthyThreshold consecutive failures to become unhealthy
-     * @param path HTTP path
-     * @param host HTTP Host header
-     * @param expectedStatuses HTTP success codes
-     * @param send send/expect payload
-     * @param expect expected reply prefix or body text
-     */
-    public HealthCheck(Type type, Optional<Integer> port, Duration interval, Duration timeout, Integer healthyThreshold,
-                       Integer unhealthyThreshold, Optional<String> path, Optional<String> host,
-                       List<String> expectedStatuses, Optional<String> send, Optional<String> expect) {
-        this(type, port, interval, timeout, healthyThreshold, unhealthyThreshold, path, host, expectedStatuses, send,
-                expect, null, null, null);
-    }
-
-    /**
-     * A TCP connect check with the default settings.
+     * A TCP connect check.
      *
      * @return a builder
      */
-    public static Builder tcp() {
-        return new Builder(Type.TCP);
+    public static Tcp.Builder tcp() {
+        return new Tcp.Builder();
     }
 
     /**
      * An HTTP GET check of a path.
      *
-     * @param path the request path, such as {@code /health}
+     * @param path the request path, such as {@code /health}; {@code null} for {@value #DEFAULT_PATH}
      * @return a builder
      */
-    public static Builder http(String path) {
-        return new Builder(Type.HTTP).path(path);
+    public static Http.Builder http(String path) {
+        return new Http.Builder().path(path);
     }
 
     /**
@@ -154,33 +99,31 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
      * {@code expect}.
      *
      * @param send the text to send (UTF-8), may be empty to only read a greeting
-     * @param expect the expected reply prefix (UTF-8)
+     * @param expect the expected reply prefix (UTF-8), not empty
      * @return a builder
      */
-    public static Builder sendExpect(String send, String expect) {
-        Builder b = new Builder(Type.SEND_EXPECT);
-        b.send = Objects.requireNonNull(send, "send");
-        b.expect = Objects.requireNonNull(expect, "expect");
-        return b;
+    public static SendExpect.Builder sendExpect(String send, String expect) {
+        return new SendExpect.Builder().send(send).expect(expect);
     }
 
     /**
-     * No health checking: every server is always healthy. Useful in tests.
+     * No active checking, with the default passive checking.
      *
      * @return the health check
      */
-    public static HealthCheck none() {
-        return new Builder(Type.NONE).unvalidated();
+    public static None none() {
+        return NONE;
     }
 
     /**
-     * No active checking, with the given passive checking: useful in tests that want neither.
+     * No active checking, with the given passive checking: {@code none(OutlierDetection.off())} turns every
+     * kind of checking off, as tests often want.
      *
-     * @param outlierDetection passive checking, such as {@link OutlierDetection#off()}
+     * @param outlierDetection passive checking
      * @return the health check
      */
-    public static HealthCheck none(OutlierDetection outlierDetection) {
-        return new Builder(Type.NONE).outlierDetection(outlierDetection).unvalidated();
+    public static None none(OutlierDetection outlierDetection) {
+        return new None.Builder().outlierDetection(outlierDetection).make();
     }
 
     /**
@@ -188,152 +131,690 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
      *
      * @return the health check
      */
-    public static HealthCheck defaults() {
-        return tcp().unvalidated();
+    public static Tcp defaults() {
+        return DEFAULTS;
     }
 
-    /** Builds a {@link HealthCheck}. */
-    public static final class Builder {
-        private final Type type;
-        private Integer port;
-        private Duration interval;
-        private Duration timeout;
-        private Integer healthyThreshold;
-        private Integer unhealthyThreshold;
-        private String path;
-        private String host;
-        private List<String> expectedStatuses;
-        private String send;
-        private String expect;
-        private AllUnhealthy allUnhealthy;
-        private UnhealthyConnections unhealthyConnections;
-        private OutlierDetection outlierDetection;
+    /**
+     * Returns the kind of check.
+     *
+     * @return the type
+     */
+    public abstract Type type();
 
-        private Builder(Type type) {
-            this.type = type;
+    /**
+     * Returns passive health checking.
+     *
+     * @return the setting; {@link OutlierDetection#defaults()} by default
+     */
+    public OutlierDetection outlierDetection() {
+        return outlierDetection;
+    }
+
+    /**
+     * Returns a builder holding this check's values.
+     *
+     * @return a builder of the same kind
+     */
+    public abstract Builder<?> toBuilder();
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HealthCheck h && getClass() == h.getClass() && outlierDetection.equals(h.outlierDetection);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(type(), outlierDetection);
+    }
+
+    /** A check that probes each server every {@code interval}: TCP, HTTP or send/expect. */
+    public abstract static sealed class Active extends HealthCheck permits Tcp, Http, SendExpect {
+        private final OptionalInt port;
+        private final Duration interval;
+        private final Duration timeout;
+        private final int healthyThreshold;
+        private final int unhealthyThreshold;
+        private final AllUnhealthy allUnhealthy;
+        private final UnhealthyConnections unhealthyConnections;
+
+        Active(Builder<?> b) {
+            super(b);
+            this.port = b.port == null ? OptionalInt.empty() : OptionalInt.of(b.port);
+            this.interval = b.interval();
+            this.timeout = b.timeout();
+            this.healthyThreshold = b.healthyThreshold();
+            this.unhealthyThreshold = b.unhealthyThreshold();
+            this.allUnhealthy = b.allUnhealthy;
+            this.unhealthyConnections = b.unhealthyConnections;
         }
 
         /**
-         * Sets the port to probe instead of each server's traffic port.
+         * Returns the port probed.
          *
-         * @param port 1-65535
-         * @return this builder
+         * @return the port; empty means each server's traffic port
          */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
+        public OptionalInt port() {
+            return port;
         }
 
         /**
-         * Sets the time between probes of one server. Default {@value #DEFAULT_INTERVAL_SECONDS}s.
+         * Returns the time between probes of one server.
          *
-         * @param interval a positive duration
-         * @return this builder
+         * @return the interval; {@value #DEFAULT_INTERVAL_SECONDS}s by default
          */
-        public Builder interval(Duration interval) {
-            this.interval = Objects.requireNonNull(interval, "interval");
-            return this;
+        public Duration interval() {
+            return interval;
         }
 
         /**
-         * Sets how long one probe may take. Default {@value #DEFAULT_TIMEOUT_SECONDS}s; must be less than the interval.
+         * Returns how long one probe may take; less than the interval.
          *
-         * @param timeout a positive duration
-         * @return this builder
+         * @return the timeout; {@value #DEFAULT_TIMEOUT_SECONDS}s by default
          */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
+        public Duration timeout() {
+            return timeout;
         }
 
         /**
-         * Sets the consecutive successes that make a server healthy. Default {@value #DEFAULT_HEALTHY_THRESHOLD}.
+         * Returns the consecutive successes that make an unhealthy server healthy.
          *
-         * @param threshold at least 1
-         * @return this builder
+         * @return at least 1; {@value #DEFAULT_HEALTHY_THRESHOLD} by default
          */
-        public Builder healthyThreshold(int threshold) {
-            this.healthyThreshold = threshold;
-            return this;
+        public int healthyThreshold() {
+            return healthyThreshold;
         }
 
         /**
-         * Sets the consecutive failures that make a server unhealthy. Default {@value #DEFAULT_UNHEALTHY_THRESHOLD}.
+         * Returns the consecutive failures that make a server unhealthy.
          *
-         * @param threshold at least 1
-         * @return this builder
+         * @return at least 1; {@value #DEFAULT_UNHEALTHY_THRESHOLD} by default
          */
-        public Builder unhealthyThreshold(int threshold) {
-            this.unhealthyThreshold = threshold;
-            return this;
+        public int unhealthyThreshold() {
+            return unhealthyThreshold;
         }
 
         /**
-         * HTTP only: sets the request path.
+         * Returns what happens when no server of the service is healthy.
          *
-         * @param path a path starting with {@code /}
-         * @return this builder
+         * @return the policy; {@link AllUnhealthy#REFUSE} by default
          */
-        public Builder path(String path) {
-            this.path = Objects.requireNonNull(path, "path");
-            return this;
+        public AllUnhealthy allUnhealthy() {
+            return allUnhealthy;
         }
 
         /**
-         * HTTP only: sets the {@code Host} header.
+         * Returns what happens to the open connections of a server that turns unhealthy.
          *
-         * @param host the host name
-         * @return this builder
+         * @return the policy; {@link UnhealthyConnections#KEEP} by default
          */
-        public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
-            return this;
+        public UnhealthyConnections unhealthyConnections() {
+            return unhealthyConnections;
+        }
+
+        void copyTo(Builder<?> b) {
+            port.ifPresent(b::port);
+            b.interval(interval).timeout(timeout).healthyThreshold(healthyThreshold)
+                    .unhealthyThreshold(unhealthyThreshold).allUnhealthy(allUnhealthy)
+                    .unhealthyConnections(unhealthyConnections).outlierDetection(outlierDetection());
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return super.equals(o) && o instanceof Active a && port.equals(a.port) && interval.equals(a.interval)
+                    && timeout.equals(a.timeout) && healthyThreshold == a.healthyThreshold
+                    && unhealthyThreshold == a.unhealthyThreshold && allUnhealthy == a.allUnhealthy
+                    && unhealthyConnections == a.unhealthyConnections;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(super.hashCode(), port, interval, timeout, healthyThreshold, unhealthyThreshold,
+                    allUnhealthy, unhealthyConnections);
+        }
+
+        String common() {
+            return "every " + Durations.format(interval) + ", timeout " + Durations.format(timeout) + ", "
+                    + healthyThreshold + '/' + unhealthyThreshold + (port.isPresent() ? ", port " + port.getAsInt() : "");
         }
 
         /**
-         * HTTP only: sets the accepted status codes, each {@code 200}, {@code 2xx} or {@code 200-299}.
-         * Default {@code 2xx} and {@code 3xx}.
+         * The settings every active check has.
          *
-         * @param statuses the accepted codes
-         * @return this builder
+         * @param <B> the concrete builder
          */
-        public Builder expectedStatuses(String... statuses) {
-            this.expectedStatuses = Arrays.asList(statuses);
-            return this;
+        public abstract static sealed class Builder<B extends Builder<B>> extends HealthCheck.Builder<B>
+                permits Tcp.Builder, Http.Builder, SendExpect.Builder {
+            Integer port;
+            Duration interval;
+            Duration timeout;
+            Integer healthyThreshold;
+            Integer unhealthyThreshold;
+            AllUnhealthy allUnhealthy = AllUnhealthy.REFUSE;
+            UnhealthyConnections unhealthyConnections = UnhealthyConnections.KEEP;
+
+            Builder() {
+            }
+
+            /**
+             * Sets the port to probe instead of each server's traffic port.
+             *
+             * @param port 1-65535
+             * @return this builder
+             */
+            public B port(int port) {
+                this.port = port;
+                return self();
+            }
+
+            /**
+             * Sets the time between probes of one server. Default {@value #DEFAULT_INTERVAL_SECONDS}s.
+             *
+             * @param interval a positive duration
+             * @return this builder
+             */
+            public B interval(Duration interval) {
+                this.interval = interval;
+                return self();
+            }
+
+            /**
+             * Sets how long one probe may take. Default {@value #DEFAULT_TIMEOUT_SECONDS}s; must be less than
+             * the interval.
+             *
+             * @param timeout a positive duration
+             * @return this builder
+             */
+            public B timeout(Duration timeout) {
+                this.timeout = timeout;
+                return self();
+            }
+
+            /**
+             * Sets the consecutive successes that make a server healthy. Default
+             * {@value #DEFAULT_HEALTHY_THRESHOLD}.
+             *
+             * @param threshold at least 1
+             * @return this builder
+             */
+            public B healthyThreshold(int threshold) {
+                this.healthyThreshold = threshold;
+                return self();
+            }
+
+            /**
+             * Sets the consecutive failures that make a server unhealthy. Default
+             * {@value #DEFAULT_UNHEALTHY_THRESHOLD}.
+             *
+             * @param threshold at least 1
+             * @return this builder
+             */
+            public B unhealthyThreshold(int threshold) {
+                this.unhealthyThreshold = threshold;
+                return self();
+            }
+
+            /**
+             * Sets what happens when no server is healthy. Default {@link AllUnhealthy#REFUSE}.
+             *
+             * @param policy refuse or fail open
+             * @return this builder
+             */
+            public B allUnhealthy(AllUnhealthy policy) {
+                this.allUnhealthy = Objects.requireNonNull(policy, "policy");
+                return self();
+            }
+
+            /**
+             * Sets what happens to open connections of a server that turns unhealthy. Default
+             * {@link UnhealthyConnections#KEEP}.
+             *
+             * @param policy keep or close
+             * @return this builder
+             */
+            public B unhealthyConnections(UnhealthyConnections policy) {
+                this.unhealthyConnections = Objects.requireNonNull(policy, "policy");
+                return self();
+            }
+
+            Duration interval() {
+                return interval == null ? Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS) : interval;
+            }
+
+            Duration timeout() {
+                return timeout == null ? Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS) : timeout;
+            }
+
+            int healthyThreshold() {
+                return healthyThreshold == null ? DEFAULT_HEALTHY_THRESHOLD : healthyThreshold;
+            }
+
+            int unhealthyThreshold() {
+                return unhealthyThreshold == null ? DEFAULT_UNHEALTHY_THRESHOLD : unhealthyThreshold;
+            }
+
+            void copyActiveTo(Builder<?> b) {
+                copyCommonTo(b);
+                b.port = port;
+                b.interval = interval;
+                b.timeout = timeout;
+                b.healthyThreshold = healthyThreshold;
+                b.unhealthyThreshold = unhealthyThreshold;
+                b.allUnhealthy = allUnhealthy;
+                b.unhealthyConnections = unhealthyConnections;
+            }
+        }
+    }
+
+    /** A TCP connect that succeeds within the timeout. */
+    public static final class Tcp extends Active {
+
+        Tcp(Builder b) {
+            super(b);
+        }
+
+        @Override
+        public Type type() {
+            return Type.TCP;
+        }
+
+        @Override
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            copyTo(b);
+            return b;
+        }
+
+        @Override
+        public String toString() {
+            return "TCP(" + common() + ')';
+        }
+
+        /** Builds a {@link Tcp} check. */
+        public static final class Builder extends Active.Builder<Builder> {
+            Builder() {
+            }
+
+            @Override
+            Type type() {
+                return Type.TCP;
+            }
+
+            @Override
+            public Tcp build() {
+                return (Tcp) super.build();
+            }
+
+            @Override
+            Tcp make() {
+                return new Tcp(this);
+            }
+
+            @Override
+            Builder copy() {
+                Builder b = new Builder();
+                copyActiveTo(b);
+                return b;
+            }
+        }
+    }
+
+    /** An HTTP/1.1 GET answered with an expected status, and optionally a body containing a text. */
+    public static final class Http extends Active {
+        private final String path;
+        private final Optional<String> host;
+        private final List<String> expectedStatuses;
+        private final Optional<String> expectBody;
+
+        Http(Builder b) {
+            super(b);
+            this.path = b.path == null ? DEFAULT_PATH : b.path;
+            this.host = Optional.ofNullable(b.host);
+            this.expectedStatuses = b.expectedStatuses == null || b.expectedStatuses.isEmpty()
+                    ? DEFAULT_EXPECTED_STATUSES : List.copyOf(b.expectedStatuses);
+            this.expectBody = Optional.ofNullable(b.expectBody);
+        }
+
+        @Override
+        public Type type() {
+            return Type.HTTP;
         }
 
         /**
-         * HTTP only: requires the response body to contain a text.
+         * Returns the request path.
          *
-         * @param text the expected text (UTF-8)
-         * @return this builder
+         * @return a path starting with {@code /}; {@value #DEFAULT_PATH} by default
          */
-        public Builder expectBody(String text) {
-            this.expect = Objects.requireNonNull(text, "text");
-            return this;
+        public String path() {
+            return path;
         }
 
         /**
-         * Sets what happens when no server is healthy. Default {@link AllUnhealthy#REFUSE}.
+         * Returns the {@code Host} header sent.
          *
-         * @param policy refuse or fail open
-         * @return this builder
+         * @return the host; empty means the server's address
          */
-        public Builder allUnhealthy(AllUnhealthy policy) {
-            this.allUnhealthy = Objects.requireNonNull(policy, "policy");
-            return this;
+        public Optional<String> host() {
+            return host;
         }
 
         /**
-         * Sets what happens to open connections of a server that turns unhealthy. Default
-         * {@link UnhealthyConnections#KEEP}.
+         * Returns the accepted status codes.
          *
-         * @param policy keep or close
-         * @return this builder
+         * @return codes such as {@code 200}, {@code 2xx} or {@code 200-299}; {@code 2xx} and {@code 3xx} by default
          */
-        public Builder unhealthyConnections(UnhealthyConnections policy) {
-            this.unhealthyConnections = Objects.requireNonNull(policy, "policy");
-            return this;
+        public List<String> expectedStatuses() {
+            return expectedStatuses;
+        }
+
+        /**
+         * Returns the text the response body must contain, if any.
+         *
+         * @return the text (UTF-8)
+         */
+        public Optional<String> expectBody() {
+            return expectBody;
+        }
+
+        @Override
+        public Builder toBuilder() {
+            Builder b = new Builder().path(path).expectedStatuses(expectedStatuses);
+            host.ifPresent(b::host);
+            expectBody.ifPresent(b::expectBody);
+            copyTo(b);
+            return b;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return super.equals(o) && o instanceof Http h && path.equals(h.path) && host.equals(h.host)
+                    && expectedStatuses.equals(h.expectedStatuses) && expectBody.equals(h.expectBody);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(super.hashCode(), path, host, expectedStatuses, expectBody);
+        }
+
+        @Override
+        public String toString() {
+            return "HTTP(GET " + path + ' ' + expectedStatuses + ", " + common() + ')';
+        }
+
+        /** Builds an {@link Http} check. */
+        public static final class Builder extends Active.Builder<Builder> {
+            String path;
+            String host;
+            List<String> expectedStatuses;
+            String expectBody;
+
+            Builder() {
+            }
+
+            /**
+             * Sets the request path. Default {@value #DEFAULT_PATH}.
+             *
+             * @param path a path starting with {@code /}
+             * @return this builder
+             */
+            public Builder path(String path) {
+                this.path = path;
+                return this;
+            }
+
+            /**
+             * Sets the {@code Host} header. Default the server's address.
+             *
+             * @param host the host name
+             * @return this builder
+             */
+            public Builder host(String host) {
+                this.host = host;
+                return this;
+            }
+
+            /**
+             * Sets the accepted status codes, each {@code 200}, {@code 2xx} or {@code 200-299}. Default
+             * {@code 2xx} and {@code 3xx}.
+             *
+             * @param statuses the accepted codes
+             * @return this builder
+             */
+            public Builder expectedStatuses(String... statuses) {
+                return expectedStatuses(Arrays.asList(statuses));
+            }
+
+            /**
+             * Sets the accepted status codes.
+             *
+             * @param statuses the accepted codes
+             * @return this builder
+             */
+            public Builder expectedStatuses(List<String> statuses) {
+                this.expectedStatuses = Lists.copy(statuses);
+                return this;
+            }
+
+            /**
+             * Requires the response body to contain a text.
+             *
+             * @param text the expected text (UTF-8), not empty
+             * @return this builder
+             */
+            public Builder expectBody(String text) {
+                this.expectBody = text;
+                return this;
+            }
+
+            @Override
+            Type type() {
+                return Type.HTTP;
+            }
+
+            @Override
+            public Http build() {
+                return (Http) super.build();
+            }
+
+            @Override
+            Http make() {
+                return new Http(this);
+            }
+
+            @Override
+            Builder copy() {
+                Builder b = new Builder();
+                copyActiveTo(b);
+                b.path = path;
+                b.host = host;
+                b.expectedStatuses = expectedStatuses;
+                b.expectBody = expectBody;
+                return b;
+            }
+        }
+    }
+
+    /** A payload sent after connecting, answered with a reply that starts with an expected prefix. */
+    public static final class SendExpect extends Active {
+        private final String send;
+        private final String expect;
+
+        SendExpect(Builder b) {
+            super(b);
+            this.send = b.send;
+            this.expect = b.expect;
+        }
+
+        @Override
+        public Type type() {
+            return Type.SEND_EXPECT;
+        }
+
+        /**
+         * Returns the text sent after connecting.
+         *
+         * @return the text (UTF-8), possibly empty
+         */
+        public String send() {
+            return send;
+        }
+
+        /**
+         * Returns the prefix the reply must start with.
+         *
+         * @return the prefix (UTF-8), not empty
+         */
+        public String expect() {
+            return expect;
+        }
+
+        @Override
+        public Builder toBuilder() {
+            Builder b = new Builder().send(send).expect(expect);
+            copyTo(b);
+            return b;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return super.equals(o) && o instanceof SendExpect s && send.equals(s.send) && expect.equals(s.expect);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(super.hashCode(), send, expect);
+        }
+
+        @Override
+        public String toString() {
+            return "SEND_EXPECT(" + common() + ')';
+        }
+
+        /** Builds a {@link SendExpect} check. */
+        public static final class Builder extends Active.Builder<Builder> {
+            String send;
+            String expect;
+
+            Builder() {
+            }
+
+            /**
+             * Sets the text sent after connecting. Required; may be empty.
+             *
+             * @param send the text (UTF-8)
+             * @return this builder
+             */
+            public Builder send(String send) {
+                this.send = send;
+                return this;
+            }
+
+            /**
+             * Sets the prefix the reply must start with. Required.
+             *
+             * @param expect the prefix (UTF-8), not empty
+             * @return this builder
+             */
+            public Builder expect(String expect) {
+                this.expect = expect;
+                return this;
+            }
+
+            @Override
+            Type type() {
+                return Type.SEND_EXPECT;
+            }
+
+            @Override
+            public SendExpect build() {
+                return (SendExpect) super.build();
+            }
+
+            @Override
+            SendExpect make() {
+                return new SendExpect(this);
+            }
+
+            @Override
+            Builder copy() {
+                Builder b = new Builder();
+                copyActiveTo(b);
+                b.send = send;
+                b.expect = expect;
+                return b;
+            }
+        }
+    }
+
+    /** No active checking: every server counts as healthy (passive checking may still eject one). */
+    public static final class None extends HealthCheck {
+
+        None(Builder b) {
+            super(b);
+        }
+
+        @Override
+        public Type type() {
+            return Type.NONE;
+        }
+
+        @Override
+        public Builder toBuilder() {
+            return new Builder().outlierDetection(outlierDetection());
+        }
+
+        @Override
+        public String toString() {
+            return "NONE(" + outlierDetection() + ')';
+        }
+
+        /**
+         * Starts building a check without active probing.
+         *
+         * @return a builder
+         */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds a {@link None} check. */
+        public static final class Builder extends HealthCheck.Builder<Builder> {
+            Builder() {
+            }
+
+            @Override
+            Type type() {
+                return Type.NONE;
+            }
+
+            @Override
+            public None build() {
+                return (None) super.build();
+            }
+
+            @Override
+            None make() {
+                return new None(this);
+            }
+
+            @Override
+            Builder copy() {
+                Builder b = new Builder();
+                copyCommonTo(b);
+                return b;
+            }
+        }
+    }
+
+    /**
+     * What every kind of check's builder has: passive checking.
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static sealed class Builder<B extends Builder<B>> permits Active.Builder, None.Builder {
+        OutlierDetection.Builder outlierDetection;
+
+        Builder() {
         }
 
         /**
@@ -342,28 +823,46 @@ public record HealthCheck(Type type, Optional<Integer> port, Duration interval, 
          * @param detection the setting, or {@link OutlierDetection#off()}
          * @return this builder
          */
-        public Builder outlierDetection(OutlierDetection detection) {
-            this.outlierDetection = Objects.requireNonNull(detection, "detection");
-            return this;
+        public B outlierDetection(OutlierDetection detection) {
+            this.outlierDetection = detection.toBuilder();
+            return self();
         }
 
         /**
-         * Builds and validates the health check.
+         * Sets passive health checking from a builder; it is validated with this check.
          *
-         * @return the health check
+         * @param detection the setting's builder
+         * @return this builder
+         */
+        public B outlierDetection(OutlierDetection.Builder detection) {
+            this.outlierDetection = detection.copy();
+            return self();
+        }
+
+        abstract Type type();
+
+        abstract HealthCheck make();
+
+        abstract Builder<?> copy();
+
+        void copyCommonTo(Builder<?> b) {
+            b.outlierDetection = outlierDetection == null ? null : outlierDetection.copy();
+        }
+
+        /**
+         * Builds and validates the check.
+         *
+         * @return the check
          * @throws SpecValidationException listing every violation
          */
         public HealthCheck build() {
-            HealthCheck hc = unvalidated();
-            SpecValidator.throwIfInvalid("health check", v -> v.healthCheck(hc, ""));
-            return hc;
+            SpecValidator.throwIfInvalid("health check", v -> v.healthCheck("", this));
+            return make();
         }
 
-        HealthCheck unvalidated() {
-            return new HealthCheck(type, Optional.ofNullable(port), interval, timeout, healthyThreshold,
-                    unhealthyThreshold, Optional.ofNullable(path), Optional.ofNullable(host), expectedStatuses,
-                    Optional.ofNullable(send), Optional.ofNullable(expect), allUnhealthy, unhealthyConnections,
-                    outlierDetection);
+        @SuppressWarnings("unchecked")
+        final B self() {
+            return (B) this;
         }
     }
 }

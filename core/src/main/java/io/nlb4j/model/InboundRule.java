@@ -7,14 +7,8 @@ import java.util.Objects;
  * listener ports. Rules of all of a load balancer's security groups are evaluated together, lowest
  * {@code priority} number first; the first rule that matches decides, and a connection that no rule
  * matches is denied.
- *
- * @param action allow or deny
- * @param source the source CIDR block, IPv4 or IPv6, such as {@code 10.0.0.0/8}
- * @param ports the listener ports the rule applies to; default all
- * @param priority the evaluation order, {@value #MIN_PRIORITY}-{@value #MAX_PRIORITY}, lower first;
- *        default {@value #DEFAULT_PRIORITY}
  */
-public record InboundRule(Action action, String source, PortRange ports, Integer priority) {
+public final class InboundRule {
 
     /** The default priority. */
     public static final int DEFAULT_PRIORITY = 100;
@@ -31,22 +25,27 @@ public record InboundRule(Action action, String source, PortRange ports, Integer
         DENY
     }
 
-    /**
-     * Creates a rule; an absent port range means all ports and an absent priority the default.
-     */
-    public InboundRule {
-        ports = ports == null ? PortRange.ALL : ports;
-        priority = priority == null ? DEFAULT_PRIORITY : priority;
+    private final Action action;
+    private final String source;
+    private final PortRange ports;
+    private final int priority;
+
+    private InboundRule(Builder b) {
+        this.action = b.action;
+        this.source = b.source;
+        this.ports = b.ports;
+        this.priority = b.priority();
     }
 
     /**
      * A rule allowing a source on every port, with the default priority.
      *
-     * @param source the source CIDR block
+     * @param source the source CIDR block, such as {@code 10.0.0.0/8}
      * @return the rule
+     * @throws SpecValidationException if the source is not a CIDR block
      */
     public static InboundRule allow(String source) {
-        return new InboundRule(Action.ALLOW, Objects.requireNonNull(source, "source"), PortRange.ALL, DEFAULT_PRIORITY);
+        return builder(Action.ALLOW, source).build();
     }
 
     /**
@@ -54,9 +53,30 @@ public record InboundRule(Action action, String source, PortRange ports, Integer
      *
      * @param source the source CIDR block
      * @return the rule
+     * @throws SpecValidationException if the source is not a CIDR block
      */
     public static InboundRule deny(String source) {
-        return new InboundRule(Action.DENY, Objects.requireNonNull(source, "source"), PortRange.ALL, DEFAULT_PRIORITY);
+        return builder(Action.DENY, source).build();
+    }
+
+    /**
+     * Starts building a rule.
+     *
+     * @param action allow or deny; required
+     * @param source the source CIDR block; required
+     * @return a builder
+     */
+    public static Builder builder(Action action, String source) {
+        return new Builder().action(action).source(source);
+    }
+
+    /**
+     * Returns a builder holding this rule's values.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        return builder(action, source).ports(ports).priority(priority);
     }
 
     /**
@@ -66,16 +86,152 @@ public record InboundRule(Action action, String source, PortRange ports, Integer
      * @return the new rule
      */
     public InboundRule ports(PortRange ports) {
-        return new InboundRule(action, source, Objects.requireNonNull(ports, "ports"), priority);
+        return toBuilder().ports(ports).build();
     }
 
     /**
      * Returns a copy of this rule with the given priority.
      *
-     * @param priority the priority, lower first
+     * @param priority {@value #MIN_PRIORITY}-{@value #MAX_PRIORITY}, lower first
      * @return the new rule
+     * @throws SpecValidationException if the priority is out of range
      */
     public InboundRule priority(int priority) {
-        return new InboundRule(action, source, ports, priority);
+        return toBuilder().priority(priority).build();
+    }
+
+    /**
+     * Returns what a matching rule does.
+     *
+     * @return allow or deny
+     */
+    public Action action() {
+        return action;
+    }
+
+    /**
+     * Returns the source CIDR block.
+     *
+     * @return the block, IPv4 or IPv6, such as {@code 10.0.0.0/8}
+     */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Returns the listener ports the rule applies to.
+     *
+     * @return the ports; {@link PortRange#ALL} by default
+     */
+    public PortRange ports() {
+        return ports;
+    }
+
+    /**
+     * Returns the evaluation order.
+     *
+     * @return the priority, lower first; {@value #DEFAULT_PRIORITY} by default
+     */
+    public int priority() {
+        return priority;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof InboundRule r && action == r.action && source.equals(r.source) && ports.equals(r.ports)
+                && priority == r.priority;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(action, source, ports, priority);
+    }
+
+    @Override
+    public String toString() {
+        return action + " " + source + " ports " + ports + " priority " + priority;
+    }
+
+    /** Builds an {@link InboundRule}. */
+    public static final class Builder {
+        Action action;
+        String source;
+        PortRange ports = PortRange.ALL;
+        Integer priority;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets what a matching rule does. Required.
+         *
+         * @param action allow or deny
+         * @return this builder
+         */
+        public Builder action(Action action) {
+            this.action = action;
+            return this;
+        }
+
+        /**
+         * Sets the source CIDR block. Required.
+         *
+         * @param source an IPv4 or IPv6 block such as {@code 10.0.0.0/8} or a single address
+         * @return this builder
+         */
+        public Builder source(String source) {
+            this.source = source;
+            return this;
+        }
+
+        /**
+         * Sets the listener ports the rule applies to. Default all.
+         *
+         * @param ports the ports
+         * @return this builder
+         */
+        public Builder ports(PortRange ports) {
+            this.ports = Objects.requireNonNull(ports, "ports");
+            return this;
+        }
+
+        /**
+         * Sets the evaluation order. Default {@value #DEFAULT_PRIORITY}.
+         *
+         * @param priority {@value #MIN_PRIORITY}-{@value #MAX_PRIORITY}, lower first
+         * @return this builder
+         */
+        public Builder priority(int priority) {
+            this.priority = priority;
+            return this;
+        }
+
+        int priority() {
+            return priority == null ? DEFAULT_PRIORITY : priority;
+        }
+
+        /**
+         * Builds and validates the rule.
+         *
+         * @return the rule
+         * @throws SpecValidationException listing every violation
+         */
+        public InboundRule build() {
+            SpecValidator.throwIfInvalid("inbound rule", v -> v.inboundRule("", this));
+            return make();
+        }
+
+        InboundRule make() {
+            return new InboundRule(this);
+        }
+
+        Builder copy() {
+            Builder b = new Builder();
+            b.action = action;
+            b.source = source;
+            b.ports = ports;
+            b.priority = priority;
+            return b;
+        }
     }
 }

@@ -1,29 +1,26 @@
 package io.nlb4j.model;
 
-import io.nlb4j.group.InstanceLauncher;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What one instance of an availability group is and how it is started.
- *
- * @param name the template's name
- * @param launcher starts an instance
- * @param port the port instances serve traffic on; absent means the backend service's port; {@code 0} lets
- *        each instance bind an ephemeral port and report it (local runs and tests)
- * @param labels free-form labels passed to the launcher
  */
-public record InstanceTemplate(String name, InstanceLauncher launcher, Optional<Integer> port,
-                               Map<String, String> labels) {
+public final class InstanceTemplate {
 
-    /**
-     * Creates a template; absent values are read as empty.
-     */
-    public InstanceTemplate {
-        port = port == null ? Optional.empty() : port;
-        labels = Lists.copy(labels);
+    private final String name;
+    private final InstanceLauncher launcher;
+    private final OptionalInt port;
+    private final Map<String, String> labels;
+
+    private InstanceTemplate(Builder b) {
+        this.name = b.name;
+        this.launcher = b.inProcess != null ? b.inProcess : b.process.make();
+        this.port = b.port == null ? OptionalInt.empty() : OptionalInt.of(b.port);
+        this.labels = Map.copyOf(b.labels);
     }
 
     /**
@@ -36,15 +33,81 @@ public record InstanceTemplate(String name, InstanceLauncher launcher, Optional<
         return new Builder(name);
     }
 
+    /**
+     * Returns a builder holding this template's values.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        Builder b = builder(name).launcher(launcher).labels(labels);
+        port.ifPresent(b::port);
+        return b;
+    }
+
+    /**
+     * Returns the template's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns how instances are started.
+     *
+     * @return the launcher
+     */
+    public InstanceLauncher launcher() {
+        return launcher;
+    }
+
+    /**
+     * Returns the port instances serve traffic on.
+     *
+     * @return the port; empty means the backend service's port; {@code 0} lets each instance bind an ephemeral
+     *         port and report it (local runs and tests)
+     */
+    public OptionalInt port() {
+        return port;
+    }
+
+    /**
+     * Returns the free-form labels passed to the launcher.
+     *
+     * @return the labels
+     */
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof InstanceTemplate t && name.equals(t.name) && launcher.equals(t.launcher)
+                && port.equals(t.port) && labels.equals(t.labels);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, launcher, port, labels);
+    }
+
+    @Override
+    public String toString() {
+        return "InstanceTemplate(" + name + ", " + launcher + (port.isPresent() ? ", port " + port.getAsInt() : "")
+                + ')';
+    }
+
     /** Builds an {@link InstanceTemplate}. */
     public static final class Builder {
-        private final String name;
-        private InstanceLauncher launcher;
-        private Integer port;
-        private final Map<String, String> labels = new LinkedHashMap<>();
+        String name;
+        InProcessLauncher inProcess;
+        ProcessLauncher.Builder process;
+        Integer port;
+        final Map<String, String> labels = new LinkedHashMap<>();
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = name;
         }
 
         /**
@@ -54,7 +117,26 @@ public record InstanceTemplate(String name, InstanceLauncher launcher, Optional<
          * @return this builder
          */
         public Builder launcher(InstanceLauncher launcher) {
-            this.launcher = Objects.requireNonNull(launcher, "launcher");
+            Objects.requireNonNull(launcher, "launcher");
+            if (launcher instanceof InProcessLauncher l) {
+                this.inProcess = l;
+                this.process = null;
+            } else {
+                this.inProcess = null;
+                this.process = ((ProcessLauncher) launcher).toBuilder();
+            }
+            return this;
+        }
+
+        /**
+         * Sets a process launcher from a builder; it is validated with this template.
+         *
+         * @param launcher the launcher builder
+         * @return this builder
+         */
+        public Builder launcher(ProcessLauncher.Builder launcher) {
+            this.inProcess = null;
+            this.process = launcher.copy();
             return this;
         }
 
@@ -77,8 +159,24 @@ public record InstanceTemplate(String name, InstanceLauncher launcher, Optional<
          * @return this builder
          */
         public Builder label(String key, String value) {
-            labels.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            labels.put(key, value);
             return this;
+        }
+
+        /**
+         * Adds labels.
+         *
+         * @param labels the labels
+         * @return this builder
+         */
+        public Builder labels(Map<String, String> labels) {
+            this.labels.putAll(labels);
+            return this;
+        }
+
+        /** The launcher, for validation. */
+        Optional<Object> launcherDraft() {
+            return Optional.ofNullable(inProcess != null ? inProcess : process);
         }
 
         /**
@@ -88,9 +186,21 @@ public record InstanceTemplate(String name, InstanceLauncher launcher, Optional<
          * @throws SpecValidationException listing every violation
          */
         public InstanceTemplate build() {
-            InstanceTemplate t = new InstanceTemplate(name, launcher, Optional.ofNullable(port), labels);
-            SpecValidator.throwIfInvalid("instance template \"" + name + '"', v -> v.template(t, ""));
-            return t;
+            SpecValidator.throwIfInvalid("instance template \"" + name + '"', v -> v.template("", this));
+            return make();
+        }
+
+        InstanceTemplate make() {
+            return new InstanceTemplate(this);
+        }
+
+        Builder copy() {
+            Builder b = new Builder(name);
+            b.inProcess = inProcess;
+            b.process = process == null ? null : process.copy();
+            b.port = port;
+            b.labels.putAll(labels);
+            return b;
         }
     }
 }

@@ -3,53 +3,179 @@ package io.nlb4j.model;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A port the load balancer accepts connections on, and the backend service they are forwarded to.
- *
- * @param protocol the protocol; default TCP
- * @param port the port, 1-65535, or 0 for an ephemeral port chosen at start
- * @param idleTimeout a connection with no bytes in either direction for this long is closed; default
- *        {@value #DEFAULT_IDLE_TIMEOUT_SECONDS}s
- * @param maxConnections the most open connections; excess ones are refused at accept. Absent: no limit
- * @param backendService where connections go
  */
-public record Listener(Protocol protocol, Integer port, Duration idleTimeout, Optional<Integer> maxConnections,
-                       BackendService backendService) {
+public final class Listener {
 
     /** Default idle connection timeout, in seconds, as in the seed cloud. */
     public static final long DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
 
-    /**
-     * Creates a listener; absent values take the defaults stated on this class.
-     */
-    public Listener {
-        protocol = protocol == null ? Protocol.TCP : protocol;
-        idleTimeout = idleTimeout == null ? Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS) : idleTimeout;
-        maxConnections = maxConnections == null ? Optional.empty() : maxConnections;
+    private final Optional<String> name;
+    private final Protocol protocol;
+    private final int port;
+    private final Duration idleTimeout;
+    private final OptionalInt maxConnections;
+    private final BackendService backendService;
+
+    private Listener(Builder b) {
+        this.name = Optional.ofNullable(b.name);
+        this.protocol = b.protocol;
+        this.port = b.port;
+        this.idleTimeout = b.idleTimeout();
+        this.maxConnections = b.maxConnections == null ? OptionalInt.empty() : OptionalInt.of(b.maxConnections);
+        this.backendService = b.backendService.make();
     }
 
     /**
      * Starts building a TCP listener.
      *
-     * @param port 1-65535, or 0 for an ephemeral port
+     * @param port 1-65535, or 0 for an ephemeral port chosen at start
      * @return a builder
      */
     public static Builder tcp(int port) {
-        return new Builder(Protocol.TCP, port);
+        return builder().port(port);
+    }
+
+    /**
+     * Starts building a listener; its port is required.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding this listener's values.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        Builder b = builder().name(name.orElse(null)).protocol(protocol).port(port).idleTimeout(idleTimeout)
+                .backendService(backendService);
+        maxConnections.ifPresent(b::maxConnections);
+        return b;
+    }
+
+    /**
+     * Returns the listener's name, which identifies it in a running load balancer.
+     *
+     * @return the name, if one was given
+     */
+    public Optional<String> name() {
+        return name;
+    }
+
+    /**
+     * Returns the protocol accepted.
+     *
+     * @return TCP
+     */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /**
+     * Returns the configured port.
+     *
+     * @return 1-65535, or 0 for an ephemeral port chosen at start
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Returns how long a connection may go without a byte in either direction before it is closed.
+     *
+     * @return the timeout; {@value #DEFAULT_IDLE_TIMEOUT_SECONDS}s by default
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * Returns the most open connections; excess ones are refused at accept.
+     *
+     * @return the limit; empty for none
+     */
+    public OptionalInt maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * Returns where connections go.
+     *
+     * @return the backend service
+     */
+    public BackendService backendService() {
+        return backendService;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Listener l && name.equals(l.name) && protocol == l.protocol && port == l.port
+                && idleTimeout.equals(l.idleTimeout) && maxConnections.equals(l.maxConnections)
+                && backendService.equals(l.backendService);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, protocol, port, idleTimeout, maxConnections, backendService);
+    }
+
+    @Override
+    public String toString() {
+        return "Listener(" + name.map(n -> n + ", ").orElse("") + protocol + ' ' + port + " -> " + backendService.name()
+                + ')';
     }
 
     /** Builds a {@link Listener}. */
     public static final class Builder {
-        private final Protocol protocol;
-        private final int port;
-        private Duration idleTimeout;
-        private Integer maxConnections;
-        private BackendService backendService;
+        String name;
+        Protocol protocol = Protocol.TCP;
+        Integer port;
+        Duration idleTimeout;
+        Integer maxConnections;
+        BackendService.Builder backendService;
 
-        private Builder(Protocol protocol, int port) {
-            this.protocol = protocol;
+        private Builder() {
+        }
+
+        /**
+         * Names the listener, so that a running load balancer can be asked for it by name
+         * ({@code RunningLoadBalancer.listener(String)}); names are unique within a load balancer.
+         *
+         * @param name a name, or {@code null} for none
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets the protocol accepted. Default TCP.
+         *
+         * @param protocol the protocol
+         * @return this builder
+         */
+        public Builder protocol(Protocol protocol) {
+            this.protocol = Objects.requireNonNull(protocol, "protocol");
+            return this;
+        }
+
+        /**
+         * Sets the port. Required.
+         *
+         * @param port 1-65535, or 0 for an ephemeral port chosen at start
+         * @return this builder
+         */
+        public Builder port(int port) {
             this.port = port;
+            return this;
         }
 
         /**
@@ -59,8 +185,12 @@ public record Listener(Protocol protocol, Integer port, Duration idleTimeout, Op
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+            this.idleTimeout = timeout;
             return this;
+        }
+
+        Duration idleTimeout() {
+            return idleTimeout == null ? Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS) : idleTimeout;
         }
 
         /**
@@ -81,7 +211,7 @@ public record Listener(Protocol protocol, Integer port, Duration idleTimeout, Op
          * @return this builder
          */
         public Builder backendService(BackendService service) {
-            this.backendService = Objects.requireNonNull(service, "service");
+            this.backendService = service.toBuilder();
             return this;
         }
 
@@ -92,7 +222,7 @@ public record Listener(Protocol protocol, Integer port, Duration idleTimeout, Op
          * @return this builder
          */
         public Builder backendService(BackendService.Builder service) {
-            this.backendService = service.unvalidated();
+            this.backendService = service.copy();
             return this;
         }
 
@@ -103,13 +233,23 @@ public record Listener(Protocol protocol, Integer port, Duration idleTimeout, Op
          * @throws SpecValidationException listing every violation
          */
         public Listener build() {
-            Listener l = unvalidated();
-            SpecValidator.throwIfInvalid("listener " + port, v -> v.listener(l, ""));
-            return l;
+            SpecValidator.throwIfInvalid("listener " + port, v -> v.listener("", this));
+            return make();
         }
 
-        Listener unvalidated() {
-            return new Listener(protocol, port, idleTimeout, Optional.ofNullable(maxConnections), backendService);
+        Listener make() {
+            return new Listener(this);
+        }
+
+        Builder copy() {
+            Builder b = new Builder();
+            b.name = name;
+            b.protocol = protocol;
+            b.port = port;
+            b.idleTimeout = idleTimeout;
+            b.maxConnections = maxConnections;
+            b.backendService = backendService == null ? null : backendService.copy();
+            return b;
         }
     }
 }

@@ -5,8 +5,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
-/** Defensive copies that keep {@code null} elements, so that validation can report them by index. */
+/**
+ * Copies for builders, which keep {@code null} elements so that validation can report them by index, and the
+ * immutable copies of built values.
+ */
 final class Lists {
 
     private Lists() {
@@ -18,5 +22,14 @@ final class Lists {
 
     static <K, V> Map<K, V> copy(Map<K, V> map) {
         return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /** Builds each element of a validated list of builders. */
+    static <B, T> List<T> build(List<B> builders, Function<B, T> make) {
+        List<T> out = new ArrayList<>(builders.size());
+        for (B b : builders) {
+            out.add(make.apply(b));
+        }
+        return List.copyOf(out);
     }
 }

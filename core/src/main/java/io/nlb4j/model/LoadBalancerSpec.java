@@ -4,27 +4,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A whole network load balancer: where it lives, who may connect, and its listeners with their backend
- * services. Build one with {@link #builder(String)} or read one from a file with
- * {@link io.nlb4j.config.SpecFiles}; either way it is validated with {@link #validate()}.
- *
- * @param name the load balancer's name
- * @param placement its region, VPC and availability zones
- * @param securityGroups the security groups applied at accept; none means every source is accepted
- * @param listeners the listeners, at least one, with distinct non-zero ports
+ * services. Build one with {@link #builder(String)}, change one with {@link #toBuilder()}, or read one from
+ * a file with {@code io.nlb4j.config.SpecFiles}; every way validates it with the same rules, so a
+ * {@code LoadBalancerSpec} is always valid.
  */
-public record LoadBalancerSpec(String name, Placement placement, List<SecurityGroup> securityGroups,
-                               List<Listener> listeners) {
+public final class LoadBalancerSpec {
 
-    /**
-     * Creates a specification without validating it; absent lists are read as empty.
-     */
-    public LoadBalancerSpec {
-        securityGroups = Lists.copy(securityGroups);
-        listeners = Lists.copy(listeners);
+    private final String name;
+    private final Placement placement;
+    private final List<SecurityGroup> securityGroups;
+    private final List<Listener> listeners;
+
+    private LoadBalancerSpec(Builder b) {
+        this.name = b.name;
+        this.placement = b.makePlacement();
+        this.securityGroups = Lists.build(b.securityGroups, SecurityGroup.Builder::make);
+        this.listeners = Lists.build(b.listeners, Listener.Builder::make);
     }
 
     /**
@@ -38,55 +36,99 @@ public record LoadBalancerSpec(String name, Placement placement, List<SecurityGr
     }
 
     /**
-     * Checks the whole specification.
+     * Returns a builder holding this specification's values.
      *
-     * @return every violation, each with its path; empty if the specification is valid
+     * @return a builder
      */
-    public List<Violation> violations() {
-        return SpecValidator.violations(v -> v.loadBalancer(this));
+    public Builder toBuilder() {
+        Builder b = builder(name).placement(placement);
+        securityGroups.forEach(b::securityGroup);
+        listeners.forEach(b::listener);
+        return b;
     }
 
     /**
-     * Checks the whole specification and throws if anything is wrong.
+     * Returns the load balancer's name.
      *
-     * @return this specification
-     * @throws SpecValidationException listing every violation
+     * @return the name
      */
-    public LoadBalancerSpec validate() {
-        SpecValidator.throwIfInvalid("load balancer \"" + name + '"', v -> v.loadBalancer(this));
-        return this;
+    public String name() {
+        return name;
     }
 
     /**
-     * Returns the listener on a port.
+     * Returns the load balancer's region, VPC and availability zones.
      *
-     * @param port the configured port
-     * @return the listener, if there is one
+     * @return the placement
      */
-    public Optional<Listener> listener(int port) {
-        return listeners.stream().filter(l -> l != null && l.port() != null && l.port() == port).findFirst();
+    public Placement placement() {
+        return placement;
+    }
+
+    /**
+     * Returns the security groups applied at accept.
+     *
+     * @return the groups; none means every source is accepted
+     */
+    public List<SecurityGroup> securityGroups() {
+        return securityGroups;
+    }
+
+    /**
+     * Returns the listeners.
+     *
+     * @return the listeners, at least one, with distinct non-zero ports and distinct names
+     */
+    public List<Listener> listeners() {
+        return listeners;
     }
 
     /**
      * Returns the longest connection draining timeout of the backend services: how long a graceful stop of
      * the whole load balancer lets open connections continue by default.
      *
-     * @return the longest draining timeout, {@link Duration#ZERO} if there is none
+     * @return the longest draining timeout
      */
     public Duration longestConnectionDraining() {
-        return listeners.stream().filter(l -> l != null && l.backendService() != null)
-                .map(l -> l.backendService().connectionDraining())
+        return listeners.stream().map(l -> l.backendService().connectionDraining())
                 .max(Duration::compareTo).orElse(Duration.ZERO);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LoadBalancerSpec s && name.equals(s.name) && placement.equals(s.placement)
+                && securityGroups.equals(s.securityGroups) && listeners.equals(s.listeners);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, placement, securityGroups, listeners);
+    }
+
+    @Override
+    public String toString() {
+        return "LoadBalancerSpec(" + name + ", " + placement + ", " + listeners + ')';
     }
 
     /** Builds a {@link LoadBalancerSpec}. */
     public static final class Builder extends PlacedBuilder<Builder> {
-        private final String name;
-        private final List<SecurityGroup> securityGroups = new ArrayList<>();
-        private final List<Listener> listeners = new ArrayList<>();
+        String name;
+        final List<SecurityGroup.Builder> securityGroups = new ArrayList<>();
+        final List<Listener.Builder> listeners = new ArrayList<>();
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = name;
+        }
+
+        /**
+         * Renames the load balancer.
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
         }
 
         /**
@@ -96,7 +138,28 @@ public record LoadBalancerSpec(String name, Placement placement, List<SecurityGr
          * @return this builder
          */
         public Builder securityGroup(SecurityGroup group) {
-            securityGroups.add(Objects.requireNonNull(group, "group"));
+            securityGroups.add(group.toBuilder());
+            return this;
+        }
+
+        /**
+         * Adds a security group from a builder; it is validated with the load balancer.
+         *
+         * @param group the group builder; {@code null} is reported as a missing group
+         * @return this builder
+         */
+        public Builder securityGroup(SecurityGroup.Builder group) {
+            securityGroups.add(group == null ? null : group.copy());
+            return this;
+        }
+
+        /**
+         * Removes every security group added so far.
+         *
+         * @return this builder
+         */
+        public Builder clearSecurityGroups() {
+            securityGroups.clear();
             return this;
         }
 
@@ -107,19 +170,38 @@ public record LoadBalancerSpec(String name, Placement placement, List<SecurityGr
          * @return this builder
          */
         public Builder listener(Listener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
+            listeners.add(listener.toBuilder());
             return this;
         }
 
         /**
          * Adds a listener from a builder; it is validated with the load balancer.
          *
-         * @param listener the listener builder
+         * @param listener the listener builder; {@code null} is reported as a missing listener
          * @return this builder
          */
         public Builder listener(Listener.Builder listener) {
-            listeners.add(listener.unvalidated());
+            listeners.add(listener == null ? null : listener.copy());
             return this;
+        }
+
+        /**
+         * Removes every listener added so far.
+         *
+         * @return this builder
+         */
+        public Builder clearListeners() {
+            listeners.clear();
+            return this;
+        }
+
+        /**
+         * Checks what has been set so far, without building.
+         *
+         * @return every violation, each with its path; empty if {@link #build()} would succeed
+         */
+        public List<Violation> violations() {
+            return SpecValidator.violations(v -> v.loadBalancer(this));
         }
 
         /**
@@ -129,8 +211,8 @@ public record LoadBalancerSpec(String name, Placement placement, List<SecurityGr
          * @throws SpecValidationException listing every violation, each with its path
          */
         public LoadBalancerSpec build() {
-            return new LoadBalancerSpec(name, builtPlacement(),
-                    securityGroups, listeners).validate();
+            SpecValidator.throwIfInvalid("load balancer \"" + name + '"', v -> v.loadBalancer(this));
+            return new LoadBalancerSpec(this);
         }
     }
 }

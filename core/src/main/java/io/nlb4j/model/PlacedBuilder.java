@@ -2,21 +2,19 @@ package io.nlb4j.model;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
- * The placement setters shared by the builders of placed resources (load balancers and availability
- * groups): region, VPC, subnet and availability zones.
+ * The placement setters shared by the builders of placed resources (load balancers, availability groups and
+ * placements themselves): region, VPC, subnet and availability zones.
  *
  * @param <B> the concrete builder
  */
 public abstract class PlacedBuilder<B extends PlacedBuilder<B>> {
 
-    private String region;
-    private String vpc;
-    private String subnet;
-    private List<String> zones = List.of();
+    String region;
+    String vpc;
+    String subnet;
+    List<String> zones = List.of();
 
     PlacedBuilder() {
     }
@@ -28,7 +26,7 @@ public abstract class PlacedBuilder<B extends PlacedBuilder<B>> {
      * @return this builder
      */
     public B region(String region) {
-        this.region = Objects.requireNonNull(region, "region");
+        this.region = region;
         return self();
     }
 
@@ -39,29 +37,39 @@ public abstract class PlacedBuilder<B extends PlacedBuilder<B>> {
      * @return this builder
      */
     public B vpc(String vpc) {
-        this.vpc = Objects.requireNonNull(vpc, "vpc");
+        this.vpc = vpc;
         return self();
     }
 
     /**
      * Sets the subnet.
      *
-     * @param subnet the subnet
+     * @param subnet the subnet; {@code null} for none
      * @return this builder
      */
     public B subnet(String subnet) {
-        this.subnet = Objects.requireNonNull(subnet, "subnet");
+        this.subnet = subnet;
         return self();
     }
 
     /**
-     * Sets the availability zones. At least one is required.
+     * Sets the availability zones. At least one is required, each listed once.
      *
      * @param zones the zones
      * @return this builder
      */
     public B zones(String... zones) {
-        this.zones = Arrays.asList(zones);
+        return zones(Arrays.asList(zones));
+    }
+
+    /**
+     * Sets the availability zones. At least one is required, each listed once.
+     *
+     * @param zones the zones
+     * @return this builder
+     */
+    public B zones(List<String> zones) {
+        this.zones = Lists.copy(zones);
         return self();
     }
 
@@ -79,9 +87,16 @@ public abstract class PlacedBuilder<B extends PlacedBuilder<B>> {
         return self();
     }
 
-    /** The placement set so far, unvalidated. */
-    Placement builtPlacement() {
-        return new Placement(region, vpc, Optional.ofNullable(subnet), zones);
+    /** The placement set so far; call only once it has been validated. */
+    Placement makePlacement() {
+        return new Placement(region, vpc, subnet, zones);
+    }
+
+    void copyPlacementTo(PlacedBuilder<?> other) {
+        other.region = region;
+        other.vpc = vpc;
+        other.subnet = subnet;
+        other.zones = zones;
     }
 
     @SuppressWarnings("unchecked")

@@ -1,18 +1,31 @@
 package io.nlb4j.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-
 /**
  * An inclusive range of TCP ports, written {@code 8080}, {@code 8000-8100} or {@code all}.
  *
- * @param from the first port
- * @param to the last port, not less than {@code from}
+ * @param from the first port, 1-65535
+ * @param to the last port, 1-65535, not less than {@code from}
  */
 public record PortRange(int from, int to) {
 
     /** Every port, 1-65535. */
     public static final PortRange ALL = new PortRange(1, 65535);
+
+    /** What a port range must be. */
+    static final String EXPECTED = "ports 1-65535, first not above last";
+
+    /**
+     * Creates a range.
+     *
+     * @throws IllegalArgumentException naming the range and what was expected if it is outside 1-65535 or
+     *         {@code from > to}
+     */
+    public PortRange {
+        if (from < 1 || to > 65535 || from > to) {
+            throw new IllegalArgumentException("ports: " + (from == to ? Integer.toString(from) : from + "-" + to)
+                    + " (expected: " + EXPECTED + ')');
+        }
+    }
 
     /**
      * A single port.
@@ -20,7 +33,6 @@ public record PortRange(int from, int to) {
      * @param port the port
      * @return the range holding only {@code port}
      */
-    @JsonCreator
     public static PortRange of(int port) {
         return new PortRange(port, port);
     }
@@ -41,23 +53,24 @@ public record PortRange(int from, int to) {
      *
      * @param text the text
      * @return the range
-     * @throws IllegalArgumentException if the text is not one of those forms
+     * @throws IllegalArgumentException if the text is not one of those forms or the ports are out of range
      */
-    @JsonCreator
     public static PortRange parse(String text) {
         String s = text.trim();
         if (s.equalsIgnoreCase("all")) {
             return ALL;
         }
+        int from;
+        int to;
         try {
-            int dash = s.indexOf('-');
-            if (dash < 0) {
-                return of(Integer.parseInt(s));
-            }
-            return of(Integer.parseInt(s.substring(0, dash).trim()), Integer.parseInt(s.substring(dash + 1).trim()));
+            int dash = s.indexOf('-', 1);
+            from = Integer.parseInt(dash < 0 ? s : s.substring(0, dash).trim());
+            to = dash < 0 ? from : Integer.parseInt(s.substring(dash + 1).trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("\"" + text + "\" (expected: a port, a range such as 8000-8100, or all)");
+            throw new IllegalArgumentException("ports: \"" + text + "\" (expected: a port, a range such as 8000-8100,"
+                    + " or all)");
         }
+        return new PortRange(from, to);
     }
 
     /**
@@ -75,10 +88,9 @@ public record PortRange(int from, int to) {
      *
      * @return the text form
      */
-    @JsonValue
     @Override
     public String toString() {
-        if (equals(ALL)) {
+        if (from == 1 && to == 65535) {
             return "all";
         }
         return from == to ? Integer.toString(from) : from + "-" + to;

@@ -5,7 +5,9 @@ import java.util.stream.Collectors;
 
 /**
  * Thrown when a specification is invalid. It lists every violation found, not just the first, each
- * with its path; {@link #getMessage()} has one violation per line.
+ * with its path. {@link #getMessage()} is one line for one violation
+ * ({@code invalid health check: timeout: 5s (expected: less than interval 3s)}) and one line per
+ * violation after a heading for several.
  */
 public final class SpecValidationException extends IllegalArgumentException {
 
@@ -34,8 +36,10 @@ public final class SpecValidationException extends IllegalArgumentException {
     }
 
     private static String message(String subject, List<Violation> violations) {
-        return "invalid " + subject + ", " + violations.size()
-                + (violations.size() == 1 ? " violation:" : " violations:") + System.lineSeparator()
+        if (violations.size() == 1) {
+            return "invalid " + subject + ": " + violations.get(0);
+        }
+        return "invalid " + subject + ", " + violations.size() + " violations:" + System.lineSeparator()
                 + violations.stream().map(v -> "  " + v).collect(Collectors.joining(System.lineSeparator()));
     }
 }

@@ -1,7 +1,5 @@
 package io.nlb4j.model;
 
-import io.nlb4j.group.InstanceLauncher;
-import io.nlb4j.group.ProcessLauncher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,21 +13,23 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The one set of rules every specification passes, whether it comes from builders or from a file.
- * Collects every violation with its path instead of stopping at the first.
+ * The one set of rules every specification passes, whether it comes from builders, from a file or from a
+ * change at run time (a new capacity). It checks builders, before any value exists, and collects every
+ * violation with its path instead of stopping at the first.
  */
 final class SpecValidator {
 
     static final String NAME_RULE = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern STATUS = Pattern.compile("[1-5](\\d\\d|xx)|[1-5]\\d\\d-[1-5]\\d\\d");
+    static final String SOURCES = "exactly one of static, availabilityGroup or provider";
 
     private final List<Violation> out = new ArrayList<>();
     /** The placement of the load balancer being checked, or null when a part is checked on its own. */
-    private Placement lbPlacement;
-    private final Map<String, String> serviceNames = new HashMap<>();
-    private final Map<String, BackendService> services = new HashMap<>();
-    private final Map<String, AvailabilityGroup> groups = new HashMap<>();
+    private PlacedBuilder<?> lbPlacement;
+    private final Map<String, String> servicePaths = new HashMap<>();
+    private final Map<String, BackendService.Builder> services = new HashMap<>();
+    private final Map<String, AvailabilityGroup.Builder> groups = new HashMap<>();
     private final Map<String, String> groupPaths = new HashMap<>();
 
     private SpecValidator() {
@@ -52,17 +52,17 @@ final class SpecValidator {
         if (value == null) {
             return "absent";
         }
-        if (value instanceof Optional) {
-            return render(((Optional<?>) value).orElse(null));
+        if (value instanceof Optional<?> o) {
+            return render(o.orElse(null));
         }
-        if (value instanceof String) {
-            return '"' + (String) value + '"';
+        if (value instanceof String s) {
+            return '"' + s + '"';
         }
-        if (value instanceof Duration) {
-            return Durations.format((Duration) value);
+        if (value instanceof Duration d) {
+            return Durations.format(d);
         }
-        if (value instanceof List) { // elements rendered like values, so that [""] differs from []
-            return ((List<?>) value).stream().map(SpecValidator::render).collect(Collectors.joining(", ", "[", "]"));
+        if (value instanceof List<?> l) { // elements rendered like values, so that [""] differs from []
+            return l.stream().map(SpecValidator::render).collect(Collectors.joining(", ", "[", "]"));
         }
         return String.valueOf(value);
     }
@@ -78,6 +78,10 @@ final class SpecValidator {
 
     private static String at(String base, String field) {
         return base.isEmpty() ? field : base + '.' + field;
+    }
+
+    private static String index(String base, String field, int i) {
+        return at(base, field) + '[' + i + ']';
     }
 
     private boolean present(String path, Object value, String expected) {
@@ -122,57 +126,67 @@ final class SpecValidator {
         }
     }
 
+    private void atLeast(String path, Integer value, int min) {
+        if (value == null || value < min) {
+            fail(path, value, "at least " + min);
+        }
+    }
+
     // ---- load balancer ----
 
-    void loadBalancer(LoadBalancerSpec lb) {
-        name("name", lb.name());
-        placement("placement", lb.placement());
-        lbPlacement = lb.placement();
+    void loadBalancer(LoadBalancerSpec.Builder lb) {
+        name("name", lb.name);
+        placement("placement", lb);
+        lbPlacement = lb;
         Map<String, Integer> sgNames = new HashMap<>();
-        for (int i = 0; i < lb.securityGroups().size(); i++) {
+        for (int i = 0; i < lb.securityGroups.size(); i++) {
             String p = "securityGroups[" + i + ']';
-            SecurityGroup sg = lb.securityGroups().get(i);
+            SecurityGroup.Builder sg = lb.securityGroups.get(i);
             if (present(p, sg, "a security group")) {
                 securityGroup(p, sg);
-                Integer first = sg.name() == null ? null : sgNames.putIfAbsent(sg.name(), i);
+                Integer first = sg.name == null ? null : sgNames.putIfAbsent(sg.name, i);
                 if (first != null) {
-                    fail(p + ".name", sg.name(), "a name not used by securityGroups[" + first + ']');
+                    fail(p + ".name", sg.name, "a name not used by securityGroups[" + first + ']');
                 }
             }
         }
-        if (lb.listeners().isEmpty()) {
-            fail("listeners", lb.listeners(), "at least one listener");
+        if (lb.listeners.isEmpty()) {
+            failDescribed("listeners", "[]", "at least one listener");
         }
         Map<Integer, Integer> ports = new HashMap<>();
-        for (int i = 0; i < lb.listeners().size(); i++) {
+        Map<String, Integer> names = new HashMap<>();
+        for (int i = 0; i < lb.listeners.size(); i++) {
             String p = "listeners[" + i + ']';
-            Listener l = lb.listeners().get(i);
+            Listener.Builder l = lb.listeners.get(i);
             if (present(p, l, "a listener")) {
-                listener(l, p);
-                if (l.port() != null && l.port() != 0) {
-                    Integer first = ports.putIfAbsent(l.port(), i);
+                listener(p, l);
+                if (l.port != null && l.port != 0) {
+                    Integer first = ports.putIfAbsent(l.port, i);
                     if (first != null) {
-                        fail(p + ".port", l.port(), "a port not used by listeners[" + first + ']');
+                        fail(p + ".port", l.port, "a port not used by listeners[" + first + ']');
                     }
+                }
+                Integer first = l.name == null ? null : names.putIfAbsent(l.name, i);
+                if (first != null) {
+                    fail(p + ".name", l.name, "a name not used by listeners[" + first + ']');
                 }
             }
         }
     }
 
-    private void placement(String path, Placement p) {
-        if (!present(path, p, "a region, VPC and zones")) {
-            return;
+    void placement(String path, PlacedBuilder<?> p) {
+        text(at(path, "region"), p.region, "a region name such as cn-north-1");
+        text(at(path, "vpc"), p.vpc, "a VPC identifier");
+        if (p.subnet != null) {
+            text(at(path, "subnet"), p.subnet, "a subnet identifier");
         }
-        text(at(path, "region"), p.region(), "a region name such as cn-north-1");
-        text(at(path, "vpc"), p.vpc(), "a VPC identifier");
-        p.subnet().ifPresent(s -> text(at(path, "subnet"), s, "a subnet identifier"));
-        if (p.zones().isEmpty()) {
-            fail(at(path, "zones"), p.zones(), "at least one availability zone");
+        if (p.zones.isEmpty()) {
+            failDescribed(at(path, "zones"), "[]", "at least one availability zone");
         }
         Set<String> seen = new HashSet<>();
-        for (int i = 0; i < p.zones().size(); i++) {
-            String z = p.zones().get(i);
-            String zp = at(path, "zones") + '[' + i + ']';
+        for (int i = 0; i < p.zones.size(); i++) {
+            String z = p.zones.get(i);
+            String zp = index(path, "zones", i);
             if (z == null || z.isBlank()) {
                 fail(zp, z, "an availability zone name");
             } else if (!seen.add(z)) {
@@ -181,219 +195,236 @@ final class SpecValidator {
         }
     }
 
-    private void securityGroup(String path, SecurityGroup sg) {
-        name(at(path, "name"), sg.name());
-        for (int i = 0; i < sg.rules().size(); i++) {
-            String p = at(path, "rules") + '[' + i + ']';
-            InboundRule r = sg.rules().get(i);
-            if (!present(p, r, "an inbound rule")) {
-                continue;
-            }
-            present(at(p, "action"), r.action(), "ALLOW or DENY");
-            if (r.source() == null || !Cidr.isValid(r.source())) {
-                fail(at(p, "source"), r.source(), "an IPv4 or IPv6 CIDR block such as 10.0.0.0/8 or 2001:db8::/32");
-            }
-            PortRange ports = r.ports();
-            if (ports.from() < 1 || ports.to() > 65535 || ports.from() > ports.to()) {
-                fail(at(p, "ports"), ports, "ports 1-65535, first not above last");
-            }
-            if (r.priority() < InboundRule.MIN_PRIORITY || r.priority() > InboundRule.MAX_PRIORITY) {
-                fail(at(p, "priority"), r.priority(), InboundRule.MIN_PRIORITY + "-" + InboundRule.MAX_PRIORITY);
+    void securityGroup(String path, SecurityGroup.Builder sg) {
+        name(at(path, "name"), sg.name);
+        for (int i = 0; i < sg.rules.size(); i++) {
+            String p = index(path, "rules", i);
+            InboundRule.Builder r = sg.rules.get(i);
+            if (present(p, r, "an inbound rule")) {
+                inboundRule(p, r);
             }
         }
     }
 
-    void listener(Listener l, String path) {
-        present(at(path, "protocol"), l.protocol(), "TCP");
-        port(at(path, "port"), l.port(), true);
+    void inboundRule(String p, InboundRule.Builder r) {
+        present(at(p, "action"), r.action, "ALLOW or DENY");
+        if (r.source == null || !Cidr.isValid(r.source)) {
+            fail(at(p, "source"), r.source, "an IPv4 or IPv6 CIDR block such as 10.0.0.0/8 or 2001:db8::/32");
+        }
+        int priority = r.priority();
+        if (priority < InboundRule.MIN_PRIORITY || priority > InboundRule.MAX_PRIORITY) {
+            fail(at(p, "priority"), priority, InboundRule.MIN_PRIORITY + "-" + InboundRule.MAX_PRIORITY);
+        }
+    }
+
+    void listener(String path, Listener.Builder l) {
+        if (l.name != null) {
+            name(at(path, "name"), l.name);
+        }
+        port(at(path, "port"), l.port, true);
         positive(at(path, "idleTimeout"), l.idleTimeout());
-        l.maxConnections().ifPresent(max -> {
-            if (max < 1) {
-                fail(at(path, "maxConnections"), max, "at least 1");
-            }
-        });
+        if (l.maxConnections != null && l.maxConnections < 1) {
+            fail(at(path, "maxConnections"), l.maxConnections, "at least 1");
+        }
         String sp = at(path, "backendService");
-        if (present(sp, l.backendService(), "a backend service")) {
-            backendService(l.backendService(), sp);
+        if (present(sp, l.backendService, "a backend service")) {
+            backendService(sp, l.backendService);
         }
     }
 
     // ---- backend service ----
 
-    void backendService(BackendService s, String path) {
-        name(at(path, "name"), s.name());
-        if (s.name() != null) {
-            BackendService first = services.putIfAbsent(s.name(), s);
+    void backendService(String path, BackendService.Builder s) {
+        name(at(path, "name"), s.name);
+        if (s.name != null) {
+            BackendService.Builder first = services.putIfAbsent(s.name, s);
             if (first == null) {
-                serviceNames.put(s.name(), path);
-            } else if (!first.equals(s)) {
-                fail(at(path, "name"), s.name(), "a name not used by the different backend service at "
-                        + serviceNames.get(s.name()) + " (listeners may share a backend service only if it is identical)");
+                servicePaths.put(s.name, path);
+            } else if (!same(first, s)) {
+                fail(at(path, "name"), s.name, "a name not used by the different backend service at "
+                        + servicePaths.get(s.name) + " (listeners may share a backend service only if it is identical)");
                 return;
             } else {
                 return; // the same service shared by two listeners: checked once
             }
         }
-        s.port().ifPresent(p -> port(at(path, "port"), p, false));
-        if (s.sessionPersistence().enabled()) {
-            positive(at(path, "sessionPersistence.timeout"), s.sessionPersistence().timeout());
+        if (s.port != null) {
+            port(at(path, "port"), s.port, false);
         }
+        sessionPersistence(at(path, "sessionPersistence"), s.sessionPersistence);
         notNegative(at(path, "connectionDraining"), s.connectionDraining(), "0s (off) or a positive duration");
-        healthCheck(s.healthCheck(), at(path, "healthCheck"));
-        String gp = at(path, "servers");
-        if (present(gp, s.servers(), "exactly one of static, availabilityGroup or provider")) {
-            serverGroup(s.servers(), gp, s.port().isPresent(), at(path, "port"));
+        if (s.healthCheck != null) {
+            healthCheck(at(path, "healthCheck"), s.healthCheck);
         }
-    }
-
-    void healthCheck(HealthCheck hc, String path) {
-        outlierDetection(hc.outlierDetection(), at(path, "outlierDetection"));
-        if (hc.type() == HealthCheck.Type.NONE) {
+        String gp = at(path, "servers");
+        if (s.sourceKind == null) {
+            fail(gp, null, SOURCES);
             return;
         }
-        hc.port().ifPresent(p -> port(at(path, "port"), p, false));
-        positive(at(path, "interval"), hc.interval());
-        positive(at(path, "timeout"), hc.timeout());
-        if (isPositive(hc.interval()) && isPositive(hc.timeout()) && hc.timeout().compareTo(hc.interval()) >= 0) {
-            fail(at(path, "timeout"), hc.timeout(), "less than interval " + render(hc.interval()));
-        }
-        if (hc.healthyThreshold() < 1) {
-            fail(at(path, "healthyThreshold"), hc.healthyThreshold(), "at least 1");
-        }
-        if (hc.unhealthyThreshold() < 1) {
-            fail(at(path, "unhealthyThreshold"), hc.unhealthyThreshold(), "at least 1");
-        }
-        boolean http = hc.type() == HealthCheck.Type.HTTP;
-        boolean sendExpect = hc.type() == HealthCheck.Type.SEND_EXPECT;
-        if (http) {
-            hc.path().filter(p -> !p.startsWith("/")).ifPresent(p -> fail(at(path, "path"), p, "a path starting with /"));
-            for (int i = 0; i < hc.expectedStatuses().size(); i++) {
-                String st = hc.expectedStatuses().get(i);
-                if (st == null || !STATUS.matcher(st).matches()) {
-                    fail(at(path, "expectedStatuses") + '[' + i + ']', st, "a status such as 200, 2xx or 200-299");
-                } else if (st.length() == 7 && st.substring(0, 3).compareTo(st.substring(4)) > 0) {
-                    fail(at(path, "expectedStatuses") + '[' + i + ']', st,
-                            "a range whose first status is not above its last, such as 200-299");
+        boolean servicePort = s.port != null;
+        String servicePortPath = at(path, "port");
+        switch (s.sourceKind) {
+            case STATIC -> {
+                Map<String, Integer> endpoints = new HashMap<>();
+                for (int i = 0; i < s.staticServers.size(); i++) {
+                    String p = index(gp, "static", i);
+                    StaticServer.Builder server = s.staticServers.get(i);
+                    if (!present(p, server, "a server")) {
+                        continue;
+                    }
+                    staticServer(p, server, servicePort, servicePortPath);
+                    String key = server.address + ':' + (server.port == null ? "" : server.port);
+                    Integer first = endpoints.putIfAbsent(key, i);
+                    if (first != null) {
+                        fail(p, server.address + (server.port == null ? "" : ":" + server.port),
+                                "a server not listed before (static[" + first + "])");
+                    }
                 }
             }
-        } else {
-            hc.path().ifPresent(p -> fail(at(path, "path"), p, "no path: it applies to HTTP checks only"));
-            hc.host().ifPresent(h -> fail(at(path, "host"), h, "no host: it applies to HTTP checks only"));
-            if (!hc.expectedStatuses().isEmpty()) {
-                fail(at(path, "expectedStatuses"), hc.expectedStatuses(), "no statuses: they apply to HTTP checks only");
+            case AVAILABILITY_GROUP -> {
+                String p = at(gp, "availabilityGroup");
+                AvailabilityGroup.Builder ag = s.group;
+                AvailabilityGroup.Builder first = ag.name == null ? null : groups.putIfAbsent(ag.name, ag);
+                if (first != null && !same(first, ag)) {
+                    fail(at(p, "name"), ag.name, "a name not used by the different availability group at "
+                            + groupPaths.get(ag.name));
+                    return;
+                }
+                if (first == null) { // a group shared by several backend services is checked once
+                    groupPaths.put(ag.name, p);
+                    availabilityGroup(p, ag);
+                }
+                if (ag.template != null && ag.template.port == null && !servicePort) {
+                    fail(at(p, "template.port"), null, "a port, because the backend service sets none ("
+                            + servicePortPath + ')');
+                }
             }
+            case PROVIDER -> provider(at(gp, "provider"), s.providerType, s.providerProperties);
         }
-        if (sendExpect) {
-            if (hc.send().isEmpty()) {
+    }
+
+    /** Whether two builders of one name make the same value (both valid on their own and equal once built). */
+    private static boolean same(BackendService.Builder a, BackendService.Builder b) {
+        return a == b || violations(v -> v.backendService("", a)).isEmpty()
+                && violations(v -> v.backendService("", b)).isEmpty() && a.make().equals(b.make());
+    }
+
+    private static boolean same(AvailabilityGroup.Builder a, AvailabilityGroup.Builder b) {
+        return a == b || violations(v -> v.availabilityGroup("", a)).isEmpty()
+                && violations(v -> v.availabilityGroup("", b)).isEmpty() && a.make().equals(b.make());
+    }
+
+    void sessionPersistence(String path, SessionPersistence.Builder sp) {
+        if (sp.mode != SessionPersistence.Mode.OFF || sp.timeout != null) {
+            positive(at(path, "timeout"), sp.timeout());
+        }
+    }
+
+    void healthCheck(String path, HealthCheck.Builder<?> hc) {
+        if (hc.outlierDetection != null) {
+            outlierDetection(at(path, "outlierDetection"), hc.outlierDetection);
+        }
+        if (!(hc instanceof HealthCheck.Active.Builder<?> a)) {
+            return;
+        }
+        if (a.port != null) {
+            port(at(path, "port"), a.port, false);
+        }
+        positive(at(path, "interval"), a.interval());
+        positive(at(path, "timeout"), a.timeout());
+        if (isPositive(a.interval()) && isPositive(a.timeout()) && a.timeout().compareTo(a.interval()) >= 0) {
+            fail(at(path, "timeout"), a.timeout(), "less than interval " + render(a.interval()));
+        }
+        atLeast(at(path, "healthyThreshold"), a.healthyThreshold(), 1);
+        atLeast(at(path, "unhealthyThreshold"), a.unhealthyThreshold(), 1);
+        if (hc instanceof HealthCheck.Http.Builder http) {
+            if (http.path != null && !http.path.startsWith("/")) {
+                fail(at(path, "path"), http.path, "a path starting with /");
+            }
+            if (http.host != null) {
+                text(at(path, "host"), http.host, "a host name");
+            }
+            List<String> statuses = http.expectedStatuses == null ? List.of() : http.expectedStatuses;
+            for (int i = 0; i < statuses.size(); i++) {
+                String st = statuses.get(i);
+                String sp = index(path, "expectedStatuses", i);
+                if (st == null || !STATUS.matcher(st).matches()) {
+                    fail(sp, st, "a status such as 200, 2xx or 200-299");
+                } else if (st.length() == 7 && st.substring(0, 3).compareTo(st.substring(4)) > 0) {
+                    fail(sp, st, "a range whose first status is not above its last, such as 200-299");
+                }
+            }
+            if (http.expectBody != null && http.expectBody.isEmpty()) {
+                fail(at(path, "expect"), http.expectBody, "a non-empty text the response body must contain");
+            }
+        } else if (hc instanceof HealthCheck.SendExpect.Builder se) {
+            if (se.send == null) {
                 fail(at(path, "send"), null, "the text to send, possibly empty");
             }
-            if (hc.expect().isEmpty() || hc.expect().get().isEmpty()) {
-                fail(at(path, "expect"), hc.expect(), "a non-empty expected reply prefix");
-            }
-        } else {
-            hc.send().ifPresent(s -> fail(at(path, "send"), s, "no send: it applies to SEND_EXPECT checks only"));
-            if (http) {
-                hc.expect().filter(String::isEmpty).ifPresent(s -> fail(at(path, "expect"), s,
-                        "a non-empty text the response body must contain"));
-            } else {
-                hc.expect().ifPresent(s -> fail(at(path, "expect"), s,
-                        "no expect: it applies to SEND_EXPECT and HTTP checks only"));
+            if (se.expect == null || se.expect.isEmpty()) {
+                fail(at(path, "expect"), se.expect, "a non-empty expected reply prefix");
             }
         }
     }
 
-    private void outlierDetection(OutlierDetection od, String path) {
-        if (!od.enabled()) {
+    void outlierDetection(String path, OutlierDetection.Builder od) {
+        if (!od.enabled) {
             return;
         }
-        if (od.consecutiveFailures() < 1) {
-            fail(at(path, "consecutiveFailures"), od.consecutiveFailures(), "at least 1");
-        }
+        atLeast(at(path, "consecutiveFailures"), od.consecutiveFailures(), 1);
         positive(at(path, "baseEjectionTime"), od.baseEjectionTime());
-        if (od.maxEjectionPercent() < 0 || od.maxEjectionPercent() > 100) {
-            fail(at(path, "maxEjectionPercent"), od.maxEjectionPercent(), "0-100");
+        int percent = od.maxEjectionPercent();
+        if (percent < 0 || percent > 100) {
+            fail(at(path, "maxEjectionPercent"), percent, "0-100");
         }
     }
 
-    private void serverGroup(ServerGroup g, String path, boolean servicePort, String servicePortPath) {
-        List<String> sources = new ArrayList<>();
-        if (!g.staticServers().isEmpty()) {
-            sources.add("static");
+    void staticServer(String p, StaticServer.Builder s, boolean servicePort, String servicePortPath) {
+        if (s.address == null || s.address.isBlank() || s.address.chars().anyMatch(Character::isWhitespace)) {
+            fail(at(p, "address"), s.address, "an IP address or host name");
         }
-        g.availabilityGroup().ifPresent(ag -> sources.add("availabilityGroup"));
-        g.provider().ifPresent(pr -> sources.add("provider"));
-        if (sources.size() != 1) {
-            failDescribed(path, sources.isEmpty() ? "none" : String.join(" and ", sources),
-                    "exactly one of static, availabilityGroup or provider");
+        if (s.port != null) {
+            port(at(p, "port"), s.port, false);
+        } else if (!servicePort) {
+            fail(at(p, "port"), null, "a port, because the backend service sets none (" + servicePortPath + ')');
         }
-        Map<String, Integer> endpoints = new HashMap<>();
-        for (int i = 0; i < g.staticServers().size(); i++) {
-            String p = at(path, "static") + '[' + i + ']';
-            StaticServer s = g.staticServers().get(i);
-            if (!present(p, s, "a server")) {
-                continue;
-            }
-            if (s.address() == null || s.address().isBlank() || s.address().chars().anyMatch(Character::isWhitespace)) {
-                fail(at(p, "address"), s.address(), "an IP address or host name");
-            }
-            s.port().ifPresent(port -> port(at(p, "port"), port, false));
-            if (s.port().isEmpty() && !servicePort) {
-                fail(at(p, "port"), null, "a port, because the backend service sets none (" + servicePortPath + ')');
-            }
-            if (s.weight() < StaticServer.MIN_WEIGHT || s.weight() > StaticServer.MAX_WEIGHT) {
-                fail(at(p, "weight"), s.weight(), StaticServer.MIN_WEIGHT + "-" + StaticServer.MAX_WEIGHT);
-            }
-            s.placement().ifPresent(pl -> {
-                placement(at(p, "placement"), pl);
-                samePlacement(at(p, "placement"), pl);
-            });
-            String key = s.address() + ':' + s.port().map(String::valueOf).orElse("");
-            Integer first = endpoints.putIfAbsent(key, i);
-            if (first != null) {
-                fail(p, s.address() + s.port().map(port -> ":" + port).orElse(""),
-                        "a server not listed before (static[" + first + "])");
-            }
+        int w = s.weight();
+        if (w < StaticServer.MIN_WEIGHT || w > StaticServer.MAX_WEIGHT) {
+            fail(at(p, "weight"), w, StaticServer.MIN_WEIGHT + "-" + StaticServer.MAX_WEIGHT);
         }
-        g.availabilityGroup().ifPresent(ag -> {
-            String p = at(path, "availabilityGroup");
-            AvailabilityGroup first = ag.name() == null ? null : groups.putIfAbsent(ag.name(), ag);
-            if (first != null && !first.equals(ag)) {
-                fail(at(p, "name"), ag.name(), "a name not used by the different availability group at "
-                        + groupPaths.get(ag.name()));
-                return;
-            }
-            if (first == null) { // a group shared by several backend services is checked once
-                groupPaths.put(ag.name(), p);
-                availabilityGroup(ag, p);
-            }
-            if (ag.template() != null && ag.template().port().isEmpty() && !servicePort) {
-                fail(at(p, "template.port"), null, "a port, because the backend service sets none ("
-                        + servicePortPath + ')');
-            }
-        });
-        g.provider().ifPresent(pr -> {
-            String p = at(path, "provider");
-            text(at(p, "type"), pr.type(), "a membership provider type such as file or zookeeper");
-            if (ProviderSpec.INSTANCE_TYPE.equals(pr.type()) && pr.instance().isEmpty()) {
-                fail(at(p, "type"), pr.type(), "a provider type; \"instance\" is only for providers given as objects");
-            }
-        });
+        if (s.placement != null) {
+            placement(at(p, "placement"), s.placement);
+            samePlacement(at(p, "placement"), s.placement);
+        }
     }
 
-    private void samePlacement(String path, Placement p) {
-        if (lbPlacement == null || p == null) {
+    void provider(String p, String type, Map<String, String> properties) {
+        text(at(p, "type"), type, "a membership provider type such as file or zookeeper");
+        if (properties != null) {
+            for (Map.Entry<String, String> e : properties.entrySet()) {
+                if (e.getKey() == null || e.getKey().isBlank()) {
+                    fail(at(p, "properties"), e.getKey(), "non-blank property names");
+                } else if (e.getValue() == null) {
+                    fail(at(p, "properties." + e.getKey()), null, "a value");
+                }
+            }
+        }
+    }
+
+    private void samePlacement(String path, PlacedBuilder<?> p) {
+        if (lbPlacement == null) {
             return;
         }
-        if (p.region() != null && lbPlacement.region() != null && !p.region().equals(lbPlacement.region())) {
-            fail(at(path, "region"), p.region(), "the load balancer's region " + render(lbPlacement.region()));
+        if (p.region != null && lbPlacement.region != null && !p.region.equals(lbPlacement.region)) {
+            fail(at(path, "region"), p.region, "the load balancer's region " + render(lbPlacement.region));
         }
-        if (p.vpc() != null && lbPlacement.vpc() != null && !p.vpc().equals(lbPlacement.vpc())) {
-            fail(at(path, "vpc"), p.vpc(), "the load balancer's VPC " + render(lbPlacement.vpc()));
+        if (p.vpc != null && lbPlacement.vpc != null && !p.vpc.equals(lbPlacement.vpc)) {
+            fail(at(path, "vpc"), p.vpc, "the load balancer's VPC " + render(lbPlacement.vpc));
         }
-        for (int i = 0; i < p.zones().size(); i++) {
-            String z = p.zones().get(i);
-            if (z != null && !lbPlacement.zones().contains(z)) {
-                fail(at(path, "zones") + '[' + i + ']', z, "a zone the load balancer serves " + lbPlacement.zones()
+        for (int i = 0; i < p.zones.size(); i++) {
+            String z = p.zones.get(i);
+            if (z != null && !lbPlacement.zones.contains(z)) {
+                fail(index(path, "zones", i), z, "a zone the load balancer serves " + lbPlacement.zones
                         + "; this one is not served by the load balancer");
             }
         }
@@ -401,55 +432,87 @@ final class SpecValidator {
 
     // ---- availability group ----
 
-    void availabilityGroup(AvailabilityGroup g, String path) {
-        name(at(path, "name"), g.name());
-        placement(at(path, "placement"), g.placement());
-        samePlacement(at(path, "placement"), g.placement());
-        if (present(at(path, "template"), g.template(), "an instance template")) {
-            template(g.template(), at(path, "template"));
+    void availabilityGroup(String path, AvailabilityGroup.Builder g) {
+        name(at(path, "name"), g.name);
+        placement(at(path, "placement"), g);
+        samePlacement(at(path, "placement"), g);
+        if (present(at(path, "template"), g.template, "an instance template")) {
+            template(at(path, "template"), g.template);
         }
         positive(at(path, "replaceUnhealthyAfter"), g.replaceUnhealthyAfter());
-        g.targetTracking().ifPresent(tt -> {
-            String tp = at(path, "targetTracking");
-            if (tt.targetConnectionsPerInstance() == null || tt.targetConnectionsPerInstance() < 1) {
-                fail(at(tp, "targetConnectionsPerInstance"), tt.targetConnectionsPerInstance(), "at least 1");
-            }
-            notNegative(at(tp, "scaleOutCooldown"), tt.scaleOutCooldown(), "0s or a positive duration");
-            notNegative(at(tp, "scaleInCooldown"), tt.scaleInCooldown(), "0s or a positive duration");
-        });
-        Capacity c = g.capacity();
-        if (c.min() < 0) {
-            fail(at(path, "capacity.min"), c.min(), "at least 0");
+        if (g.targetTracking != null) {
+            targetTracking(at(path, "targetTracking"), g.targetTracking);
         }
-        if (c.max() < 1) {
-            fail(at(path, "capacity.max"), c.max(), "at least 1");
-        }
-        if (c.min() > c.max()) {
-            failDescribed(at(path, "capacity"), "min " + c.min() + " > max " + c.max(), "min <= desired <= max");
-        } else if (c.desired() < c.min() || c.desired() > c.max()) {
-            fail(at(path, "capacity.desired"), c.desired(), "between min " + c.min() + " and max " + c.max());
+        if (g.capacitySet) {
+            capacity(at(path, "capacity"), g.min, g.desired, g.max);
         }
     }
 
-    void template(InstanceTemplate t, String path) {
-        name(at(path, "name"), t.name());
-        t.port().filter(p -> p < 0 || p > 65535).ifPresent(p -> fail(at(path, "port"), p,
-                "0-65535, 0 for an ephemeral port chosen by each instance"));
-        InstanceLauncher launcher = t.launcher();
-        if (present(at(path, "launcher"), launcher, "an instance launcher (inProcess or process)")
-                && launcher instanceof ProcessLauncher) {
-            ProcessLauncher pl = (ProcessLauncher) launcher;
-            String lp = at(path, "launcher.process");
-            if (pl.command().isEmpty() || pl.command().get(0) == null || pl.command().get(0).isBlank()) {
-                fail(at(lp, "command"), pl.command(), "a program and its arguments");
-            }
-            positive(at(lp, "readyTimeout"), pl.readyTimeout());
-            notNegative(at(lp, "stopGracePeriod"), pl.stopGracePeriod(), "0s or a positive duration");
+    void targetTracking(String tp, TargetTracking.Builder tt) {
+        atLeast(at(tp, "targetConnectionsPerInstance"), tt.targetConnectionsPerInstance, 1);
+        notNegative(at(tp, "scaleOutCooldown"), tt.scaleOutCooldown(), "0s or a positive duration");
+        notNegative(at(tp, "scaleInCooldown"), tt.scaleInCooldown(), "0s or a positive duration");
+    }
+
+    /** The capacity rules, for specifications and for capacities changed at run time alike. */
+    void capacity(String path, Integer min, Integer desired, Integer max) {
+        if (min == null || desired == null || max == null) {
+            present(at(path, "min"), min, "an integer");
+            present(at(path, "desired"), desired, "an integer");
+            present(at(path, "max"), max, "an integer");
+            return;
         }
-        for (String key : t.labels().keySet()) {
-            if (key == null || key.isBlank()) {
-                fail(at(path, "labels"), key, "non-blank label keys");
+        if (min < 0) {
+            fail(at(path, "min"), min, "at least 0");
+        }
+        if (max < 1) {
+            fail(at(path, "max"), max, "at least 1");
+        }
+        if (min > max) {
+            failDescribed(path, "min " + min + " > max " + max, "min <= desired <= max");
+        } else if (desired < min || desired > max) {
+            fail(at(path, "desired"), desired, "between min " + min + " and max " + max);
+        }
+    }
+
+    void template(String path, InstanceTemplate.Builder t) {
+        name(at(path, "name"), t.name);
+        if (t.port != null && (t.port < 0 || t.port > 65535)) {
+            fail(at(path, "port"), t.port, "0-65535, 0 for an ephemeral port chosen by each instance");
+        }
+        if (t.launcherDraft().isEmpty()) {
+            fail(at(path, "launcher"), null, "an instance launcher (inProcess or process)");
+        } else if (t.process != null) {
+            processLauncher(at(path, "launcher.process"), t.process);
+        }
+        for (Map.Entry<String, String> e : t.labels.entrySet()) {
+            if (e.getKey() == null || e.getKey().isBlank()) {
+                fail(at(path, "labels"), e.getKey(), "non-blank label keys");
+            } else if (e.getValue() == null) {
+                fail(at(path, "labels." + e.getKey()), null, "a value");
             }
         }
+    }
+
+    void processLauncher(String lp, ProcessLauncher.Builder pl) {
+        if (pl.command.isEmpty() || pl.command.get(0) == null || pl.command.get(0).isBlank()) {
+            fail(at(lp, "command"), pl.command, "a program and its arguments");
+        } else {
+            for (int i = 1; i < pl.command.size(); i++) {
+                present(index(lp, "command", i), pl.command.get(i), "an argument");
+            }
+        }
+        for (Map.Entry<String, String> e : pl.environment.entrySet()) {
+            if (e.getKey() == null || e.getKey().isBlank()) {
+                fail(at(lp, "environment"), e.getKey(), "non-blank variable names");
+            } else if (e.getValue() == null) {
+                fail(at(lp, "environment." + e.getKey()), null, "a value");
+            }
+        }
+        if (pl.workingDirectory != null) {
+            text(at(lp, "workingDirectory"), pl.workingDirectory, "a directory");
+        }
+        positive(at(lp, "readyTimeout"), pl.readyTimeout());
+        notNegative(at(lp, "stopGracePeriod"), pl.stopGracePeriod(), "0s or a positive duration");
     }
 }

@@ -2,16 +2,12 @@ package io.nlb4j.model;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One server of a static server list.
- *
- * @param address an IP address or host name
- * @param port the traffic port; absent means the backend service's port
- * @param weight 1-100, default {@value #DEFAULT_WEIGHT}
- * @param placement where the server lives, if known; it must be the load balancer's region and VPC
  */
-public record StaticServer(String address, Optional<Integer> port, Integer weight, Optional<Placement> placement) {
+public final class StaticServer {
 
     /** The default weight. */
     public static final int DEFAULT_WEIGHT = 1;
@@ -20,46 +16,72 @@ public record StaticServer(String address, Optional<Integer> port, Integer weigh
     /** The largest weight. */
     public static final int MAX_WEIGHT = 100;
 
-    /**
-     * Creates a server; absent values take their defaults.
-     */
-    public StaticServer {
-        port = port == null ? Optional.empty() : port;
-        weight = weight == null ? DEFAULT_WEIGHT : weight;
-        placement = placement == null ? Optional.empty() : placement;
+    private final String address;
+    private final OptionalInt port;
+    private final int weight;
+    private final Optional<Placement> placement;
+
+    private StaticServer(Builder b) {
+        this.address = b.address;
+        this.port = b.port == null ? OptionalInt.empty() : OptionalInt.of(b.port);
+        this.weight = b.weight();
+        this.placement = Optional.ofNullable(b.placement).map(Placement.Builder::makePlacement);
     }
 
     /**
      * A server on the backend service's port with the default weight.
      *
-     * @param address the address
+     * @param address an IP address or host name
      * @return the server
+     * @throws SpecValidationException if the address is blank
      */
     public static StaticServer of(String address) {
-        return new StaticServer(Objects.requireNonNull(address, "address"), Optional.empty(), DEFAULT_WEIGHT,
-                Optional.empty());
+        return builder(address).build();
     }
 
     /**
      * A server on a port with the default weight.
      *
-     * @param address the address
-     * @param port the port
+     * @param address an IP address or host name
+     * @param port the traffic port, 1-65535
      * @return the server
+     * @throws SpecValidationException if the address is blank or the port out of range
      */
     public static StaticServer of(String address, int port) {
-        return new StaticServer(Objects.requireNonNull(address, "address"), Optional.of(port), DEFAULT_WEIGHT,
-                Optional.empty());
+        return builder(address).port(port).build();
+    }
+
+    /**
+     * Starts building a server.
+     *
+     * @param address an IP address or host name
+     * @return a builder
+     */
+    public static Builder builder(String address) {
+        return new Builder(address);
+    }
+
+    /**
+     * Returns a builder holding this server's values.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        Builder b = builder(address).weight(weight);
+        port.ifPresent(b::port);
+        placement.ifPresent(b::placement);
+        return b;
     }
 
     /**
      * Returns a copy with the given weight.
      *
-     * @param weight 1-100
+     * @param weight {@value #MIN_WEIGHT}-{@value #MAX_WEIGHT}
      * @return the new server
+     * @throws SpecValidationException if the weight is out of range
      */
     public StaticServer weight(int weight) {
-        return new StaticServer(address, port, weight, placement);
+        return toBuilder().weight(weight).build();
     }
 
     /**
@@ -69,6 +91,142 @@ public record StaticServer(String address, Optional<Integer> port, Integer weigh
      * @return the new server
      */
     public StaticServer placement(Placement placement) {
-        return new StaticServer(address, port, weight, Optional.of(placement));
+        return toBuilder().placement(placement).build();
+    }
+
+    /**
+     * Returns the server's address.
+     *
+     * @return an IP address or host name
+     */
+    public String address() {
+        return address;
+    }
+
+    /**
+     * Returns the traffic port.
+     *
+     * @return the port; empty means the backend service's port
+     */
+    public OptionalInt port() {
+        return port;
+    }
+
+    /**
+     * Returns the weight.
+     *
+     * @return {@value #MIN_WEIGHT}-{@value #MAX_WEIGHT}; {@value #DEFAULT_WEIGHT} by default
+     */
+    public int weight() {
+        return weight;
+    }
+
+    /**
+     * Returns where the server lives, if known: the load balancer's region and VPC.
+     *
+     * @return the placement
+     */
+    public Optional<Placement> placement() {
+        return placement;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StaticServer s && address.equals(s.address) && port.equals(s.port) && weight == s.weight
+                && placement.equals(s.placement);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(address, port, weight, placement);
+    }
+
+    @Override
+    public String toString() {
+        return address + (port.isPresent() ? ":" + port.getAsInt() : "") + (weight == DEFAULT_WEIGHT ? ""
+                : " (weight " + weight + ')');
+    }
+
+    /** Builds a {@link StaticServer}. */
+    public static final class Builder {
+        String address;
+        Integer port;
+        Integer weight;
+        Placement.Builder placement;
+
+        private Builder(String address) {
+            this.address = address;
+        }
+
+        /**
+         * Sets the traffic port. Default the backend service's port.
+         *
+         * @param port 1-65535
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Sets the weight. Default {@value #DEFAULT_WEIGHT}.
+         *
+         * @param weight {@value #MIN_WEIGHT}-{@value #MAX_WEIGHT}
+         * @return this builder
+         */
+        public Builder weight(int weight) {
+            this.weight = weight;
+            return this;
+        }
+
+        /**
+         * Sets where the server lives.
+         *
+         * @param placement the placement
+         * @return this builder
+         */
+        public Builder placement(Placement placement) {
+            this.placement = placement.toBuilder();
+            return this;
+        }
+
+        /**
+         * Sets where the server lives, from a builder; it is validated with this server.
+         *
+         * @param placement the placement builder
+         * @return this builder
+         */
+        public Builder placement(Placement.Builder placement) {
+            this.placement = placement.copy();
+            return this;
+        }
+
+        int weight() {
+            return weight == null ? DEFAULT_WEIGHT : weight;
+        }
+
+        /**
+         * Builds and validates the server.
+         *
+         * @return the server
+         * @throws SpecValidationException listing every violation
+         */
+        public StaticServer build() {
+            SpecValidator.throwIfInvalid("static server", v -> v.staticServer("", this, true, "port"));
+            return make();
+        }
+
+        StaticServer make() {
+            return new StaticServer(this);
+        }
+
+        Builder copy() {
+            Builder b = new Builder(address);
+            b.port = port;
+            b.weight = weight;
+            b.placement = placement == null ? null : placement.copy();
+            return b;
+        }
     }
 }

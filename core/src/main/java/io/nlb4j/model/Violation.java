@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@code listeners[0].backendService.healthCheck.timeout: 5s (expected: less than interval 3s)}.
  *
  * @param path the path of the offending field from the root of the checked value, such as
- *        {@code listeners[0].port}
+ *        {@code listeners[0].port}; empty when the checked value as a whole is wrong
  * @param value the offending value as text ({@code absent} when a required value is missing)
  * @param expected what would have been accepted
  */
@@ -17,11 +17,27 @@ public record Violation(String path, String value, String expected) {
 
     /**
      * Creates a violation.
+     *
+     * @throws NullPointerException if an argument is {@code null}
      */
     public Violation {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(expected, "expected");
+    }
+
+    /**
+     * Returns this violation with its path placed under a parent path.
+     *
+     * @param parent the parent's path, such as {@code listeners[0]}; empty for none
+     * @return the violation with path {@code parent.path}
+     */
+    public Violation under(String parent) {
+        if (parent.isEmpty()) {
+            return this;
+        }
+        return new Violation(path.isEmpty() ? parent : path.startsWith("[") ? parent + path : parent + '.' + path,
+                value, expected);
     }
 
     @Override
