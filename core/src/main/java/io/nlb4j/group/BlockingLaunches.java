@@ -1,6 +1,6 @@
-package io.nlb4j.group.internal;
+package io.nlb4j.group;
 
-import io.nlb4j.group.InstanceHandle;
+import io.nlb4j.model.InstanceHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -13,9 +13,9 @@ import reactor.core.scheduler.Schedulers;
  * Runs a blocking instance start on {@link Schedulers#boundedElastic()} as a {@link Mono} that never loses an
  * instance: if the Mono is cancelled, the start is interrupted, and an instance that starts anyway is closed
  * instead of being dropped (a plain {@code Mono.fromCallable(..).subscribeOn(..)} drops the value it gets after
- * a cancellation, leaving the instance running). Not a public API.
+ * a cancellation, leaving the instance running).
  */
-public final class BlockingLaunches {
+final class BlockingLaunches {
 
     private static final Logger log = LoggerFactory.getLogger(BlockingLaunches.class);
 
@@ -33,7 +33,7 @@ public final class BlockingLaunches {
      * @param start starts the instance; may block
      * @return the started instance
      */
-    public static Mono<InstanceHandle> start(String instanceId, Callable<? extends InstanceHandle> start) {
+    static Mono<InstanceHandle> start(String instanceId, Callable<? extends InstanceHandle> start) {
         return Mono.<InstanceHandle>create(sink -> {
             AtomicInteger state = new AtomicInteger(RUNNING);
             Disposable task = Schedulers.boundedElastic().schedule(() -> {

@@ -1,17 +1,13 @@
-package io.nlb4j.group.internal;
+package io.nlb4j.group;
 
-import io.nlb4j.group.GroupEvent;
-import io.nlb4j.group.GroupMembership;
-import io.nlb4j.group.GroupOptions;
-import io.nlb4j.group.InstanceContext;
-import io.nlb4j.group.InstanceHandle;
-import io.nlb4j.group.InstanceInfo;
-import io.nlb4j.group.InstanceState;
-import io.nlb4j.group.RunningAvailabilityGroup;
+import io.nlb4j.control.ControlContext;
+import io.nlb4j.control.EventStream;
+import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.Capacity;
 import io.nlb4j.model.Durations;
-import io.nlb4j.model.TargetTracking;
+import io.nlb4j.model.InstanceContext;
+import io.nlb4j.model.InstanceHandle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,150 +15,101 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
-import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.Exceptions;
-import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The availability-group controller behind {@link io.nlb4j.group.AvailabilityGroups#start}. Not a public API.
- *
- * <p>Every field below the "control-thread state" mark is read and written only by tasks of one
- * {@link Scheduler.Worker}, which runs them one at a time. Callbacks from launchers, the membership and
- * instance handles (which may arrive on any thread) hop back onto that worker. Readers on other threads see
- * the volatile {@link #capacity} and {@link #snapshot}.
+ * The availability-group controller behind {@link AvailabilityGroups#start}: a state machine over the group's
+ * instances that runs entirely in one {@link ControlContext}. Callbacks from launchers, the membership and
+ * instance handles (which arrive on any thread) hop back into the context; readers on other threads see the
+ * volatile {@link #capacity} and {@link #snapshot}.
  */
-public final class GroupController implements RunningAvailabilityGroup {
+final class GroupController implements RunningAvailabilityGroup {
 
     private static final Logger log = LoggerFactory.getLogger(GroupController.class);
 
     private final AvailabilityGroup spec;
     private final String name;
-    private final List<String> zones;
+    private final Zones zones;
     private final GroupMembership membership;
     private final GroupOptions options;
-    private final Consumer<? super GroupEvent> listener;
-    private final Scheduler.Worker worker;
-    private final boolean ownsScheduler;
-    private final LongSupplier ticker;
-    private final Instant startInstant;
-    private final long startTicks;
+    private final ControlContext ctx;
+    private final boolean ownsContext;
     private final int port;
     private final long replaceAfterNanos;
-
-    private final Sinks.Many<GroupEvent> eventSink = Sinks.many().multicast().directBestEffort();
-    private final LongAdder droppedEvents = new LongAdder();
+    private final EventStream<GroupEvent> events = new EventStream<>(GroupOptions.EVENT_BUFFER_SIZE);
     private final Sinks.Empty<Void> stopped = Sinks.empty();
+    private final Instant startInstant;
+    private final long startTicks;
 
     private volatile Capacity capacity;
     private volatile List<InstanceInfo> snapshot = List.of();
 
-    // ---- control-thread state ----
+    // ---- control-context state ----
     /** Every instance not yet terminated, in launch order. */
     private final List<Instance> instances = new ArrayList<>();
     /** Zones of unhealthy instances terminated before their replacement could launch (group at max). */
     private final List<String> replacementZones = new ArrayList<>();
+    private final LaunchBackoff backoff;
+    private final TargetTracker tracker;
+    private final List<Waiter> waiters = new ArrayList<>();
     private long nextSeq = 1;
-    private int consecutiveFailures;
-    private boolean backingOff;
-    private long launchNotBefore;
     private Disposable retryTimer;
     private Disposable ticks;
-    private boolean hasScaledOut;
-    private long lastScaleOut;
-    private long lastScaling;
     private boolean stopping;
     private boolean finished;
+    /** While starting: told once the first launches have settled; then null. */
+    private MonoSink<RunningAvailabilityGroup> startSink;
+    private final List<Instance> firstRound = new ArrayList<>();
+    private final List<Throwable> firstRoundErrors = new ArrayList<>();
+    private GroupStartException startFailure;
 
-    private GroupController(AvailabilityGroup spec, GroupMembership membership, GroupOptions options,
-                            boolean ownsScheduler, Consumer<? super GroupEvent> listener) {
+    private GroupController(AvailabilityGroup spec, GroupMembership membership, GroupOptions options) {
         this.spec = spec;
         this.name = spec.name();
-        this.zones = spec.placement().zones();
+        this.zones = new Zones(spec.placement().zones());
         this.membership = membership;
         this.options = options;
-        this.listener = listener;
-        this.ownsScheduler = ownsScheduler;
-        this.worker = options.scheduler().createWorker();
-        this.ticker = options.ticker();
-        this.startTicks = ticker.getAsLong();
-        this.startInstant = Instant.now();
+        this.ownsContext = options.context().isEmpty();
+        this.ctx = options.context().orElseGet(() -> ControlContext.create("availability group \"" + name + '"',
+                "nlb4j-group-" + name));
         this.port = spec.template().port().orElse(options.defaultPort());
         this.replaceAfterNanos = spec.replaceUnhealthyAfter().toNanos();
         this.capacity = spec.capacity();
+        this.startTicks = ctx.nanoTime();
+        this.startInstant = Instant.now();
+        this.backoff = new LaunchBackoff(options.launchRetryBase(), options.launchRetryMax());
+        this.tracker = spec.targetTracking().map(p -> new TargetTracker(name, p, startTicks)).orElse(null);
     }
 
-    /**
-     * Checks that a specification can be run.
-     *
-     * @param spec the group
-     * @throws IllegalArgumentException naming the field, its value and what was expected
-     */
-    public static void validate(AvailabilityGroup spec) {
-        List<String> problems = new ArrayList<>();
-        if (spec.name() == null || spec.name().isBlank()) {
-            problems.add("name: " + quote(spec.name()) + " (expected: a non-blank name)");
-        }
-        if (spec.placement() == null || spec.placement().zones().isEmpty()) {
-            problems.add("placement.zones: [] (expected: at least one zone)");
-        }
-        if (spec.template() == null) {
-            problems.add("template: null (expected: an instance template)");
-        } else if (spec.template().launcher() == null) {
-            problems.add("template.launcher: null (expected: an instance launcher (inProcess or process))");
-        }
-        Capacity c = spec.capacity();
-        problems.addAll(capacityProblems("capacity.", c.min(), c.desired(), c.max()));
-        spec.targetTracking().ifPresent(t -> {
-            Integer target = t.targetConnectionsPerInstance();
-            if (target == null || target < 1) {
-                problems.add("targetTracking.targetConnectionsPerInstance: " + target + " (expected: at least 1)");
-            }
-            if (t.scaleOutCooldown().isNegative()) {
-                problems.add("targetTracking.scaleOutCooldown: " + Durations.format(t.scaleOutCooldown())
-                        + " (expected: >= 0)");
-            }
-            if (t.scaleInCooldown().isNegative()) {
-                problems.add("targetTracking.scaleInCooldown: " + Durations.format(t.scaleInCooldown())
-                        + " (expected: >= 0)");
+    static Mono<RunningAvailabilityGroup> start(AvailabilityGroup spec, GroupMembership membership,
+                                                GroupOptions options) {
+        return Mono.create(sink -> {
+            GroupController c = new GroupController(spec, membership, options);
+            sink.onCancel(() -> c.ctx.tryExecute(c.task(c::cancelStart)));
+            if (!c.ctx.tryExecute(c.task(() -> c.init(sink)))) {
+                sink.error(c.ctx.stopped());
             }
         });
-        if (spec.replaceUnhealthyAfter().isNegative() || spec.replaceUnhealthyAfter().isZero()) {
-            problems.add("replaceUnhealthyAfter: " + Durations.format(spec.replaceUnhealthyAfter())
-                    + " (expected: > 0)");
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("availability group " + quote(spec.name()) + ": "
-                    + String.join("; ", problems));
-        }
     }
 
-    /**
-     * Starts a group; its first launches are scheduled on the control thread.
-     *
-     * @param spec the group, already {@linkplain #validate(AvailabilityGroup) validated}
-     * @param membership the load balancer's side
-     * @param options the options, with the scheduler to use
-     * @param ownsScheduler whether to dispose the scheduler when the group stops
-     * @param listener called with every event on the control thread
-     * @return the running group
-     */
-    public static GroupController start(AvailabilityGroup spec, GroupMembership membership, GroupOptions options,
-                                        boolean ownsScheduler, Consumer<? super GroupEvent> listener) {
-        GroupController controller = new GroupController(spec, membership, options, ownsScheduler, listener);
-        controller.execute(controller::init);
-        return controller;
+    /** Wraps a control-context task: it runs, then the readers' snapshot is refreshed. */
+    private Runnable task(Runnable action) {
+        return () -> {
+            try {
+                action.run();
+            } finally {
+                publish();
+            }
+        };
     }
 
     // ---- public API (any thread) ----
@@ -183,51 +130,61 @@ public final class GroupController implements RunningAvailabilityGroup {
     }
 
     @Override
-    public Mono<Void> setDesiredCapacity(int desired) {
-        return onControlThread(() -> {
-            Capacity c = capacity;
-            if (desired < c.min() || desired > c.max()) {
-                throw new IllegalArgumentException("desired: " + desired + " (expected: between min " + c.min()
-                        + " and max " + c.max() + ")");
+    public Mono<List<InstanceInfo>> awaitServing(int count) {
+        if (count < 1) {
+            return Mono.error(new IllegalArgumentException("count: " + count + " (expected: at least 1)"));
+        }
+        return Mono.create(sink -> {
+            if (!ctx.tryExecute(task(() -> {
+                if (finished) {
+                    sink.error(new IllegalStateException(stoppedMessage()));
+                } else {
+                    waiters.add(new Waiter(count, sink));
+                }
+            }))) {
+                sink.error(new IllegalStateException(stoppedMessage()));
             }
-            applyCapacity(Capacity.of(c.min(), desired, c.max()), "set by the user");
         });
+    }
+
+    @Override
+    public Mono<Void> setDesiredCapacity(int desired) {
+        return onContext(() -> applyCapacity(capacity.withDesired(desired), GroupEvent.CapacityCause.USER));
     }
 
     @Override
     public Mono<Void> setCapacity(int min, int desired, int max) {
-        return onControlThread(() -> {
-            List<String> problems = capacityProblems("", min, desired, max);
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(String.join("; ", problems));
-            }
-            applyCapacity(Capacity.of(min, desired, max), "set by the user");
-        });
+        return onContext(() -> applyCapacity(Capacity.of(min, desired, max), GroupEvent.CapacityCause.USER));
     }
 
     @Override
     public Flux<GroupEvent> events() {
-        return eventSink.asFlux().onBackpressureBuffer(EVENT_BUFFER_SIZE, dropped -> droppedEvents.increment(),
-                BufferOverflowStrategy.DROP_OLDEST);
+        return events.flux();
     }
 
     @Override
     public long droppedEvents() {
-        return droppedEvents.sum();
+        return events.dropped();
     }
 
     @Override
-    public void reportHealth(String instanceId, boolean healthy) {
+    public void reportHealth(String instanceId, HealthStatus health) {
         Objects.requireNonNull(instanceId, "instanceId");
-        execute(() -> applyHealth(instanceId, healthy));
+        Objects.requireNonNull(health, "health");
+        ctx.tryExecute(task(() -> applyHealth(instanceId, health)));
     }
 
     @Override
     public Mono<Void> stop() {
         return Mono.defer(() -> {
-            execute(this::beginStop);
+            ctx.tryExecute(task(this::beginStop));
             return stopped.asMono();
         });
+    }
+
+    @Override
+    public Mono<Void> onStopped() {
+        return stopped.asMono();
     }
 
     @Override
@@ -235,148 +192,168 @@ public final class GroupController implements RunningAvailabilityGroup {
         return "AvailabilityGroup(" + name + ", " + capacity + ", " + snapshot.size() + " instances)";
     }
 
-    // ---- control thread ----
+    private String stoppedMessage() {
+        return "availability group \"" + name + "\" " + (finished ? "has stopped" : "is stopping")
+                + " (expected: a running group)";
+    }
 
-    private void init() {
-        long now = ticker.getAsLong();
-        lastScaling = now;
+    /** A Mono that runs an action in the context when subscribed; fails if the group is stopping or stopped. */
+    private Mono<Void> onContext(Runnable action) {
+        return Mono.defer(() -> ctx.run(task(() -> {
+            if (stopping) {
+                throw new IllegalStateException(stoppedMessage());
+            }
+            action.run();
+        }))).onErrorMap(e -> e instanceof IllegalStateException && ctx.isDisposed(),
+                e -> new IllegalStateException(stoppedMessage(), e));
+    }
+
+    // ---- control context ----
+
+    private long now() {
+        return ctx.nanoTime();
+    }
+
+    private void init(MonoSink<RunningAvailabilityGroup> sink) {
         Capacity c = capacity;
         log.info("availability group {}: starting with min {}, desired {}, max {} in zones {}", name, c.min(),
-                c.desired(), c.max(), zones);
-        long interval = options.reconcileInterval().toNanos();
-        ticks = worker.schedulePeriodically(() -> runSafely(this::tick), interval, interval, TimeUnit.NANOSECONDS);
+                c.desired(), c.max(), zones.names());
+        startSink = sink;
+        ticks = ctx.schedulePeriodically(task(this::tick), options.reconcileInterval());
         converge();
+        for (Instance m : instances) {
+            firstRound.add(m);
+        }
+        settleStartIfDone();
+    }
+
+    private void cancelStart() {
+        if (startSink != null) {
+            startSink = null;
+            log.info("availability group {}: start cancelled; terminating its instances", name);
+            beginStop();
+        }
+    }
+
+    /** Once every first launch has completed: the group has started, or fails to below its minimum. */
+    private void settleStartIfDone() {
+        if (startSink == null || firstRound.stream().anyMatch(m -> m.state == InstanceState.PENDING && !m.abandoned)) {
+            return;
+        }
+        long inService = instances.stream().filter(m -> m.state == InstanceState.IN_SERVICE).count();
+        int min = capacity.min();
+        if (inService >= min) {
+            MonoSink<RunningAvailabilityGroup> sink = startSink;
+            startSink = null;
+            sink.success(this);
+            return;
+        }
+        startFailure = new GroupStartException("availability group \"" + name + "\" could not start: " + inService
+                + " of its minimum " + min + " instances in service; " + firstRoundErrors.size() + " of "
+                + firstRound.size() + " launches failed: " + firstRoundErrors.stream().map(String::valueOf)
+                .collect(Collectors.joining("; ")), firstRoundErrors);
+        beginStop();
     }
 
     private void tick() {
         if (stopping) {
             return;
         }
-        long now = ticker.getAsLong();
+        long now = now();
         for (Instance m : List.copyOf(instances)) {
-            if (m.state == InstanceState.IN_SERVICE && m.unhealthy && !m.replaceRequested
+            if (m.state == InstanceState.IN_SERVICE && m.unhealthy() && !m.replaceRequested
                     && now - m.unhealthySince > replaceAfterNanos) {
                 m.replaceRequested = true;
-                emit(GroupEvent.Type.REPLACING, m, "unhealthy for " + format(now - m.unhealthySince)
-                        + " (replaceUnhealthyAfter " + Durations.format(spec.replaceUnhealthyAfter())
-                        + "): replacing it in zone " + m.zone);
+                emit(new GroupEvent.Replacing(instant(now), name, m.id, m.zone,
+                        Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(now - m.unhealthySince)),
+                        spec.replaceUnhealthyAfter()));
             }
         }
-        spec.targetTracking().ifPresent(policy -> track(policy, now));
+        if (tracker != null) {
+            track(now);
+        }
         converge();
     }
 
-    private void track(TargetTracking policy, long now) {
-        int inService = 0;
-        for (Instance m : instances) {
-            if (m.state == InstanceState.IN_SERVICE) {
-                inService++;
-            }
-        }
-        if (inService == 0) {
-            return;
-        }
+    private void track(long now) {
+        int inService = (int) instances.stream().filter(m -> m.state == InstanceState.IN_SERVICE).count();
         long connections = Math.max(0, options.activeConnections().getAsInt());
-        int target = policy.targetConnectionsPerInstance();
         Capacity c = capacity;
-        long wanted = (connections + target - 1) / target;
-        int next = (int) Math.max(c.min(), Math.min(c.max(), wanted));
-        int desired = c.desired();
-        if (next == desired) {
-            return;
+        int next = tracker.desired(now, connections, inService, c);
+        if (next != c.desired()) {
+            emit(new GroupEvent.Scaling(instant(now), name, connections, inService, tracker.target(), c.desired(),
+                    next));
+            applyCapacity(c.withDesired(next), GroupEvent.CapacityCause.TARGET_TRACKING);
         }
-        String numbers = connections + " active connections on " + inService + " in-service instances (target "
-                + target + " per instance, " + wanted + " wanted): desired " + desired + " -> " + next
-                + " (min " + c.min() + ", max " + c.max() + ")";
-        if (next > desired) {
-            long cooldown = policy.scaleOutCooldown().toNanos();
-            if (hasScaledOut && now - lastScaleOut < cooldown) {
-                log.debug("availability group {}: scale-out deferred by scaleOutCooldown {}: {}", name,
-                        Durations.format(policy.scaleOutCooldown()), numbers);
-                return;
-            }
-            hasScaledOut = true;
-            lastScaleOut = now;
-            emit(GroupEvent.Type.SCALING, null, "scale-out: " + numbers);
-        } else {
-            long cooldown = policy.scaleInCooldown().toNanos();
-            if (now - lastScaling < cooldown) {
-                log.debug("availability group {}: scale-in deferred by scaleInCooldown {}: {}", name,
-                        Durations.format(policy.scaleInCooldown()), numbers);
-                return;
-            }
-            emit(GroupEvent.Type.SCALING, null, "scale-in: " + numbers);
-        }
-        applyCapacity(Capacity.of(c.min(), next, c.max()), "target tracking");
     }
 
-    private void applyCapacity(Capacity next, String reason) {
-        if (stopping) {
-            throw new IllegalStateException("availability group \"" + name
-                    + "\" is stopping (expected: a running group)");
-        }
+    private void applyCapacity(Capacity next, GroupEvent.CapacityCause cause) {
         Capacity previous = capacity;
         if (previous.equals(next)) {
             return;
         }
-        lastScaling = ticker.getAsLong();
+        if (tracker != null) {
+            tracker.capacityChanged(now());
+        }
         capacity = next;
-        emit(GroupEvent.Type.CAPACITY_CHANGED, null, "capacity " + describe(previous) + " -> " + describe(next)
-                + " (" + reason + ")");
+        emit(new GroupEvent.CapacityChanged(instant(now()), name, previous, next, cause));
         converge();
     }
 
-    private void applyHealth(String id, boolean healthy) {
+    private void applyHealth(String id, HealthStatus health) {
         Instance m = find(id);
         if (m == null || m.state != InstanceState.IN_SERVICE) {
-            log.debug("availability group {}: ignoring health report {} for {} (not in service)", name,
-                    healthy ? "healthy" : "unhealthy", id);
+            log.debug("availability group {}: ignoring health report {} for {} (not in service)", name, health, id);
             return;
         }
-        if (healthy) {
-            if (m.unhealthy && !m.replaceRequested) {
+        HealthStatus before = m.health;
+        if (health == HealthStatus.HEALTHY) {
+            if (m.unhealthy() && !m.replaceRequested) {
                 log.info("availability group {}: instance {} is healthy again after {}; no replacement", name, id,
-                        format(ticker.getAsLong() - m.unhealthySince));
+                        format(now() - m.unhealthySince));
             }
-            m.unhealthy = false;
+            m.health = health;
             Instance old = m.replacing;
             if (old != null && old.replacement == m && old.state == InstanceState.IN_SERVICE) {
-                drain(old, "replaced by " + m.id + ", which is healthy");
+                drain(old, GroupEvent.DrainReason.REPLACED, "replaced by " + m.id + ", which is healthy");
                 converge();
             }
-        } else if (!m.unhealthy) {
-            m.unhealthy = true;
-            m.unhealthySince = ticker.getAsLong();
+        } else if (health == HealthStatus.UNHEALTHY && before != HealthStatus.UNHEALTHY) {
+            m.health = health;
+            m.unhealthySince = now();
             log.info("availability group {}: instance {} is unhealthy; replaced if still unhealthy after {}", name,
                     id, Durations.format(spec.replaceUnhealthyAfter()));
+        } else {
+            m.health = health;
         }
     }
 
     /** Brings the instances towards the desired capacity, within the back-off and the maximum. */
     private void converge() {
+        ctx.checkInContext();
         if (stopping) {
             return;
         }
         Capacity c = capacity;
         int active = activeCount();
         while (active > c.desired()) {
-            scaleIn(pickScaleInVictim(), "scale-in to desired " + c.desired());
+            scaleIn(zones.scaleInVictim(instances), "desired " + c.desired());
             active--;
         }
         if (active >= c.desired()) {
             replacementZones.clear();
         }
         while (active < c.desired()) {
-            long now = ticker.getAsLong();
-            if (backingOff && now - launchNotBefore < 0) {
-                scheduleRetry(launchNotBefore - now);
+            long wait = backoff.waitNanos(now());
+            if (wait > 0) {
+                scheduleRetry(wait);
                 break;
             }
             Instance old = awaitingReplacement();
             if (instances.size() >= c.max()) {
                 if (old != null) {
                     replacementZones.add(old.zone);
-                    drain(old, "replaced; the group is at max " + c.max()
+                    drain(old, GroupEvent.DrainReason.REPLACED, "the group is at max " + c.max()
                             + ", so it is terminated before its replacement is launched");
                 }
                 break;
@@ -387,7 +364,7 @@ public final class GroupController implements RunningAvailabilityGroup {
             } else if (!replacementZones.isEmpty()) {
                 zone = replacementZones.remove(0);
             } else {
-                zone = zoneForLaunch();
+                zone = zones.forLaunch(instances);
             }
             launch(zone, old);
             active++;
@@ -395,36 +372,35 @@ public final class GroupController implements RunningAvailabilityGroup {
         if (active >= c.desired()) {
             // Unhealthy instances whose replacement is no longer wanted (desired went down meanwhile).
             for (Instance old; (old = awaitingReplacement()) != null; ) {
-                drain(old, "replaced; no replacement needed at desired " + c.desired());
+                drain(old, GroupEvent.DrainReason.REPLACED, "no replacement needed at desired " + c.desired());
             }
         }
     }
 
     private void launch(String zone, Instance replacing) {
         long seq = nextSeq++;
-        Instance m = new Instance(name + '-' + seq, zone, seq, instant(ticker.getAsLong()));
+        Instance m = new Instance(name + '-' + seq, zone, instant(now()));
         m.replacing = replacing;
         if (replacing != null) {
             replacing.replacement = m;
         }
         instances.add(m);
-        emit(GroupEvent.Type.LAUNCHING, m, "launching in zone " + zone + " on " + options.host() + ':' + port
-                + (replacing != null ? " to replace " + replacing.id : ""));
+        emit(new GroupEvent.Launching(m.launchedAt, name, m.id, zone, options.host(), port, m.replacingId()));
         InstanceContext context = new InstanceContext(m.id, name, zone, options.host(), port,
                 spec.template().labels());
         // The launch is never cancelled: a launcher may not stop an instance whose launch is cancelled, so an
         // unwanted instance is terminated when its launch completes instead.
-        Mono.defer(() -> spec.template().launcher().launch(context))
+        Mono.defer(() -> options.starter().start(spec.template().launcher(), context))
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
                 .subscribe(handle -> {
                     if (handle.isEmpty()) {
-                        execute(() -> launchFailed(m, new IllegalStateException(
-                                "the launcher completed without an instance")));
-                    } else if (!execute(() -> launched(m, handle.get()))) {
+                        ctx.tryExecute(task(() -> launchFailed(m, new IllegalStateException(
+                                "the launcher completed without an instance"))));
+                    } else if (!ctx.tryExecute(task(() -> launched(m, handle.get())))) {
                         closeQuietly(m.id, handle.get());
                     }
-                }, error -> execute(() -> launchFailed(m, error)));
+                }, error -> ctx.tryExecute(task(() -> launchFailed(m, error))));
     }
 
     private void launched(Instance m, InstanceHandle handle) {
@@ -433,6 +409,7 @@ public final class GroupController implements RunningAvailabilityGroup {
             log.info("availability group {}: instance {} started but is no longer wanted; terminating it", name,
                     m.id);
             terminate(m);
+            settleStartIfDone();
             return;
         }
         InetSocketAddress address;
@@ -444,83 +421,77 @@ public final class GroupController implements RunningAvailabilityGroup {
         }
         m.address = address;
         m.state = InstanceState.IN_SERVICE;
-        consecutiveFailures = 0;
-        backingOff = false;
+        m.health = membership.reportsHealth() ? HealthStatus.PENDING : HealthStatus.HEALTHY;
+        backoff.succeeded();
         try {
             membership.register(m.info());
         } catch (RuntimeException e) {
             log.error("availability group {}: registering instance {} failed; it is in service but may get no"
                     + " traffic", name, m.id, e);
         }
-        emit(GroupEvent.Type.IN_SERVICE, m, "in service at " + address.getHostString() + ':' + address.getPort()
-                + " in zone " + m.zone + (m.replacing != null ? ", replacing " + m.replacing.id : ""));
+        emit(new GroupEvent.InService(instant(now()), name, m.id, m.zone, address, m.replacingId()));
         Instance old = m.replacing;
         if (old != null && old.replacement == m && old.state == InstanceState.IN_SERVICE
                 && !membership.reportsHealth()) {
-            drain(old, "replaced by " + m.id);
+            drain(old, GroupEvent.DrainReason.REPLACED, "replaced by " + m.id);
         }
         converge();
+        settleStartIfDone();
     }
 
     private void launchFailed(Instance m, Throwable error) {
         boolean counts = !m.abandoned && !stopping;
-        String retry = "";
+        Optional<Duration> retryIn = Optional.empty();
         if (counts) {
-            consecutiveFailures++;
-            long delay = backoffNanos(consecutiveFailures);
-            long now = ticker.getAsLong();
-            long notBefore = now + delay;
-            if (!backingOff || notBefore - launchNotBefore > 0) {
-                launchNotBefore = notBefore;
-            }
-            backingOff = true;
-            retry = "; failure " + consecutiveFailures + " in a row, next launch in " + format(delay);
+            retryIn = Optional.of(backoff.failed(now()));
         }
         if (m.replacing != null && m.replacing.replacement == m) {
             m.replacing.replacement = null;
         }
-        emit(GroupEvent.Type.LAUNCH_FAILED, m, "launch failed: " + error + retry);
+        if (firstRound.contains(m)) {
+            firstRoundErrors.add(error);
+        }
+        emit(new GroupEvent.LaunchFailed(instant(now()), name, m.id, m.zone, error,
+                counts ? backoff.consecutiveFailures() : 0, retryIn));
         if (log.isDebugEnabled()) {
             log.debug("availability group {}: launch of {} failed", name, m.id, error);
         }
         if (m.handle != null) {
             m.abandoned = true;
             terminate(m); // a handle without a usable address: stop what was started
-            return;
+        } else {
+            m.state = InstanceState.TERMINATED;
+            instances.remove(m);
+            afterRemoval();
         }
-        m.state = InstanceState.TERMINATED;
-        instances.remove(m);
-        afterRemoval();
+        settleStartIfDone();
     }
 
-    private void scaleIn(Instance m, String reason) {
+    private void scaleIn(Instance m, String detail) {
         if (m.state == InstanceState.PENDING) {
             m.abandoned = true;
             if (m.replacing != null && m.replacing.replacement == m) {
                 m.replacing.replacement = null;
             }
             log.info("availability group {}: pending instance {} in zone {} is no longer wanted ({}); it is"
-                    + " terminated when its launch completes", name, m.id, m.zone, reason);
+                    + " terminated when its launch completes", name, m.id, m.zone, detail);
         } else {
-            drain(m, reason);
+            drain(m, GroupEvent.DrainReason.SCALE_IN, detail);
         }
     }
 
-    private void drain(Instance m, String reason) {
+    private void drain(Instance m, GroupEvent.DrainReason reason, String detail) {
         m.state = InstanceState.DRAINING;
         InstanceInfo info = m.info();
-        emit(GroupEvent.Type.DRAINING, m, "draining: " + reason);
+        emit(new GroupEvent.Draining(instant(now()), name, m.id, m.zone, reason, detail));
         Mono<Void> deregistered;
         try {
-            deregistered = membership.deregister(info);
+            deregistered = Objects.requireNonNull(membership.deregister(info), "deregister returned null");
         } catch (RuntimeException e) {
             deregistered = Mono.error(e);
         }
-        if (deregistered == null) {
-            deregistered = Mono.error(new NullPointerException("deregister returned null"));
-        }
-        deregistered.subscribe(ignored -> { }, error -> execute(() -> drained(m, error)),
-                () -> execute(() -> drained(m, null)));
+        deregistered.subscribe(ignored -> { }, error -> ctx.tryExecute(task(() -> drained(m, error))),
+                () -> ctx.tryExecute(task(() -> drained(m, null))));
     }
 
     private void drained(Instance m, Throwable error) {
@@ -542,7 +513,8 @@ public final class GroupController implements RunningAvailabilityGroup {
             handle.close();
             return Boolean.TRUE;
         }).subscribeOn(Schedulers.boundedElastic())
-                .subscribe(ok -> execute(() -> terminated(m, null)), error -> execute(() -> terminated(m, error)));
+                .subscribe(ok -> ctx.tryExecute(task(() -> terminated(m, null))),
+                        error -> ctx.tryExecute(task(() -> terminated(m, error))));
     }
 
     private void terminated(Instance m, Throwable error) {
@@ -551,7 +523,7 @@ public final class GroupController implements RunningAvailabilityGroup {
         if (error != null) {
             log.warn("availability group {}: stopping instance {} failed", name, m.id, error);
         }
-        emit(GroupEvent.Type.TERMINATED, m, error == null ? "terminated" : "terminated; stopping it failed: " + error);
+        emit(new GroupEvent.Terminated(instant(now()), name, m.id, m.zone, Optional.ofNullable(error)));
         afterRemoval();
     }
 
@@ -575,7 +547,7 @@ public final class GroupController implements RunningAvailabilityGroup {
             if (m.state == InstanceState.PENDING) {
                 m.abandoned = true;
             } else if (m.state == InstanceState.IN_SERVICE) {
-                drain(m, "the group is stopping");
+                drain(m, GroupEvent.DrainReason.STOPPING, "");
             }
         }
         checkStopped();
@@ -588,26 +560,29 @@ public final class GroupController implements RunningAvailabilityGroup {
         finished = true;
         log.info("availability group {}: stopped", name);
         snapshot = List.of();
-        eventSink.tryEmitComplete();
+        for (Waiter w : waiters) {
+            w.sink.error(new IllegalStateException("availability group \"" + name + "\" stopped before " + w.count
+                    + " instances served traffic"));
+        }
+        waiters.clear();
+        if (startSink != null) {
+            MonoSink<RunningAvailabilityGroup> sink = startSink;
+            startSink = null;
+            sink.error(startFailure != null ? startFailure : new IllegalStateException(stoppedMessage()));
+        }
+        events.complete();
         stopped.tryEmitEmpty();
-        worker.dispose();
-        if (ownsScheduler) {
-            options.scheduler().disposeGracefully().subscribe(null,
-                    e -> log.debug("availability group {}: disposing its scheduler failed", name, e));
+        if (ownsContext) {
+            ctx.dispose();
         }
     }
 
     private void scheduleRetry(long delayNanos) {
-        if (retryTimer != null) {
-            return;
-        }
-        try {
-            retryTimer = worker.schedule(() -> runSafely(() -> {
+        if (retryTimer == null) {
+            retryTimer = ctx.schedule(task(() -> {
                 retryTimer = null;
                 converge();
-            }), delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            log.debug("availability group {}: retry not scheduled, the scheduler is shut down", name);
+            }), Duration.ofNanos(delayNanos));
         }
     }
 
@@ -621,49 +596,6 @@ public final class GroupController implements RunningAvailabilityGroup {
             }
         }
         return n;
-    }
-
-    private int[] activeByZone() {
-        int[] counts = new int[zones.size()];
-        for (Instance m : instances) {
-            if (m.isActive()) {
-                int z = zones.indexOf(m.zone);
-                if (z >= 0) {
-                    counts[z]++;
-                }
-            }
-        }
-        return counts;
-    }
-
-    /** The zone with the fewest active instances; ties go to the zone listed first. */
-    private String zoneForLaunch() {
-        int[] counts = activeByZone();
-        int best = 0;
-        for (int z = 1; z < counts.length; z++) {
-            if (counts[z] < counts[best]) {
-                best = z;
-            }
-        }
-        return zones.get(best);
-    }
-
-    /** The oldest active instance of the zones with the most active instances. */
-    private Instance pickScaleInVictim() {
-        int[] counts = activeByZone();
-        int most = 0;
-        for (int count : counts) {
-            most = Math.max(most, count);
-        }
-        for (Instance m : instances) { // launch order: oldest first
-            if (m.isActive()) {
-                int z = zones.indexOf(m.zone);
-                if (z < 0 || counts[z] == most) {
-                    return m;
-                }
-            }
-        }
-        throw new IllegalStateException("no active instance to scale in");
     }
 
     /** The oldest in-service instance marked for replacement whose replacement is not being launched. */
@@ -685,74 +617,22 @@ public final class GroupController implements RunningAvailabilityGroup {
         return null;
     }
 
-    private long backoffNanos(int failures) {
-        long base = options.launchRetryBase().toNanos();
-        long max = options.launchRetryMax().toNanos();
-        long delay = base;
-        for (int i = 1; i < failures && delay < max; i++) {
-            delay = delay > max / 2 ? max : delay * 2;
-        }
-        return Math.min(delay, max);
-    }
-
-    private void emit(GroupEvent.Type type, Instance m, String detail) {
-        GroupEvent event = new GroupEvent(type, instant(ticker.getAsLong()), name,
-                Optional.ofNullable(m).map(i -> i.id), Optional.ofNullable(m).map(i -> i.zone), detail);
-        if (type == GroupEvent.Type.LAUNCH_FAILED) {
-            log.warn("availability group {}: {} {}: {}", name, type, m != null ? m.id : "-", detail);
+    private void emit(GroupEvent event) {
+        if (event instanceof GroupEvent.LaunchFailed) {
+            log.warn("availability group {}: {}", name, event.description());
         } else {
-            log.info("availability group {}: {} {}: {}", name, type, m != null ? m.id : "-", detail);
+            log.info("availability group {}: {}", name, event.description());
         }
         try {
-            listener.accept(event);
+            options.eventListener().accept(event);
         } catch (RuntimeException e) {
             log.warn("availability group {}: event listener failed on {}", name, event, e);
         }
-        eventSink.tryEmitNext(event);
+        events.publish(event);
     }
 
     private Instant instant(long ticks) {
         return startInstant.plusNanos(ticks - startTicks);
-    }
-
-    /** Runs a task on the control thread; returns false if the group's worker no longer accepts tasks. */
-    private boolean execute(Runnable task) {
-        try {
-            worker.schedule(() -> runSafely(task));
-            return true;
-        } catch (RejectedExecutionException e) {
-            log.debug("availability group {}: task dropped, the group has stopped", name);
-            return false;
-        }
-    }
-
-    private void runSafely(Runnable task) {
-        try {
-            task.run();
-        } catch (Throwable t) {
-            Exceptions.throwIfJvmFatal(t);
-            log.error("availability group {}: unexpected error on the control thread", name, t);
-        } finally {
-            publish();
-        }
-    }
-
-    /** A Mono that runs an action on the control thread when subscribed and reports its failure. */
-    private Mono<Void> onControlThread(Runnable action) {
-        return Mono.create(sink -> {
-            boolean accepted = execute(() -> {
-                try {
-                    action.run();
-                    sink.success();
-                } catch (RuntimeException e) {
-                    sink.error(e);
-                }
-            });
-            if (!accepted) {
-                sink.error(new IllegalStateException("availability group \"" + name
-                        + "\" has stopped (expected: a running group)"));
-            }
-        });
     }
 
     private void publish() {
@@ -764,6 +644,16 @@ public final class GroupController implements RunningAvailabilityGroup {
             list.add(m.info());
         }
         snapshot = List.copyOf(list);
+        if (!waiters.isEmpty()) {
+            List<InstanceInfo> serving = snapshot.stream().filter(InstanceInfo::servesTraffic).toList();
+            waiters.removeIf(w -> {
+                if (serving.size() >= w.count) {
+                    w.sink.success(serving);
+                    return true;
+                }
+                return false;
+            });
+        }
     }
 
     private void closeQuietly(String id, InstanceHandle handle) {
@@ -782,77 +672,11 @@ public final class GroupController implements RunningAvailabilityGroup {
         }
     }
 
-    private static List<String> capacityProblems(String prefix, int min, int desired, int max) {
-        List<String> problems = new ArrayList<>();
-        if (min < 0) {
-            problems.add(prefix + "min: " + min + " (expected: at least 0)");
-        }
-        if (max < 1) {
-            problems.add(prefix + "max: " + max + " (expected: at least 1)");
-        }
-        if (min > max) {
-            problems.add((prefix.isEmpty() ? "capacity" : prefix.substring(0, prefix.length() - 1)) + ": min " + min
-                    + " > max " + max + " (expected: min <= desired <= max)");
-        } else if (desired < min || desired > max) {
-            problems.add(prefix + "desired: " + desired + " (expected: between min " + min + " and max " + max + ")");
-        }
-        return problems;
-    }
-
-    private static String describe(Capacity c) {
-        return "min " + c.min() + ", desired " + c.desired() + ", max " + c.max();
-    }
-
     private static String format(long nanos) {
         return Durations.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(nanos)));
     }
 
-    private static String quote(String s) {
-        return s == null ? "null" : '"' + s + '"';
-    }
-
-    /** One instance; mutated only on the control thread. */
-    private static final class Instance {
-        final String id;
-        final String zone;
-        final long seq;
-        final Instant launchedAt;
-        InstanceState state = InstanceState.PENDING;
-        InstanceHandle handle;
-        InetSocketAddress address;
-        /** A pending instance no longer wanted: terminated as soon as its launch completes. */
-        boolean abandoned;
-        /** Its handle is being closed. */
-        boolean closing;
-        boolean unhealthy;
-        long unhealthySince;
-        /** Unhealthy for too long: leaving the group once a replacement is in service. */
-        boolean replaceRequested;
-        /** For an instance being replaced: its replacement being launched, if any. */
-        Instance replacement;
-        /** For a replacement: the instance it replaces. */
-        Instance replacing;
-
-        Instance(String id, String zone, long seq, Instant launchedAt) {
-            this.id = id;
-            this.zone = zone;
-            this.seq = seq;
-            this.launchedAt = launchedAt;
-        }
-
-        /** Counts towards the desired capacity: pending or in service, and not leaving. */
-        boolean isActive() {
-            return (state == InstanceState.PENDING && !abandoned)
-                    || (state == InstanceState.IN_SERVICE && !replaceRequested);
-        }
-
-        InstanceInfo info() {
-            return new InstanceInfo(id, zone, state, Optional.ofNullable(address), launchedAt);
-        }
-
-        @Override
-        public String toString() {
-            return id + '(' + zone + ", " + state + ", #" + seq + ')';
-        }
+    /** A subscriber of {@link #awaitServing(int)}. */
+    private record Waiter(int count, MonoSink<List<InstanceInfo>> sink) {
     }
 }

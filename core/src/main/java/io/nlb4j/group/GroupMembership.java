@@ -1,10 +1,11 @@
 package io.nlb4j.group;
 
+import io.nlb4j.membership.HealthStatus;
 import reactor.core.publisher.Mono;
 
 /**
- * What the load balancer does with a group's instances. Called on the group's control thread; must not
- * block.
+ * What the consumer of a group's instances (the load balancer) does with them. Called in the group's control
+ * context; must not block.
  */
 public interface GroupMembership {
 
@@ -26,9 +27,10 @@ public interface GroupMembership {
 
     /**
      * Tells whether this membership reports every instance's health through
-     * {@link RunningAvailabilityGroup#reportHealth(String, boolean)}, including a new instance's first
-     * healthy report. If it does, an instance being replaced drains only once its replacement is reported
-     * healthy; otherwise as soon as the replacement is in service. The default is {@code false}.
+     * {@link RunningAvailabilityGroup#reportHealth(String, HealthStatus)}, including a new instance's first
+     * report. If it does, an instance being replaced drains only once its replacement is reported healthy, and
+     * instances are {@link HealthStatus#PENDING} until their first report; otherwise an instance counts as
+     * healthy once in service. The default is {@code false}.
      *
      * @return whether health is reported
      */

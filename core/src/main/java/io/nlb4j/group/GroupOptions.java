@@ -1,44 +1,19 @@
 package io.nlb4j.group;
 
+import io.nlb4j.control.ControlContext;
 import io.nlb4j.model.Durations;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
-import java.util.WeakHashMap;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * How an availability group runs: where its instances listen, where its load comes from, and the clock and
- * thread it uses. Start from {@link #defaults()} and change fields with the copy methods:
- * <pre>{@code
- * GroupOptions.defaults().defaultPort(9000).activeConnections(service::activeConnections)
- * }</pre>
- *
- * @param host the address instances listen on; default {@value #DEFAULT_HOST}
- * @param defaultPort the port of instances whose template has none, normally the backend service's port;
- *        {@code 0} lets each instance bind an ephemeral port; default {@value #DEFAULT_PORT}
- * @param activeConnections the group's current number of active connections, read by target tracking on the
- *        control thread at each reconcile tick; must not block; default always {@code 0}
- * @param ticker a monotonic clock in nanoseconds used for every time-based decision (cooldowns, launch
- *        back-off, unhealthy time); default {@link System#nanoTime()}
- * @param scheduler the group's control thread: every state change runs on one {@link Scheduler.Worker} of it,
- *        and its delays drive retries and reconcile ticks. A scheduler made by {@link #defaults()} is owned by the
- *        group that starts with it and disposed when that group stops; a scheduler set with
- *        {@link #scheduler(Scheduler)} belongs to the caller and is never disposed by the group
- * @param launchRetryBase the wait after a first failed launch; it doubles with each consecutive failure, up to
- *        {@code launchRetryMax}, and resets when a launch succeeds; default
- *        {@value #DEFAULT_LAUNCH_RETRY_BASE_SECONDS}s
- * @param launchRetryMax the longest wait between launch attempts; default
- *        {@value #DEFAULT_LAUNCH_RETRY_MAX_SECONDS}s
- * @param reconcileInterval how often the group checks for unhealthy instances to replace and applies target
- *        tracking; default {@value #DEFAULT_RECONCILE_INTERVAL_SECONDS}s
+ * How an availability group runs, beyond its specification: where its instances listen, where its load comes
+ * from, its control context and clock, and its timings. {@link #defaults()} suits most uses; change a copy
+ * with {@link #toBuilder()} or start from {@link #builder()}.
  */
-public record GroupOptions(String host, int defaultPort, IntSupplier activeConnections, LongSupplier ticker,
-                           Scheduler scheduler, Duration launchRetryBase, Duration launchRetryMax,
-                           Duration reconcileInterval) {
+public final class GroupOptions {
 
     /** Default address instances listen on. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -50,168 +25,317 @@ public record GroupOptions(String host, int defaultPort, IntSupplier activeConne
     public static final long DEFAULT_LAUNCH_RETRY_MAX_SECONDS = 60;
     /** Default interval between reconcile ticks, in seconds. */
     public static final long DEFAULT_RECONCILE_INTERVAL_SECONDS = 1;
+    /** Default time {@link AvailabilityGroups#startNow} waits, in seconds. */
+    public static final long DEFAULT_START_TIMEOUT_SECONDS = 60;
+    /** Events buffered per slow subscriber of {@link RunningAvailabilityGroup#events()}. */
+    public static final int EVENT_BUFFER_SIZE = 256;
 
-    /** Schedulers made by {@link #defaults()}; the value says whether a group has claimed it. */
-    private static final Map<Scheduler, Boolean> CREATED = new WeakHashMap<>();
+    private static final GroupOptions DEFAULTS = builder().build();
 
-    /**
-     * Creates options.
-     *
-     * @throws NullPointerException if an argument is {@code null}
-     * @throws IllegalArgumentException naming the field, its value and what was expected, if a value is out of
-     *         range
-     */
-    public GroupOptions {
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(activeConnections, "activeConnections");
-        Objects.requireNonNull(ticker, "ticker");
-        Objects.requireNonNull(scheduler, "scheduler");
-        Objects.requireNonNull(launchRetryBase, "launchRetryBase");
-        Objects.requireNonNull(launchRetryMax, "launchRetryMax");
-        Objects.requireNonNull(reconcileInterval, "reconcileInterval");
-        if (host.isBlank()) {
-            throw new IllegalArgumentException("host: \"" + host + "\" (expected: an address or host name)");
-        }
-        if (defaultPort < 0 || defaultPort > 65535) {
-            throw new IllegalArgumentException("defaultPort: " + defaultPort
-                    + " (expected: 0-65535, 0 for an ephemeral port chosen by each instance)");
-        }
-        if (launchRetryBase.isNegative() || launchRetryBase.isZero()) {
-            throw new IllegalArgumentException("launchRetryBase: " + Durations.format(launchRetryBase)
-                    + " (expected: > 0)");
-        }
-        if (launchRetryMax.compareTo(launchRetryBase) < 0) {
-            throw new IllegalArgumentException("launchRetryMax: " + Durations.format(launchRetryMax)
-                    + " (expected: >= launchRetryBase " + Durations.format(launchRetryBase) + ")");
-        }
-        if (reconcileInterval.isNegative() || reconcileInterval.isZero()) {
-            throw new IllegalArgumentException("reconcileInterval: " + Durations.format(reconcileInterval)
-                    + " (expected: > 0)");
-        }
+    private final String host;
+    private final int defaultPort;
+    private final IntSupplier activeConnections;
+    private final Optional<ControlContext> context;
+    private final Duration launchRetryBase;
+    private final Duration launchRetryMax;
+    private final Duration reconcileInterval;
+    private final Duration startTimeout;
+    private final Consumer<? super GroupEvent> eventListener;
+    private final InstanceStarter starter;
+
+    private GroupOptions(Builder b) {
+        this.host = b.host;
+        this.defaultPort = b.defaultPort;
+        this.activeConnections = b.activeConnections;
+        this.context = Optional.ofNullable(b.context);
+        this.launchRetryBase = b.launchRetryBase;
+        this.launchRetryMax = b.launchRetryMax;
+        this.reconcileInterval = b.reconcileInterval;
+        this.startTimeout = b.startTimeout;
+        this.eventListener = b.eventListener;
+        this.starter = b.starter;
     }
 
     /**
-     * Returns the default options: host {@value #DEFAULT_HOST}, default port {@value #DEFAULT_PORT}, no active
-     * connections, {@link System#nanoTime()}, a new single-thread scheduler owned by the group that starts with
-     * these options, launch retries after {@value #DEFAULT_LAUNCH_RETRY_BASE_SECONDS}s doubling up to
-     * {@value #DEFAULT_LAUNCH_RETRY_MAX_SECONDS}s, and a reconcile tick every
-     * {@value #DEFAULT_RECONCILE_INTERVAL_SECONDS}s. The scheduler starts no thread until a group uses it; if
-     * a second group starts with the same options, it gets a scheduler of its own.
+     * The default options: host {@value #DEFAULT_HOST}, default port {@value #DEFAULT_PORT}, no active
+     * connections, a control context of the group's own, launch retries after
+     * {@value #DEFAULT_LAUNCH_RETRY_BASE_SECONDS}s doubling up to {@value #DEFAULT_LAUNCH_RETRY_MAX_SECONDS}s, a
+     * reconcile tick every {@value #DEFAULT_RECONCILE_INTERVAL_SECONDS}s, a start timeout of
+     * {@value #DEFAULT_START_TIMEOUT_SECONDS}s, no event listener and the standard instance starter.
      *
      * @return the default options
      */
     public static GroupOptions defaults() {
-        Scheduler scheduler = Schedulers.newSingle("nlb4j-group", true);
-        synchronized (CREATED) {
-            CREATED.put(scheduler, Boolean.FALSE);
+        return DEFAULTS;
+    }
+
+    /**
+     * Starts building options from the defaults.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding these options.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.defaultPort = defaultPort;
+        b.activeConnections = activeConnections;
+        b.context = context.orElse(null);
+        b.launchRetryBase = launchRetryBase;
+        b.launchRetryMax = launchRetryMax;
+        b.reconcileInterval = reconcileInterval;
+        b.startTimeout = startTimeout;
+        b.eventListener = eventListener;
+        b.starter = starter;
+        return b;
+    }
+
+    /**
+     * Returns the address instances listen on.
+     *
+     * @return the host
+     */
+    public String host() {
+        return host;
+    }
+
+    /**
+     * Returns the port of instances whose template has none, normally the backend service's port.
+     *
+     * @return the port; 0 lets each instance bind an ephemeral port
+     */
+    public int defaultPort() {
+        return defaultPort;
+    }
+
+    /**
+     * Returns the source of the group's active connections, read by target tracking at each reconcile tick.
+     *
+     * @return the source
+     */
+    public IntSupplier activeConnections() {
+        return activeConnections;
+    }
+
+    /**
+     * Returns the control context the group runs in, if the caller gave one (the caller keeps it); otherwise
+     * the group makes one of its own and disposes it when it stops.
+     *
+     * @return the context
+     */
+    public Optional<ControlContext> context() {
+        return context;
+    }
+
+    /**
+     * Returns the wait after a first failed launch; it doubles with each consecutive failure, up to
+     * {@link #launchRetryMax()}, and resets when a launch succeeds.
+     *
+     * @return the base wait
+     */
+    public Duration launchRetryBase() {
+        return launchRetryBase;
+    }
+
+    /**
+     * Returns the longest wait between launch attempts.
+     *
+     * @return the longest wait
+     */
+    public Duration launchRetryMax() {
+        return launchRetryMax;
+    }
+
+    /**
+     * Returns how often the group checks for unhealthy instances to replace and applies target tracking.
+     *
+     * @return the interval
+     */
+    public Duration reconcileInterval() {
+        return reconcileInterval;
+    }
+
+    /**
+     * Returns how long {@link AvailabilityGroups#startNow} waits for the first instances.
+     *
+     * @return the timeout
+     */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /**
+     * Returns the listener told of every event from the very first launch on, in the control context.
+     *
+     * @return the listener
+     */
+    public Consumer<? super GroupEvent> eventListener() {
+        return eventListener;
+    }
+
+    /**
+     * Returns how instances are started.
+     *
+     * @return the starter; {@link InstanceStarter#standard()} by default
+     */
+    public InstanceStarter starter() {
+        return starter;
+    }
+
+    /** Builds {@link GroupOptions}; every setter checks its value at once. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int defaultPort = DEFAULT_PORT;
+        private IntSupplier activeConnections = () -> 0;
+        private ControlContext context;
+        private Duration launchRetryBase = Duration.ofSeconds(DEFAULT_LAUNCH_RETRY_BASE_SECONDS);
+        private Duration launchRetryMax = Duration.ofSeconds(DEFAULT_LAUNCH_RETRY_MAX_SECONDS);
+        private Duration reconcileInterval = Duration.ofSeconds(DEFAULT_RECONCILE_INTERVAL_SECONDS);
+        private Duration startTimeout = Duration.ofSeconds(DEFAULT_START_TIMEOUT_SECONDS);
+        private Consumer<? super GroupEvent> eventListener = event -> { };
+        private InstanceStarter starter = InstanceStarter.standard();
+
+        private Builder() {
         }
-        return new GroupOptions(DEFAULT_HOST, DEFAULT_PORT, () -> 0, System::nanoTime, scheduler,
-                Duration.ofSeconds(DEFAULT_LAUNCH_RETRY_BASE_SECONDS),
-                Duration.ofSeconds(DEFAULT_LAUNCH_RETRY_MAX_SECONDS),
-                Duration.ofSeconds(DEFAULT_RECONCILE_INTERVAL_SECONDS));
-    }
 
-    /**
-     * Returns a copy with another host.
-     *
-     * @param host the address instances listen on
-     * @return the new options
-     */
-    public GroupOptions host(String host) {
-        return new GroupOptions(host, defaultPort, activeConnections, ticker, scheduler, launchRetryBase,
-                launchRetryMax, reconcileInterval);
-    }
+        /**
+         * Sets the address instances listen on. Default {@value #DEFAULT_HOST}.
+         *
+         * @param host an address or host name
+         * @return this builder
+         */
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            check(!host.isBlank(), "host", '"' + host + '"', "an address or host name");
+            this.host = host;
+            return this;
+        }
 
-    /**
-     * Returns a copy with another default port.
-     *
-     * @param defaultPort 0-65535; 0 lets each instance bind an ephemeral port
-     * @return the new options
-     */
-    public GroupOptions defaultPort(int defaultPort) {
-        return new GroupOptions(host, defaultPort, activeConnections, ticker, scheduler, launchRetryBase,
-                launchRetryMax, reconcileInterval);
-    }
+        /**
+         * Sets the port of instances whose template has none. Default {@value #DEFAULT_PORT}.
+         *
+         * @param port 0-65535; 0 lets each instance bind an ephemeral port
+         * @return this builder
+         */
+        public Builder defaultPort(int port) {
+            check(port >= 0 && port <= 65535, "defaultPort", port,
+                    "0-65535, 0 for an ephemeral port chosen by each instance");
+            this.defaultPort = port;
+            return this;
+        }
 
-    /**
-     * Returns a copy with another source of the active connection count used by target tracking.
-     *
-     * @param activeConnections returns the group's active connections; must not block
-     * @return the new options
-     */
-    public GroupOptions activeConnections(IntSupplier activeConnections) {
-        return new GroupOptions(host, defaultPort, activeConnections, ticker, scheduler, launchRetryBase,
-                launchRetryMax, reconcileInterval);
-    }
+        /**
+         * Sets the source of the active connection count used by target tracking. Default always 0.
+         *
+         * @param activeConnections returns the group's active connections; must not block
+         * @return this builder
+         */
+        public Builder activeConnections(IntSupplier activeConnections) {
+            this.activeConnections = Objects.requireNonNull(activeConnections, "activeConnections");
+            return this;
+        }
 
-    /**
-     * Returns a copy with another clock, such as a {@code VirtualTimeScheduler}'s
-     * {@code now(TimeUnit.NANOSECONDS)} in tests.
-     *
-     * @param ticker a monotonic clock in nanoseconds
-     * @return the new options
-     */
-    public GroupOptions ticker(LongSupplier ticker) {
-        return new GroupOptions(host, defaultPort, activeConnections, ticker, scheduler, launchRetryBase,
-                launchRetryMax, reconcileInterval);
-    }
+        /**
+         * Runs the group in a caller's control context (a load balancer shares its own; a test passes one on a
+         * {@code VirtualTimeScheduler}). The caller keeps it: the group never disposes it.
+         *
+         * @param context the context
+         * @return this builder
+         */
+        public Builder context(ControlContext context) {
+            this.context = Objects.requireNonNull(context, "context");
+            return this;
+        }
 
-    /**
-     * Returns a copy with another control-thread scheduler. The caller keeps ownership: the group never
-     * disposes it.
-     *
-     * @param scheduler the scheduler
-     * @return the new options
-     */
-    public GroupOptions scheduler(Scheduler scheduler) {
-        return new GroupOptions(host, defaultPort, activeConnections, ticker, scheduler, launchRetryBase,
-                launchRetryMax, reconcileInterval);
-    }
+        /**
+         * Sets the launch back-off.
+         *
+         * @param base the wait after a first failed launch, positive
+         * @param max the longest wait, at least {@code base}
+         * @return this builder
+         */
+        public Builder launchRetry(Duration base, Duration max) {
+            check(positive(base), "launchRetryBase", base, "a positive duration");
+            check(max.compareTo(base) >= 0, "launchRetryMax", max, "at least launchRetryBase " + Durations.format(base));
+            this.launchRetryBase = base;
+            this.launchRetryMax = max;
+            return this;
+        }
 
-    /**
-     * Returns a copy with another launch back-off.
-     *
-     * @param base the wait after a first failed launch, positive
-     * @param max the longest wait, at least {@code base}
-     * @return the new options
-     */
-    public GroupOptions launchRetry(Duration base, Duration max) {
-        return new GroupOptions(host, defaultPort, activeConnections, ticker, scheduler, base, max,
-                reconcileInterval);
-    }
+        /**
+         * Sets the interval between reconcile ticks. Default {@value #DEFAULT_RECONCILE_INTERVAL_SECONDS}s.
+         *
+         * @param interval a positive duration
+         * @return this builder
+         */
+        public Builder reconcileInterval(Duration interval) {
+            check(positive(interval), "reconcileInterval", interval, "a positive duration");
+            this.reconcileInterval = interval;
+            return this;
+        }
 
-    /**
-     * Returns a copy with another reconcile interval.
-     *
-     * @param interval the interval between reconcile ticks, positive
-     * @return the new options
-     */
-    public GroupOptions reconcileInterval(Duration interval) {
-        return new GroupOptions(host, defaultPort, activeConnections, ticker, scheduler, launchRetryBase,
-                launchRetryMax, interval);
-    }
+        /**
+         * Sets how long {@link AvailabilityGroups#startNow} waits. Default {@value #DEFAULT_START_TIMEOUT_SECONDS}s.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder startTimeout(Duration timeout) {
+            check(positive(timeout), "startTimeout", timeout, "a positive duration");
+            this.startTimeout = timeout;
+            return this;
+        }
 
-    /** A scheduler for a group to use, and whether the group owns (and disposes) it. */
-    record OwnedScheduler(Scheduler scheduler, boolean owned) {
-    }
+        /**
+         * Sets a listener told of every event, from the very first launch on (a subscriber of
+         * {@link RunningAvailabilityGroup#events()} only sees the events after it subscribes). It is called in the
+         * control context, must not block, and its exceptions are logged and ignored.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder eventListener(Consumer<? super GroupEvent> listener) {
+            this.eventListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
 
-    /**
-     * Decides which scheduler a starting group uses: the caller's as is; one made by {@link #defaults()} and
-     * not yet claimed, owned by the group; one made by {@link #defaults()} but already claimed by another
-     * group, replaced by a new one owned by the group.
-     */
-    static OwnedScheduler claimScheduler(GroupOptions options, String groupName) {
-        Scheduler scheduler = options.scheduler();
-        synchronized (CREATED) {
-            Boolean claimed = CREATED.get(scheduler);
-            if (claimed == null) {
-                return new OwnedScheduler(scheduler, false);
-            }
-            if (!claimed) {
-                CREATED.put(scheduler, Boolean.TRUE);
-                return new OwnedScheduler(scheduler, true);
+        /**
+         * Sets how instances are started. Default {@link InstanceStarter#standard()}.
+         *
+         * @param starter the starter
+         * @return this builder
+         */
+        public Builder starter(InstanceStarter starter) {
+            this.starter = Objects.requireNonNull(starter, "starter");
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         */
+        public GroupOptions build() {
+            return new GroupOptions(this);
+        }
+
+        private static boolean positive(Duration d) {
+            return d != null && !d.isNegative() && !d.isZero();
+        }
+
+        private static void check(boolean ok, String name, Object value, String expected) {
+            if (!ok) {
+                throw new IllegalArgumentException(name + ": " + (value instanceof Duration d ? Durations.format(d)
+                        : String.valueOf(value)) + " (expected: " + expected + ')');
             }
         }
-        return new OwnedScheduler(Schedulers.newSingle("nlb4j-group-" + groupName, true), true);
     }
 }

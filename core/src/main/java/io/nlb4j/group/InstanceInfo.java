@@ -1,5 +1,6 @@
 package io.nlb4j.group;
 
+import io.nlb4j.membership.HealthStatus;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Objects;
@@ -14,10 +15,13 @@ import java.util.Optional;
  * @param state the instance's state when this view was taken
  * @param address where the instance serves traffic, as its launcher reported it; empty while the instance
  *        is {@link InstanceState#PENDING pending}
- * @param launchedAt when the group started launching the instance (measured with the group's ticker)
+ * @param health what the load balancer's health checks say of it: {@link HealthStatus#PENDING} until the first
+ *        report (or while not in service), then the last one; with a membership that does not
+ *        {@linkplain GroupMembership#reportsHealth() report health}, {@link HealthStatus#HEALTHY} once in service
+ * @param launchedAt when the group started launching the instance (measured with the group's clock)
  */
 public record InstanceInfo(String id, String zone, InstanceState state, Optional<InetSocketAddress> address,
-                           Instant launchedAt) {
+                           HealthStatus health, Instant launchedAt) {
 
     /**
      * Creates a view.
@@ -29,6 +33,16 @@ public record InstanceInfo(String id, String zone, InstanceState state, Optional
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(health, "health");
         Objects.requireNonNull(launchedAt, "launchedAt");
+    }
+
+    /**
+     * Tells whether the instance is in service and healthy: it takes connections.
+     *
+     * @return {@code true} when in service and healthy
+     */
+    public boolean servesTraffic() {
+        return state == InstanceState.IN_SERVICE && health == HealthStatus.HEALTHY;
     }
 }

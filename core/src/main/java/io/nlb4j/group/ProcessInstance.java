@@ -1,8 +1,8 @@
-package io.nlb4j.group.internal;
+package io.nlb4j.group;
 
-import io.nlb4j.group.InstanceContext;
-import io.nlb4j.group.InstanceHandle;
-import io.nlb4j.group.ProcessLauncher;
+import io.nlb4j.model.InstanceContext;
+import io.nlb4j.model.InstanceHandle;
+import io.nlb4j.model.ProcessLauncher;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +25,17 @@ import org.slf4j.LoggerFactory;
 /**
  * An instance running as an operating-system process. Blocking: used from worker threads only.
  */
-public final class ProcessInstance implements InstanceHandle {
+final class ProcessInstance implements InstanceHandle {
 
     private static final Logger log = LoggerFactory.getLogger("io.nlb4j.instance");
     private static final long READY_POLL_MILLIS = 50;
     private static final long KILL_WAIT_MILLIS = 5000;
+    /**
+     * Reads the processes' output: a blocking read per stream for each process's lifetime, on daemon threads
+     * that end once their stream closes (never on Reactor's bounded pool, which a few processes would exhaust).
+     */
+    private static final ExecutorService OUTPUT = Executors.newCachedThreadPool(
+            DaemonThreads.named("nlb4j-instance-output"));
 
     private final String instanceId;
     private final Process process;
@@ -49,7 +57,7 @@ public final class ProcessInstance implements InstanceHandle {
      * @return the running instance
      * @throws IOException if the process cannot be started, exits early or is not ready in time
      */
-    public static ProcessInstance start(ProcessLauncher spec, InstanceContext context) throws IOException {
+    static ProcessInstance start(ProcessLauncher spec, InstanceContext context) throws IOException {
         int port = context.port() != 0 ? context.port() : freePort(context.host());
         List<String> command = new ArrayList<>(spec.command().size());
         for (String arg : spec.command()) {
@@ -93,7 +101,7 @@ public final class ProcessInstance implements InstanceHandle {
      *
      * @return the pid
      */
-    public long pid() {
+    long pid() {
         return process.pid();
     }
 
@@ -212,7 +220,7 @@ public final class ProcessInstance implements InstanceHandle {
     }
 
     private static void pump(String instanceId, InputStream stream, boolean error) {
-        Thread t = new Thread(() -> {
+        OUTPUT.execute(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
@@ -227,8 +235,6 @@ public final class ProcessInstance implements InstanceHandle {
             } catch (UncheckedIOException e) {
                 log.debug("instance {}: output stream failed: {}", instanceId, e.toString());
             }
-        }, "nlb4j-instance-" + instanceId + (error ? "-err" : "-out"));
-        t.setDaemon(true);
-        t.start();
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.nlb4j.group;
 
+import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.Capacity;
 import java.util.List;
@@ -11,8 +12,9 @@ import reactor.core.publisher.Mono;
  * instances running, spread evenly over the group's zones, replaces instances the load balancer reports
  * unhealthy, and follows its target-tracking policy if it has one.
  *
- * <p>All state changes happen on the group's control thread. The methods of this interface may be called
- * from any thread; the returned {@link Mono}s do nothing until subscribed.
+ * <p>All state changes happen in the group's control context. The methods of this interface may be called
+ * from any thread; the returned {@link Mono}s do nothing until subscribed, and fail with
+ * {@link IllegalStateException} saying so once the group has stopped.
  *
  * <p>Counting against {@code max}: every instance that is not yet {@link InstanceState#TERMINATED terminated}
  * counts — pending (including a pending instance no longer wanted whose launch is still running), in service
@@ -24,9 +26,6 @@ import reactor.core.publisher.Mono;
  * {@code max}: at {@code max} the unhealthy instance is drained and terminated first.
  */
 public interface RunningAvailabilityGroup {
-
-    /** The number of events buffered for each subscriber of {@link #events()} before the oldest are dropped. */
-    int EVENT_BUFFER_SIZE = 256;
 
     /**
      * Returns the specification the group was started with.
@@ -51,11 +50,21 @@ public interface RunningAvailabilityGroup {
     List<InstanceInfo> instances();
 
     /**
+     * Waits until at least {@code count} instances are in service and healthy
+     * ({@link InstanceInfo#servesTraffic()}).
+     *
+     * @param count the number of instances, at least 1
+     * @return emits the instances that serve traffic once there are {@code count} of them; fails with
+     *         {@link IllegalStateException} if the group stops first
+     */
+    Mono<List<InstanceInfo>> awaitServing(int count);
+
+    /**
      * Changes the desired capacity. The group then launches or drains instances to reach it.
      *
      * @param desired the number of instances to run, between the current min and max
      * @return a Mono completing once the change has been applied (not once the instances have started or
-     *         stopped); it fails with {@link IllegalArgumentException}
+     *         stopped); it fails with {@link io.nlb4j.model.SpecValidationException}
      *         ({@code desired: 7 (expected: between min 1 and max 6)}) if the value is out of range, and with
      *         {@link IllegalStateException} if the group is stopping
      */
@@ -69,18 +78,17 @@ public interface RunningAvailabilityGroup {
      * @param desired the number of instances to run, between min and max
      * @param max the most instances, at least 1
      * @return a Mono completing once the change has been applied; it fails with
-     *         {@link IllegalArgumentException} naming every wrong field, its value and what was expected, and
-     *         with {@link IllegalStateException} if the group is stopping
+     *         {@link io.nlb4j.model.SpecValidationException} naming every wrong field, its value and what was
+     *         expected, and with {@link IllegalStateException} if the group is stopping
      */
     Mono<Void> setCapacity(int min, int desired, int max);
 
     /**
      * Returns the group's events. The flux is hot: a subscriber sees the events that happen after it
-     * subscribes. Each subscriber has a buffer of {@value #EVENT_BUFFER_SIZE} events; when a slow subscriber's
-     * buffer is full the oldest event is dropped (and counted by {@link #droppedEvents()}), so a subscriber never
-     * slows the group down. The flux completes once the group has stopped. To see the events of the first
-     * launches, pass a listener to {@link AvailabilityGroups#start(io.nlb4j.model.AvailabilityGroup,
-     * GroupMembership, GroupOptions, java.util.function.Consumer)}.
+     * subscribes. Each subscriber has a buffer of {@value GroupOptions#EVENT_BUFFER_SIZE} events; when a slow
+     * subscriber's buffer is full the oldest event is dropped (and counted by {@link #droppedEvents()}), so a
+     * subscriber never slows the group down. The flux completes once the group has stopped. To see the events
+     * of the first launches, set {@link GroupOptions.Builder#eventListener}.
      *
      * @return the events
      */
@@ -91,24 +99,21 @@ public interface RunningAvailabilityGroup {
      *
      * @return the number of dropped events, over all subscribers
      */
-    default long droppedEvents() {
-        return 0;
-    }
+    long droppedEvents();
 
     /**
-     * Reports the result of the load balancer's health checks for an in-service instance. An instance
-     * reported unhealthy continuously for longer than the specification's
-     * {@link io.nlb4j.model.AvailabilityGroup#replaceUnhealthyAfter() replaceUnhealthyAfter} is replaced: a new
+     * Reports the load balancer's health checks of an in-service instance. It becomes the instance's
+     * {@link InstanceInfo#health()}. An instance reported unhealthy continuously for longer than the
+     * specification's {@link AvailabilityGroup#replaceUnhealthyAfter() replaceUnhealthyAfter} is replaced: a new
      * instance is launched in the same zone, and once it is in service (with a membership that
      * {@linkplain GroupMembership#reportsHealth() reports health}: once it is healthy) the old one drains and
-     * is terminated.
-     * Reporting the instance healthy before then cancels the replacement; once it has begun, it goes on.
-     * May be called from any thread; reports about unknown or not in-service instances are ignored.
+     * is terminated. Reporting the instance healthy before then cancels the replacement; once it has begun, it
+     * goes on. May be called from any thread; reports about unknown or not in-service instances are ignored.
      *
      * @param instanceId the instance
-     * @param healthy whether its health check passes
+     * @param health what its health check says
      */
-    void reportHealth(String instanceId, boolean healthy);
+    void reportHealth(String instanceId, HealthStatus health);
 
     /**
      * Stops the group: no more launches or scaling; instances being launched are terminated as soon as their
@@ -118,4 +123,11 @@ public interface RunningAvailabilityGroup {
      * @return a Mono completing once every instance is terminated and the event flux has completed
      */
     Mono<Void> stop();
+
+    /**
+     * Completes when the group has stopped, however it was stopped.
+     *
+     * @return the stop signal
+     */
+    Mono<Void> onStopped();
 }

@@ -1,4 +1,4 @@
-package io.nlb4j.healthcheck;
+package io.nlb4j.membership;
 
 /**
  * The health of one server as its checks see it.

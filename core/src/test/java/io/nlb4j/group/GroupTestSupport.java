@@ -2,10 +2,13 @@ package io.nlb4j.group;
 
 import static org.awaitility.Awaitility.await;
 
+import io.nlb4j.control.ControlContext;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.Capacity;
+import io.nlb4j.model.InstanceContext;
+import io.nlb4j.model.InstanceHandle;
+import io.nlb4j.model.InstanceLauncher;
 import io.nlb4j.model.InstanceTemplate;
-import io.nlb4j.model.Placement;
 import io.nlb4j.model.TargetTracking;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,25 +29,32 @@ import reactor.core.publisher.Sinks;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
- * Fakes and a virtual-time harness for availability-group tests: a launcher and a membership that record
- * what happens to each instance in one shared, ordered log.
+ * Fakes and a virtual-time harness for availability-group tests: a starter and a membership that record what
+ * happens to each instance in one shared, ordered log, and a control context on a virtual-time scheduler, so
+ * that every delay (launch back-off, cooldowns, reconcile ticks, slow fake launches) is driven by the test.
  */
 abstract class GroupTestSupport {
 
     static final Duration WAIT = Duration.ofSeconds(10);
+    /** The template's launcher: never called, the fake starter makes the instances. */
+    static final InstanceLauncher UNUSED = InstanceLauncher.inProcess(context -> {
+        throw new UnsupportedOperationException("the fake starter starts instances");
+    });
 
     /** Everything the fakes saw, in order: "launch:g-1", "register:g-1", "deregister:g-1", "close:g-1". */
     final List<String> log = new CopyOnWriteArrayList<>();
     final List<GroupEvent> events = new CopyOnWriteArrayList<>();
     VirtualTimeScheduler vts;
-    FakeLauncher launcher;
+    ControlContext context;
+    FakeStarter launcher;
     RecordingMembership membership;
     RunningAvailabilityGroup group;
 
     @BeforeEach
     void createFakes() {
         vts = VirtualTimeScheduler.create();
-        launcher = new FakeLauncher();
+        context = ControlContext.on("availability group \"g\"", vts);
+        launcher = new FakeStarter();
         membership = new RecordingMembership();
     }
 
@@ -62,28 +72,31 @@ abstract class GroupTestSupport {
         vts.dispose();
     }
 
-    GroupOptions options() {
-        return GroupOptions.defaults().scheduler(vts).ticker(() -> vts.now(TimeUnit.NANOSECONDS));
+    GroupOptions.Builder options() {
+        return GroupOptions.builder().context(context).starter(launcher).eventListener(events::add);
     }
 
     RunningAvailabilityGroup start(AvailabilityGroup spec) {
         return start(spec, options());
     }
 
-    RunningAvailabilityGroup start(AvailabilityGroup spec, GroupOptions options) {
-        group = AvailabilityGroups.start(spec, membership, options, events::add);
+    RunningAvailabilityGroup start(AvailabilityGroup spec, GroupOptions.Builder options) {
+        group = AvailabilityGroups.startNow(spec, membership, options.build());
         return group;
     }
 
-    static AvailabilityGroup spec(InstanceLauncher launcher, Capacity capacity, String... zones) {
-        return spec(launcher, capacity, null, Duration.ofSeconds(60), zones);
+    static AvailabilityGroup spec(Capacity capacity, String... zones) {
+        return spec(capacity, null, Duration.ofSeconds(60), zones);
     }
 
-    static AvailabilityGroup spec(InstanceLauncher launcher, Capacity capacity, TargetTracking policy,
-                                  Duration replaceAfter, String... zones) {
-        InstanceTemplate template = new InstanceTemplate("t", launcher, Optional.of(0), Map.of("tier", "web"));
-        return new AvailabilityGroup("g", Placement.of("r", "v", zones), template, capacity,
-                Optional.ofNullable(policy), replaceAfter);
+    static AvailabilityGroup spec(Capacity capacity, TargetTracking policy, Duration replaceAfter, String... zones) {
+        AvailabilityGroup.Builder b = AvailabilityGroup.builder("g").region("r").vpc("v").zones(zones)
+                .template(InstanceTemplate.builder("t").launcher(UNUSED).port(0).label("tier", "web"))
+                .capacity(capacity).replaceUnhealthyAfter(replaceAfter);
+        if (policy != null) {
+            b.targetTracking(policy);
+        }
+        return b.build();
     }
 
     void advance(Duration d) {
@@ -115,27 +128,32 @@ abstract class GroupTestSupport {
                 - counts.stream().mapToInt(Integer::intValue).min().orElse(0);
     }
 
-    List<GroupEvent.Type> eventTypes() {
-        return events.stream().map(GroupEvent::type).toList();
+    List<Class<? extends GroupEvent>> eventTypes() {
+        return events.stream().<Class<? extends GroupEvent>>map(GroupEvent::getClass).toList();
     }
 
-    List<String> eventsOf(GroupEvent.Type type) {
-        return events.stream().filter(e -> e.type() == type).map(e -> e.instanceId().orElse("-")).toList();
+    <E extends GroupEvent> List<E> eventsOf(Class<E> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The instance ids of the events of a type, in order. */
+    List<String> idsOf(Class<? extends GroupEvent> type) {
+        return events.stream().filter(type::isInstance).map(e -> e.instanceId().orElse("-")).toList();
     }
 
     /** Index in the event list of the first event of a type about an instance; -1 if none. */
-    int indexOf(GroupEvent.Type type, String id) {
+    int indexOf(Class<? extends GroupEvent> type, String id) {
         for (int i = 0; i < events.size(); i++) {
             GroupEvent e = events.get(i);
-            if (e.type() == type && e.instanceId().equals(Optional.of(id))) {
+            if (type.isInstance(e) && e.instanceId().equals(Optional.of(id))) {
                 return i;
             }
         }
         return -1;
     }
 
-    /** A launcher whose instances are fake handles; it can fail, take (virtual) time, and counts what is live. */
-    final class FakeLauncher implements InstanceLauncher {
+    /** A starter whose instances are fake handles; it can fail, take (virtual) time, and counts what is live. */
+    final class FakeStarter implements InstanceStarter {
         final List<InstanceContext> contexts = new CopyOnWriteArrayList<>();
         final List<Long> attemptNanos = new CopyOnWriteArrayList<>();
         final Map<String, FakeHandle> handles = new ConcurrentHashMap<>();
@@ -146,7 +164,7 @@ abstract class GroupTestSupport {
         volatile Duration delay = Duration.ZERO;
 
         @Override
-        public Mono<InstanceHandle> launch(InstanceContext context) {
+        public Mono<InstanceHandle> start(InstanceLauncher ignored, InstanceContext context) {
             return Mono.defer(() -> {
                 contexts.add(context);
                 attemptNanos.add(vts.now(TimeUnit.NANOSECONDS));
@@ -207,6 +225,7 @@ abstract class GroupTestSupport {
         final List<InstanceInfo> deregistered = new CopyOnWriteArrayList<>();
         final Map<String, Sinks.Empty<Void>> drains = new ConcurrentHashMap<>();
         volatile boolean manual;
+        volatile boolean reportsHealth;
 
         @Override
         public void register(InstanceInfo instance) {
@@ -224,6 +243,11 @@ abstract class GroupTestSupport {
             }
             return drained.asMono().doOnSubscribe(s -> log.add("deregister:" + instance.id()))
                     .doOnSuccess(v -> log.add("drained:" + instance.id()));
+        }
+
+        @Override
+        public boolean reportsHealth() {
+            return reportsHealth;
         }
 
         void complete(String id) {

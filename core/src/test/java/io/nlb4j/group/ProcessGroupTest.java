@@ -3,11 +3,11 @@ package io.nlb4j.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nlb4j.group.internal.ProcessInstance;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.Capacity;
+import io.nlb4j.model.InstanceContext;
 import io.nlb4j.model.InstanceTemplate;
-import io.nlb4j.model.Placement;
+import io.nlb4j.model.ProcessLauncher;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -43,21 +43,22 @@ class ProcessGroupTest {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classes = Path.of(TinyEchoMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
-        return InstanceLaunchers.process(java, "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1",
+        return ProcessLauncher.builder(java, "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1",
                         "-XX:+UseSerialGC", "-cp", classes, TinyEchoMain.class.getName(), "{port}")
                 .readyTimeout(STARTUP).stopGracePeriod(Duration.ofSeconds(10)).build();
     }
 
-    /** Wraps a launcher to keep the process instances it starts. */
-    private InstanceLauncher recording(ProcessLauncher launcher) {
-        return context -> launcher.launch(context).doOnNext(h -> started.add((ProcessInstance) h));
+    /** The standard starter, keeping the process instances it starts. */
+    private InstanceStarter recording() {
+        return (launcher, context) -> InstanceStarter.standard().start(launcher, context)
+                .doOnNext(h -> started.add((ProcessInstance) h));
     }
 
     @Test
     void aGroupOfTwoRealProcessesServesAndLeavesNothingBehind() throws Exception {
-        InstanceTemplate template = new InstanceTemplate("echo", recording(echoLauncher()), Optional.of(0), Map.of());
-        AvailabilityGroup spec = new AvailabilityGroup("echo", Placement.of("r", "v", "az-a", "az-b"), template,
-                Capacity.of(2, 2, 2));
+        AvailabilityGroup spec = AvailabilityGroup.builder("echo").region("r").vpc("v").zones("az-a", "az-b")
+                .template(InstanceTemplate.builder("echo").launcher(echoLauncher()).port(0))
+                .capacity(2, 2, 2).build();
         List<String> log = new CopyOnWriteArrayList<>();
         GroupMembership membership = new GroupMembership() {
             @Override
@@ -71,10 +72,9 @@ class ProcessGroupTest {
                 return Mono.empty();
             }
         };
-        GroupOptions options = GroupOptions.defaults();
-        RunningAvailabilityGroup group = AvailabilityGroups.start(spec, membership, options);
-        await().atMost(STARTUP).pollInterval(Duration.ofMillis(20)).until(() -> group.instances().size() == 2
-                && group.instances().stream().allMatch(i -> i.state() == InstanceState.IN_SERVICE));
+        GroupOptions options = GroupOptions.builder().starter(recording()).startTimeout(STARTUP).build();
+        RunningAvailabilityGroup group = AvailabilityGroups.startNow(spec, membership, options);
+        assertThat(group.instances()).hasSize(2).allMatch(i -> i.state() == InstanceState.IN_SERVICE);
 
         assertThat(group.instances()).extracting(InstanceInfo::zone).containsExactly("az-a", "az-b");
         assertThat(started).hasSize(2);
@@ -102,8 +102,9 @@ class ProcessGroupTest {
         }
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).map(ProcessHandle::pid))
                 .doesNotContainAnyElementsOf(pids);
-        // the scheduler made by defaults() belonged to the group: it is disposed with it
-        await().atMost(Duration.ofSeconds(10)).until(() -> options.scheduler().isDisposed());
+        // the control context the group made for itself is disposed with it, and its thread ends
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("nlb4j-group-echo")));
         for (String id : List.of("echo-1", "echo-2")) {
             assertThat(log).contains("register:" + id, "deregister:" + id);
         }
@@ -111,9 +112,10 @@ class ProcessGroupTest {
 
     @Test
     void aProcessThatExitsBeforeAcceptingConnectionsFailsTheLaunch() {
-        ProcessLauncher launcher = InstanceLaunchers.process("sh", "-c", "exit 3")
+        ProcessLauncher launcher = ProcessLauncher.builder("sh", "-c", "exit 3")
                 .readyTimeout(Duration.ofSeconds(10)).build();
-        StepVerifier.create(launcher.launch(new InstanceContext("x-1", "x", "az-a", "127.0.0.1", 0, Map.of())))
+        StepVerifier.create(InstanceStarter.standard().start(launcher,
+                        new InstanceContext("x-1", "x", "az-a", "127.0.0.1", 0, Map.of())))
                 .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("instance x-1")
                         .hasMessageContaining("exited with code 3"))
                 .verify(Duration.ofSeconds(15));
@@ -123,7 +125,8 @@ class ProcessGroupTest {
     void cancellingALaunchStopsTheProcess() throws Exception {
         ProcessLauncher launcher = echoLauncher();
         List<Long> before = ProcessHandle.current().children().map(ProcessHandle::pid).toList();
-        Disposable launch = launcher.launch(new InstanceContext("c-1", "c", "az-a", "127.0.0.1", 0, Map.of()))
+        Disposable launch = InstanceStarter.standard().start(launcher,
+                        new InstanceContext("c-1", "c", "az-a", "127.0.0.1", 0, Map.of()))
                 .subscribe(h -> started.add((ProcessInstance) h));
         ProcessHandle child = await().atMost(STARTUP).pollInterval(Duration.ofMillis(5))
                 .until(() -> ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).findFirst(),

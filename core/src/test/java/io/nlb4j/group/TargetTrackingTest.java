@@ -17,17 +17,20 @@ class TargetTrackingTest extends GroupTestSupport {
     void scalesOutUnderLoadAndBackInAfterwardsRespectingCooldownsAndBounds() {
         TargetTracking policy = TargetTracking.activeConnectionsPerInstance(10)
                 .cooldowns(Duration.ofSeconds(30), Duration.ofSeconds(120));
-        start(spec(launcher, Capacity.of(1, 1, 4), policy, Duration.ofSeconds(60), "az-a", "az-b"),
+        start(spec(Capacity.of(1, 1, 4), policy, Duration.ofSeconds(60), "az-a", "az-b"),
                 options().activeConnections(connections::get));
 
         connections.set(25); // 3 instances wanted
         advance(Duration.ofSeconds(1));
         assertThat(group.capacity().desired()).isEqualTo(3);
         assertThat(ids(InstanceState.IN_SERVICE)).hasSize(3);
-        assertThat(events).filteredOn(e -> e.type() == GroupEvent.Type.SCALING).singleElement()
-                .satisfies(e -> assertThat(e.detail())
-                        .contains("25 active connections on 1 in-service instances")
-                        .contains("target 10 per instance").contains("desired 1 -> 3"));
+        assertThat(eventsOf(GroupEvent.Scaling.class)).singleElement().satisfies(e -> {
+            assertThat(e.activeConnections()).isEqualTo(25);
+            assertThat(e.inService()).isEqualTo(1);
+            assertThat(e.target()).isEqualTo(10);
+            assertThat(e.desiredBefore()).isEqualTo(1);
+            assertThat(e.desiredAfter()).isEqualTo(3);
+        });
 
         connections.set(1000); // 100 wanted, clamped to max 4; scale-out cooldown until t = 31s
         advance(Duration.ofSeconds(29));
@@ -44,13 +47,14 @@ class TargetTrackingTest extends GroupTestSupport {
         advance(Duration.ofSeconds(1)); // t = 151s
         assertThat(group.capacity().desired()).isEqualTo(1);
         awaitUntil(() -> group.instances().size() == 1);
-        assertThat(events).filteredOn(e -> e.type() == GroupEvent.Type.SCALING).extracting(GroupEvent::detail)
-                .satisfiesExactly(
-                        d -> assertThat(d).startsWith("scale-out").contains("desired 1 -> 3"),
-                        d -> assertThat(d).startsWith("scale-out").contains("1000 active connections")
-                                .contains("desired 3 -> 4 (min 1, max 4)"),
-                        d -> assertThat(d).startsWith("scale-in").contains("0 active connections")
-                                .contains("desired 4 -> 1"));
+        assertThat(eventsOf(GroupEvent.Scaling.class))
+                .extracting(e -> e.scaleOut(), e -> e.activeConnections(), e -> e.desiredBefore(), e -> e.desiredAfter())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(true, 25L, 1, 3),
+                        org.assertj.core.groups.Tuple.tuple(true, 1000L, 3, 4),
+                        org.assertj.core.groups.Tuple.tuple(false, 0L, 4, 1));
+        assertThat(eventsOf(GroupEvent.CapacityChanged.class)).extracting(GroupEvent.CapacityChanged::cause)
+                .containsOnly(GroupEvent.CapacityCause.TARGET_TRACKING);
         assertThat(launcher.maxLive.get()).isEqualTo(4);
         assertThat(spread(zoneCounts())).isLessThanOrEqualTo(1);
     }
@@ -59,7 +63,7 @@ class TargetTrackingTest extends GroupTestSupport {
     void scaleInWaitsForTheCooldownAfterAnyScalingAndStaysAboveMin() {
         TargetTracking policy = TargetTracking.activeConnectionsPerInstance(10)
                 .cooldowns(Duration.ofSeconds(30), Duration.ofSeconds(120));
-        start(spec(launcher, Capacity.of(2, 4, 6), policy, Duration.ofSeconds(60), "az-a", "az-b"),
+        start(spec(Capacity.of(2, 4, 6), policy, Duration.ofSeconds(60), "az-a", "az-b"),
                 options().activeConnections(connections::get));
         // no load from the start, but the group's start counts as scaling: no scale-in before t = 120s
         advance(Duration.ofSeconds(119));

@@ -1,0 +1,35 @@
+package io.nlb4j.group;
+
+import java.util.List;
+
+/**
+ * Thrown when an availability group cannot start: fewer than its minimum capacity of instances could be
+ * launched. Every instance it did launch has been terminated by then.
+ */
+public final class GroupStartException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<Throwable> launchErrors;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what failed, with the numbers
+     * @param launchErrors the failures of the launches, in order
+     */
+    public GroupStartException(String message, List<Throwable> launchErrors) {
+        super(message, launchErrors.isEmpty() ? null : launchErrors.get(0));
+        this.launchErrors = List.copyOf(launchErrors);
+        launchErrors.stream().skip(1).forEach(this::addSuppressed);
+    }
+
+    /**
+     * Returns why each failed launch failed.
+     *
+     * @return the failures, in the order the launches failed
+     */
+    public List<Throwable> launchErrors() {
+        return launchErrors;
+    }
+}
