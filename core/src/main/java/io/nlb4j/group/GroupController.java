@@ -237,7 +237,8 @@ final class GroupController implements RunningAvailabilityGroup {
 
     /** Once every first launch has completed: the group has started, or fails to below its minimum. */
     private void settleStartIfDone() {
-        if (startSink == null || firstRound.stream().anyMatch(m -> m.state == InstanceState.PENDING && !m.abandoned)) {
+        if (startSink == null || stopping
+                || firstRound.stream().anyMatch(m -> m.state == InstanceState.PENDING && !m.abandoned)) {
             return;
         }
         long inService = instances.stream().filter(m -> m.state == InstanceState.IN_SERVICE).count();
@@ -245,6 +246,7 @@ final class GroupController implements RunningAvailabilityGroup {
         if (inService >= min) {
             MonoSink<RunningAvailabilityGroup> sink = startSink;
             startSink = null;
+            publish(); // the caller sees the instances as they are now
             sink.success(this);
             return;
         }
