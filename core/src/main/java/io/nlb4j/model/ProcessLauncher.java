@@ -144,7 +144,7 @@ public final class ProcessLauncher implements InstanceLauncher {
         Duration stopGracePeriod;
 
         private Builder(List<String> command) {
-            this.command = Lists.copy(command);
+            this.command = command == null ? null : Lists.copy(command);
         }
 
         /**

@@ -495,9 +495,12 @@ final class SpecValidator {
     }
 
     void processLauncher(String lp, ProcessLauncher.Builder pl) {
-        if (pl.command.isEmpty() || pl.command.get(0) == null || pl.command.get(0).isBlank()) {
+        if (pl.command == null || pl.command.isEmpty()) {
             fail(at(lp, "command"), pl.command, "a program and its arguments");
         } else {
+            if (pl.command.get(0) == null || pl.command.get(0).isBlank()) {
+                fail(index(lp, "command", 0), pl.command.get(0), "a program");
+            }
             for (int i = 1; i < pl.command.size(); i++) {
                 present(index(lp, "command", i), pl.command.get(i), "an argument");
             }
