@@ -273,7 +273,8 @@ final class SpecValidator {
                         continue;
                     }
                     staticServer(p, server, servicePort, servicePortPath);
-                    String key = server.address + ':' + (server.port == null ? "" : server.port);
+                    Integer effectivePort = server.port != null ? server.port : s.port;
+                    String key = server.address + ':' + (effectivePort == null ? "" : effectivePort);
                     Integer first = endpoints.putIfAbsent(key, i);
                     if (first != null) {
                         fail(p, server.address + (server.port == null ? "" : ":" + server.port),
@@ -303,15 +304,22 @@ final class SpecValidator {
         }
     }
 
-    /** Whether two builders of one name make the same value (both valid on their own and equal once built). */
+    /**
+     * Whether two builders of one name describe the same value: equal once built if both are valid, or, if both are
+     * invalid, wrong in the same ways (the copies a specification makes of one builder are).
+     */
     private static boolean same(BackendService.Builder a, BackendService.Builder b) {
-        return a == b || violations(v -> v.backendService("", a)).isEmpty()
-                && violations(v -> v.backendService("", b)).isEmpty() && a.make().equals(b.make());
+        return same(violations(v -> v.backendService("", a)), violations(v -> v.backendService("", b)),
+                () -> a.make().equals(b.make()));
     }
 
     private static boolean same(AvailabilityGroup.Builder a, AvailabilityGroup.Builder b) {
-        return a == b || violations(v -> v.availabilityGroup("", a)).isEmpty()
-                && violations(v -> v.availabilityGroup("", b)).isEmpty() && a.make().equals(b.make());
+        return same(violations(v -> v.availabilityGroup("", a)), violations(v -> v.availabilityGroup("", b)),
+                () -> a.make().equals(b.make()));
+    }
+
+    private static boolean same(List<Violation> a, List<Violation> b, java.util.function.BooleanSupplier equalValues) {
+        return a.isEmpty() && b.isEmpty() ? equalValues.getAsBoolean() : a.equals(b);
     }
 
     void sessionPersistence(String path, SessionPersistence.Builder sp) {
@@ -415,15 +423,16 @@ final class SpecValidator {
         if (lbPlacement == null) {
             return;
         }
-        if (p.region != null && lbPlacement.region != null && !p.region.equals(lbPlacement.region)) {
+        if (p.region != null && !p.region.isBlank() && lbPlacement.region != null
+                && !p.region.equals(lbPlacement.region)) {
             fail(at(path, "region"), p.region, "the load balancer's region " + render(lbPlacement.region));
         }
-        if (p.vpc != null && lbPlacement.vpc != null && !p.vpc.equals(lbPlacement.vpc)) {
+        if (p.vpc != null && !p.vpc.isBlank() && lbPlacement.vpc != null && !p.vpc.equals(lbPlacement.vpc)) {
             fail(at(path, "vpc"), p.vpc, "the load balancer's VPC " + render(lbPlacement.vpc));
         }
         for (int i = 0; i < p.zones.size(); i++) {
             String z = p.zones.get(i);
-            if (z != null && !lbPlacement.zones.contains(z)) {
+            if (z != null && !z.isBlank() && !lbPlacement.zones.contains(z)) {
                 fail(index(path, "zones", i), z, "a zone the load balancer serves " + lbPlacement.zones
                         + "; this one is not served by the load balancer");
             }
