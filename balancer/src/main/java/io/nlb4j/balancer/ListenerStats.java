@@ -1,11 +1,12 @@
 package io.nlb4j.balancer;
 
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 /**
  * A snapshot of one listener.
  *
- * @param port the configured port
+ * @param listener which listener
  * @param boundAddress the address it is bound to
  * @param activeConnections client connections open now
  * @param totalConnections client connections accepted and forwarded since start
@@ -15,7 +16,17 @@ import java.net.InetSocketAddress;
  * @param overLimitConnections connections refused because the listener was at its connection limit
  * @param noServerConnections connections closed because no server could be reached
  */
-public record ListenerStats(int port, InetSocketAddress boundAddress, long activeConnections, long totalConnections,
-                            long bytesIn, long bytesOut, long deniedConnections, long overLimitConnections,
-                            long noServerConnections) {
+public record ListenerStats(ListenerId listener, InetSocketAddress boundAddress, long activeConnections,
+                            long totalConnections, long bytesIn, long bytesOut, long deniedConnections,
+                            long overLimitConnections, long noServerConnections) {
+
+    /**
+     * Checks the fields.
+     *
+     * @throws NullPointerException if the listener or address is {@code null}
+     */
+    public ListenerStats {
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(boundAddress, "boundAddress");
+    }
 }

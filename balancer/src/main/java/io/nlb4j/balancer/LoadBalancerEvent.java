@@ -1,62 +1,427 @@
 package io.nlb4j.balancer;
 
+import io.nlb4j.membership.HealthStatus;
+import io.nlb4j.model.Durations;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Something that happened in a running load balancer. Published on {@link RunningLoadBalancer#events()}.
- *
- * @param type what happened
- * @param time when it happened
- * @param listenerPort the configured port of the listener concerned, or -1
- * @param service the backend service concerned, if any
- * @param server the server concerned ({@code host:port}), if any
- * @param detail a human-readable reason or detail, possibly empty
+ * Something that happened in a running load balancer, published on {@link RunningLoadBalancer#events()}. Each
+ * kind is a record with typed fields (addresses, counts, causes); {@link #description()} derives the
+ * human-readable text from them.
  */
-public record LoadBalancerEvent(Type type, Instant time, int listenerPort, Optional<String> service,
-                                Optional<String> server, String detail) {
+public sealed interface LoadBalancerEvent {
 
-    /** The kinds of event. */
-    public enum Type {
-        /** The load balancer has started: every listener is bound. */
-        STARTED,
-        /** A listener is accepting connections; the detail is its bound address. */
-        LISTENER_BOUND,
-        /** A listener has stopped accepting connections. */
-        LISTENER_UNBOUND,
-        /** A server has joined a backend service. */
-        SERVER_ADDED,
-        /** A server's weight has changed; the detail is the new weight. */
-        SERVER_WEIGHT_CHANGED,
-        /** A server is leaving: it gets no new connections and its open ones drain. */
-        SERVER_DRAINING,
-        /** A server has left; the detail says whether its connections drained or were closed at the timeout. */
-        SERVER_REMOVED,
-        /** A server has become healthy and takes connections. */
-        SERVER_HEALTHY,
-        /** A server has become unhealthy and gets no new connections; the detail is the reason. */
-        SERVER_UNHEALTHY,
-        /** A client connection was refused; the detail is why (access denied, max connections, no server). */
-        CONNECTION_REJECTED,
-        /** Connecting to a server failed; the detail is the cause. */
-        CONNECT_FAILED,
-        /** The load balancer is stopping: listeners are closed and connections drain. */
-        STOPPING,
-        /** The load balancer has stopped. */
-        STOPPED
+    /**
+     * Returns when it happened, measured on the load balancer's control clock and anchored to the wall clock at
+     * start.
+     *
+     * @return the time
+     */
+    Instant time();
+
+    /**
+     * Returns the event in words.
+     *
+     * @return the description
+     */
+    String description();
+
+    /** Why a client connection was refused. */
+    enum RejectReason {
+        /** The security groups deny the client. */
+        ACCESS_DENIED,
+        /** The listener is at its {@code maxConnections}. */
+        MAX_CONNECTIONS,
+        /** No server of the backend service takes connections. */
+        NO_SERVER,
+        /** Every server tried refused or timed out. */
+        NO_SERVER_REACHABLE
     }
 
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder().append(type);
-        if (listenerPort >= 0) {
-            sb.append(" listener=").append(listenerPort);
+    /** Why a server leaves a backend service. */
+    enum LeaveCause {
+        /** Removed by hand ({@link RunningBackendService#removeServer}). */
+        REMOVED,
+        /** No longer listed by the service's source (provider, file, availability group scale-in or stop). */
+        LEFT_SOURCE
+    }
+
+    /** How a server's connections ended when it left. */
+    enum RemovalOutcome {
+        /** It had no open connection. */
+        NO_CONNECTIONS,
+        /** Its connections closed by themselves within the draining timeout. */
+        DRAINED,
+        /** Draining is off ({@code connectionDraining: 0s}): its connections were closed at once. */
+        DRAINING_OFF,
+        /** The draining timeout ended: the connections still open were closed. */
+        DRAIN_TIMEOUT
+    }
+
+    /** What made a server healthy or unhealthy. */
+    enum HealthCause {
+        /** An active health check. */
+        HEALTH_CHECK,
+        /** Passive health checking: ejected after consecutive failures, or back after its ejection. */
+        OUTLIER_DETECTION
+    }
+
+    /** How a stop ended. */
+    enum StopOutcome {
+        /** Every connection closed by itself within the drain timeout. */
+        DRAINED,
+        /** Connections still open at the drain timeout were closed. */
+        CLOSED_AT_TIMEOUT,
+        /** Some connections had not closed even after being told to. */
+        NOT_CLOSED_IN_TIME
+    }
+
+    /**
+     * The load balancer has started: every listener is bound, every server has had its first health check.
+     *
+     * @param time when
+     * @param loadBalancer its name
+     * @param addresses the listeners' bound addresses, in specification order
+     * @param transport {@code EPOLL} or {@code NIO}
+     */
+    record Started(Instant time, String loadBalancer, List<InetSocketAddress> addresses, String transport)
+            implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public Started {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(loadBalancer, "loadBalancer");
+            addresses = List.copyOf(addresses);
+            Objects.requireNonNull(transport, "transport");
         }
-        service.ifPresent(s -> sb.append(" service=").append(s));
-        server.ifPresent(s -> sb.append(" server=").append(s));
-        if (!detail.isEmpty()) {
-            sb.append(' ').append(detail);
+
+        @Override
+        public String description() {
+            return "load balancer " + loadBalancer + " started on " + addresses.stream().map(String::valueOf)
+                    .collect(Collectors.joining(", ")) + " (" + transport + " transport)";
         }
-        return sb.toString();
+    }
+
+    /**
+     * A listener is accepting connections.
+     *
+     * @param time when
+     * @param listener which
+     * @param service its backend service
+     * @param address the bound address
+     */
+    record ListenerBound(Instant time, ListenerId listener, String service, InetSocketAddress address)
+            implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ListenerBound {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override
+        public String description() {
+            return listener + " -> backend service " + service + ": listening on " + address;
+        }
+    }
+
+    /**
+     * A listener has stopped accepting connections.
+     *
+     * @param time when
+     * @param listener which
+     * @param address the address it was bound to
+     */
+    record ListenerUnbound(Instant time, ListenerId listener, InetSocketAddress address) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ListenerUnbound {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override
+        public String description() {
+            return listener + " no longer listening on " + address;
+        }
+    }
+
+    /**
+     * A server has joined a backend service (it takes connections once healthy).
+     *
+     * @param time when
+     * @param service the service
+     * @param server the server
+     * @param weight its weight
+     */
+    record ServerAdded(Instant time, String service, InetSocketAddress server, int weight) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ServerAdded {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(server, "server");
+        }
+
+        @Override
+        public String description() {
+            return "backend service " + service + ": server " + key(server) + " added (weight " + weight + ')';
+        }
+    }
+
+    /**
+     * A server's weight has changed.
+     *
+     * @param time when
+     * @param service the service
+     * @param server the server
+     * @param previous the weight before
+     * @param weight the weight now
+     */
+    record ServerWeightChanged(Instant time, String service, InetSocketAddress server, int previous, int weight)
+            implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ServerWeightChanged {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(server, "server");
+        }
+
+        @Override
+        public String description() {
+            return "backend service " + service + ": server " + key(server) + " weight " + previous + " -> " + weight;
+        }
+    }
+
+    /**
+     * A server is leaving: it gets no new connections, and its open ones drain.
+     *
+     * @param time when
+     * @param service the service
+     * @param server the server
+     * @param cause why it leaves
+     * @param openConnections its connections open when it started draining
+     * @param drainTimeout how long they may continue
+     */
+    record ServerDraining(Instant time, String service, InetSocketAddress server, LeaveCause cause, int openConnections,
+                          Duration drainTimeout) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ServerDraining {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(drainTimeout, "drainTimeout");
+        }
+
+        @Override
+        public String description() {
+            return "backend service " + service + ": server " + key(server) + " draining ("
+                    + (cause == LeaveCause.REMOVED ? "removed" : "left its source") + "), " + openConnections
+                    + " open connections, timeout " + Durations.format(drainTimeout);
+        }
+    }
+
+    /**
+     * A server has left a backend service.
+     *
+     * @param time when
+     * @param service the service
+     * @param server the server
+     * @param outcome how its connections ended
+     * @param closedConnections connections the load balancer closed (at the timeout, or with draining off)
+     */
+    record ServerRemoved(Instant time, String service, InetSocketAddress server, RemovalOutcome outcome,
+                         int closedConnections) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ServerRemoved {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(outcome, "outcome");
+        }
+
+        @Override
+        public String description() {
+            return "backend service " + service + ": server " + key(server) + " removed (" + switch (outcome) {
+                case NO_CONNECTIONS -> "no open connections";
+                case DRAINED -> "connections drained";
+                case DRAINING_OFF -> "draining off: " + closedConnections + " connections closed";
+                case DRAIN_TIMEOUT -> "draining timeout: " + closedConnections + " connections closed";
+            } + ')';
+        }
+    }
+
+    /**
+     * A server has become healthy: it takes new connections (unless it is draining).
+     *
+     * @param time when
+     * @param service the service
+     * @param server the server
+     * @param cause an active check, or the end of an ejection
+     * @param reason the probe result, such as {@code ok}
+     */
+    record ServerHealthy(Instant time, String service, InetSocketAddress server, HealthCause cause, String reason)
+            implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ServerHealthy {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String description() {
+            return "backend service " + service + ": server " + key(server) + " healthy ("
+                    + (cause == HealthCause.HEALTH_CHECK ? "health check: " + reason : "ejection ended") + ')';
+        }
+    }
+
+    /**
+     * A server has become unhealthy, or was ejected by passive checking: it gets no new connections.
+     *
+     * @param time when
+     * @param service the service
+     * @param server the server
+     * @param cause an active check, or outlier detection
+     * @param status the server's health now; {@link HealthStatus#HEALTHY} for an ejected server whose active checks
+     *        still pass
+     * @param reason the probe result ({@code timeout}, {@code refused}, {@code status 503}, ...), or the failures
+     *        that ejected it
+     * @param ejectedFor how long it is ejected, for outlier detection
+     */
+    record ServerUnhealthy(Instant time, String service, InetSocketAddress server, HealthCause cause,
+                           HealthStatus status, String reason, Optional<Duration> ejectedFor)
+            implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ServerUnhealthy {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(ejectedFor, "ejectedFor");
+        }
+
+        @Override
+        public String description() {
+            return "backend service " + service + ": server " + key(server) + " unhealthy ("
+                    + (cause == HealthCause.HEALTH_CHECK ? "health check: " + reason
+                    : "ejected for " + ejectedFor.map(Durations::format).orElse("?") + " after " + reason) + ')';
+        }
+    }
+
+    /**
+     * A client connection was refused.
+     *
+     * @param time when
+     * @param listener which listener
+     * @param service its backend service
+     * @param client the client's address
+     * @param reason why
+     * @param detail the specifics: the rule that denied it, the limit, the attempts
+     */
+    record ConnectionRejected(Instant time, ListenerId listener, String service, InetAddress client,
+                              RejectReason reason, String detail) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ConnectionRejected {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public String description() {
+            return listener + ": connection from " + client.getHostAddress() + " rejected: " + switch (reason) {
+                case ACCESS_DENIED -> "access denied: " + detail;
+                case MAX_CONNECTIONS -> "listener at its connection " + detail;
+                case NO_SERVER -> "no server in service";
+                case NO_SERVER_REACHABLE -> "no server reachable after " + detail;
+            };
+        }
+    }
+
+    /**
+     * Connecting to a server failed; another may be tried.
+     *
+     * @param time when
+     * @param listener which listener
+     * @param service its backend service
+     * @param server the server
+     * @param cause why
+     */
+    record ConnectFailed(Instant time, ListenerId listener, String service, InetSocketAddress server, Throwable cause)
+            implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public ConnectFailed {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        @Override
+        public String description() {
+            return listener + ": connect to " + key(server) + " failed: " + cause;
+        }
+    }
+
+    /**
+     * The load balancer is stopping: listeners are closed and connections drain.
+     *
+     * @param time when
+     * @param drainTimeout how long open connections may continue
+     */
+    record Stopping(Instant time, Duration drainTimeout) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public Stopping {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(drainTimeout, "drainTimeout");
+        }
+
+        @Override
+        public String description() {
+            return "stopping, draining for up to " + Durations.format(drainTimeout);
+        }
+    }
+
+    /**
+     * The load balancer has stopped.
+     *
+     * @param time when
+     * @param outcome how its connections ended
+     */
+    record Stopped(Instant time, StopOutcome outcome) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public Stopped {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(outcome, "outcome");
+        }
+
+        @Override
+        public String description() {
+            return "stopped (" + switch (outcome) {
+                case DRAINED -> "connections drained";
+                case CLOSED_AT_TIMEOUT -> "open connections closed at the drain timeout";
+                case NOT_CLOSED_IN_TIME -> "connections did not close in time";
+            } + ')';
+        }
+    }
+
+    private static String key(InetSocketAddress a) {
+        return a.getHostString() + ':' + a.getPort();
     }
 }

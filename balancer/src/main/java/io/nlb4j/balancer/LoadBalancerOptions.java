@@ -1,152 +1,354 @@
 package io.nlb4j.balancer;
 
+import io.nlb4j.group.InstanceStarter;
+import io.nlb4j.membership.MembershipProviderFactory;
+import io.nlb4j.model.Durations;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.LongSupplier;
+import java.util.Optional;
+import reactor.core.scheduler.Scheduler;
 
 /**
- * How a load balancer runs, beyond its specification: threads, transport, timeouts and the clock.
- * Defaults suit most uses; {@link #defaults()} gives them.
- *
- * @param eventLoopThreads threads forwarding connections; default the number of processors
- * @param preferNativeTransport use native epoll where available; default {@code true}
- * @param connectTimeout how long connecting to a server may take; default {@value #DEFAULT_CONNECT_TIMEOUT_MILLIS} ms
- *        (as Envoy's tcp_proxy)
- * @param maxConnectAttempts servers tried for one client connection before it is closed; default
- *        {@value #DEFAULT_MAX_CONNECT_ATTEMPTS}
- * @param eventBufferSize events buffered per slow subscriber before the oldest are dropped; default
- *        {@value #DEFAULT_EVENT_BUFFER_SIZE}
- * @param ticker the clock, in nanoseconds, for session persistence expiry; default {@link System#nanoTime()}
- * @param startTimeout how long {@link NetworkLoadBalancer#startNow} waits; default {@value #DEFAULT_START_TIMEOUT_SECONDS} s
- * @param bindAddress the local address listeners bind to; default {@value #DEFAULT_BIND_ADDRESS} (every
- *        interface); tests usually bind {@code 127.0.0.1}
+ * How a load balancer runs, beyond its specification: threads, transport, timeouts, its control plane's scheduler
+ * and clock, and the membership providers it may create. {@link #defaults()} suits most uses; change a copy with
+ * {@link #toBuilder()} or start from {@link #builder()}.
  */
-public record LoadBalancerOptions(int eventLoopThreads, boolean preferNativeTransport, Duration connectTimeout,
-                                  int maxConnectAttempts, int eventBufferSize, LongSupplier ticker,
-                                  Duration startTimeout, String bindAddress) {
+public final class LoadBalancerOptions {
 
-    /** Default server connect timeout, in milliseconds. */
+    /** Default server connect timeout, in milliseconds (as Envoy's tcp_proxy). */
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5000;
     /** Default servers tried per client connection. */
     public static final int DEFAULT_MAX_CONNECT_ATTEMPTS = 3;
     /** Default events buffered per slow subscriber. */
     public static final int DEFAULT_EVENT_BUFFER_SIZE = 1024;
-    /** Default time {@link NetworkLoadBalancer#startNow} waits, in seconds. */
+    /** Default time a start may take, in seconds. */
     public static final long DEFAULT_START_TIMEOUT_SECONDS = 30;
     /** Default bind address: every interface. */
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
 
-    /**
-     * Creates options, checking each.
-     *
-     * @throws IllegalArgumentException naming the option, its value and what was expected
-     */
-    public LoadBalancerOptions {
-        check(eventLoopThreads >= 1, "eventLoopThreads", eventLoopThreads, "at least 1");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        check(!connectTimeout.isNegative() && !connectTimeout.isZero(), "connectTimeout", connectTimeout,
-                "a positive duration");
-        check(maxConnectAttempts >= 1, "maxConnectAttempts", maxConnectAttempts, "at least 1");
-        check(eventBufferSize >= 1, "eventBufferSize", eventBufferSize, "at least 1");
-        Objects.requireNonNull(ticker, "ticker");
-        Objects.requireNonNull(startTimeout, "startTimeout");
-        check(!startTimeout.isNegative() && !startTimeout.isZero(), "startTimeout", startTimeout, "a positive duration");
-        Objects.requireNonNull(bindAddress, "bindAddress");
-        check(!bindAddress.isBlank(), "bindAddress", '"' + bindAddress + '"', "an IP address or host name");
+    private static final LoadBalancerOptions DEFAULTS = builder().build();
+
+    private final int eventLoopThreads;
+    private final boolean preferNativeTransport;
+    private final Duration connectTimeout;
+    private final int maxConnectAttempts;
+    private final int eventBufferSize;
+    private final Duration startTimeout;
+    private final String bindAddress;
+    private final Optional<Scheduler> controlScheduler;
+    private final Map<String, MembershipProviderFactory> membershipProviders;
+    private final InstanceStarter instanceStarter;
+
+    private LoadBalancerOptions(Builder b) {
+        this.eventLoopThreads = b.eventLoopThreads;
+        this.preferNativeTransport = b.preferNativeTransport;
+        this.connectTimeout = b.connectTimeout;
+        this.maxConnectAttempts = b.maxConnectAttempts;
+        this.eventBufferSize = b.eventBufferSize;
+        this.startTimeout = b.startTimeout;
+        this.bindAddress = b.bindAddress;
+        this.controlScheduler = Optional.ofNullable(b.controlScheduler);
+        this.membershipProviders = Map.copyOf(b.membershipProviders);
+        this.instanceStarter = b.instanceStarter;
     }
 
-    private static void check(boolean ok, String name, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ')');
-        }
-    }
-
     /**
-     * The default options.
+     * The default options: as many event loops as processors, native epoll where available, a
+     * {@value #DEFAULT_CONNECT_TIMEOUT_MILLIS} ms connect timeout, {@value #DEFAULT_MAX_CONNECT_ATTEMPTS} connect
+     * attempts, {@value #DEFAULT_EVENT_BUFFER_SIZE} events per slow subscriber, a
+     * {@value #DEFAULT_START_TIMEOUT_SECONDS} s start timeout, listeners bound to {@value #DEFAULT_BIND_ADDRESS},
+     * a control thread of its own with {@link System#nanoTime()}, the membership providers found by
+     * {@link java.util.ServiceLoader}, and the standard instance starter.
      *
      * @return the defaults
      */
     public static LoadBalancerOptions defaults() {
-        return new LoadBalancerOptions(Runtime.getRuntime().availableProcessors(), true,
-                Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MILLIS), DEFAULT_MAX_CONNECT_ATTEMPTS,
-                DEFAULT_EVENT_BUFFER_SIZE, System::nanoTime, Duration.ofSeconds(DEFAULT_START_TIMEOUT_SECONDS),
-                DEFAULT_BIND_ADDRESS);
+        return DEFAULTS;
     }
 
     /**
-     * Returns a copy with another number of event loop threads.
+     * Starts building options from the defaults.
      *
-     * @param threads at least 1
-     * @return the new options
+     * @return a builder
      */
-    public LoadBalancerOptions eventLoopThreads(int threads) {
-        return new LoadBalancerOptions(threads, preferNativeTransport, connectTimeout, maxConnectAttempts,
-                eventBufferSize, ticker, startTimeout, bindAddress);
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Returns a copy that uses or avoids the native transport.
+     * Returns a builder holding these options.
      *
-     * @param preferNative {@code false} to force NIO
-     * @return the new options
+     * @return a builder
      */
-    public LoadBalancerOptions preferNativeTransport(boolean preferNative) {
-        return new LoadBalancerOptions(eventLoopThreads, preferNative, connectTimeout, maxConnectAttempts,
-                eventBufferSize, ticker, startTimeout, bindAddress);
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.eventLoopThreads = eventLoopThreads;
+        b.preferNativeTransport = preferNativeTransport;
+        b.connectTimeout = connectTimeout;
+        b.maxConnectAttempts = maxConnectAttempts;
+        b.eventBufferSize = eventBufferSize;
+        b.startTimeout = startTimeout;
+        b.bindAddress = bindAddress;
+        b.controlScheduler = controlScheduler.orElse(null);
+        b.membershipProviders.putAll(membershipProviders);
+        b.instanceStarter = instanceStarter;
+        return b;
     }
 
     /**
-     * Returns a copy with another connect timeout.
+     * Returns the number of threads forwarding connections.
      *
-     * @param timeout a positive duration
-     * @return the new options
+     * @return the event loop threads
      */
-    public LoadBalancerOptions connectTimeout(Duration timeout) {
-        return new LoadBalancerOptions(eventLoopThreads, preferNativeTransport, timeout, maxConnectAttempts,
-                eventBufferSize, ticker, startTimeout, bindAddress);
+    public int eventLoopThreads() {
+        return eventLoopThreads;
     }
 
     /**
-     * Returns a copy with another number of connect attempts.
+     * Tells whether native epoll is used where available.
      *
-     * @param attempts at least 1
-     * @return the new options
+     * @return {@code false} to force NIO
      */
-    public LoadBalancerOptions maxConnectAttempts(int attempts) {
-        return new LoadBalancerOptions(eventLoopThreads, preferNativeTransport, connectTimeout, attempts,
-                eventBufferSize, ticker, startTimeout, bindAddress);
+    public boolean preferNativeTransport() {
+        return preferNativeTransport;
     }
 
     /**
-     * Returns a copy with another clock, for tests that drive time.
+     * Returns how long connecting to a server may take.
      *
-     * @param nanoTicker returns the current time in nanoseconds
-     * @return the new options
+     * @return the timeout
      */
-    public LoadBalancerOptions ticker(LongSupplier nanoTicker) {
-        return new LoadBalancerOptions(eventLoopThreads, preferNativeTransport, connectTimeout, maxConnectAttempts,
-                eventBufferSize, nanoTicker, startTimeout, bindAddress);
+    public Duration connectTimeout() {
+        return connectTimeout;
     }
 
     /**
-     * Returns a copy binding listeners to another local address.
+     * Returns how many servers are tried for one client connection before it is closed.
      *
-     * @param address an IP address or host name, such as {@code 127.0.0.1}
-     * @return the new options
+     * @return the attempts
      */
-    public LoadBalancerOptions bindAddress(String address) {
-        return new LoadBalancerOptions(eventLoopThreads, preferNativeTransport, connectTimeout, maxConnectAttempts,
-                eventBufferSize, ticker, startTimeout, address);
+    public int maxConnectAttempts() {
+        return maxConnectAttempts;
     }
 
     /**
-     * Returns a copy with another start timeout.
+     * Returns how many events are buffered per slow subscriber before the oldest are dropped.
      *
-     * @param timeout a positive duration
-     * @return the new options
+     * @return the buffer size
      */
-    public LoadBalancerOptions startTimeout(Duration timeout) {
-        return new LoadBalancerOptions(eventLoopThreads, preferNativeTransport, connectTimeout, maxConnectAttempts,
-                eventBufferSize, ticker, timeout, bindAddress);
+    public int eventBufferSize() {
+        return eventBufferSize;
+    }
+
+    /**
+     * Returns how long a start may take: binding, the availability groups' first instances, and every server's
+     * first health checks.
+     *
+     * @return the timeout
+     */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /**
+     * Returns the local address listeners bind to.
+     *
+     * @return the address
+     */
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /**
+     * Returns the caller's control scheduler, if one was set: see {@link Builder#controlScheduler(Scheduler)}.
+     *
+     * @return the scheduler
+     */
+    public Optional<Scheduler> controlScheduler() {
+        return controlScheduler;
+    }
+
+    /**
+     * Returns the membership provider factories registered in code, by type.
+     *
+     * @return the factories
+     */
+    public Map<String, MembershipProviderFactory> membershipProviders() {
+        return membershipProviders;
+    }
+
+    /**
+     * Returns how the availability groups' instances are started.
+     *
+     * @return the starter
+     */
+    public InstanceStarter instanceStarter() {
+        return instanceStarter;
+    }
+
+    /** Builds {@link LoadBalancerOptions}; every setter checks its value at once. */
+    public static final class Builder {
+        private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
+        private boolean preferNativeTransport = true;
+        private Duration connectTimeout = Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MILLIS);
+        private int maxConnectAttempts = DEFAULT_MAX_CONNECT_ATTEMPTS;
+        private int eventBufferSize = DEFAULT_EVENT_BUFFER_SIZE;
+        private Duration startTimeout = Duration.ofSeconds(DEFAULT_START_TIMEOUT_SECONDS);
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
+        private Scheduler controlScheduler;
+        private final Map<String, MembershipProviderFactory> membershipProviders = new LinkedHashMap<>();
+        private InstanceStarter instanceStarter = InstanceStarter.standard();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the number of threads forwarding connections. Default the number of processors.
+         *
+         * @param threads at least 1
+         * @return this builder
+         */
+        public Builder eventLoopThreads(int threads) {
+            check(threads >= 1, "eventLoopThreads", threads, "at least 1");
+            this.eventLoopThreads = threads;
+            return this;
+        }
+
+        /**
+         * Uses or avoids the native transport. Default use it where available.
+         *
+         * @param preferNative {@code false} to force NIO
+         * @return this builder
+         */
+        public Builder preferNativeTransport(boolean preferNative) {
+            this.preferNativeTransport = preferNative;
+            return this;
+        }
+
+        /**
+         * Sets how long connecting to a server may take. Default {@value #DEFAULT_CONNECT_TIMEOUT_MILLIS} ms.
+         *
+         * @param timeout a positive duration of at most {@code Integer.MAX_VALUE} milliseconds
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            check(positive(timeout) && timeout.toMillis() <= Integer.MAX_VALUE, "connectTimeout", timeout,
+                    "a positive duration of at most " + Integer.MAX_VALUE + " ms");
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how many servers are tried per client connection. Default {@value #DEFAULT_MAX_CONNECT_ATTEMPTS}.
+         *
+         * @param attempts at least 1
+         * @return this builder
+         */
+        public Builder maxConnectAttempts(int attempts) {
+            check(attempts >= 1, "maxConnectAttempts", attempts, "at least 1");
+            this.maxConnectAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * Sets how many events are buffered per slow subscriber. Default {@value #DEFAULT_EVENT_BUFFER_SIZE}.
+         *
+         * @param size at least 1
+         * @return this builder
+         */
+        public Builder eventBufferSize(int size) {
+            check(size >= 1, "eventBufferSize", size, "at least 1");
+            this.eventBufferSize = size;
+            return this;
+        }
+
+        /**
+         * Sets how long a start may take. Default {@value #DEFAULT_START_TIMEOUT_SECONDS} s.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder startTimeout(Duration timeout) {
+            check(positive(timeout), "startTimeout", timeout, "a positive duration");
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the local address listeners bind to. Default {@value #DEFAULT_BIND_ADDRESS} (every interface); tests
+         * usually bind {@code 127.0.0.1}.
+         *
+         * @param address an IP address or host name
+         * @return this builder
+         */
+        public Builder bindAddress(String address) {
+            Objects.requireNonNull(address, "address");
+            check(!address.isBlank(), "bindAddress", '"' + address + '"', "an IP address or host name");
+            this.bindAddress = address;
+            return this;
+        }
+
+        /**
+         * Runs the control plane on a caller's scheduler and reads time from its {@code now()}: every delay,
+         * deadline and time-based decision (draining timeouts, idle timeouts, session persistence, ejections,
+         * the start and stop deadlines, the availability groups' back-off and cooldowns) is measured on it. Tests
+         * pass a {@code VirtualTimeScheduler} and drive time. The caller keeps the scheduler. Default: a control
+         * thread of the load balancer's own, with {@link System#nanoTime()}.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
+        public Builder controlScheduler(Scheduler scheduler) {
+            this.controlScheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Registers a membership provider type: a backend service with
+         * {@code servers: {provider: {type: TYPE, properties: ...}}} gets its provider from this factory, before any
+         * found by {@link java.util.ServiceLoader}. The load balancer closes the providers it creates when it stops;
+         * resources the factory's providers were given by the caller (such as a client) stay the caller's.
+         *
+         * @param factory the factory; its {@link MembershipProviderFactory#type()} is the type
+         * @return this builder
+         */
+        public Builder membershipProvider(MembershipProviderFactory factory) {
+            Objects.requireNonNull(factory, "factory");
+            membershipProviders.put(Objects.requireNonNull(factory.type(), "factory.type()"), factory);
+            return this;
+        }
+
+        /**
+         * Sets how the availability groups' instances are started. Default {@link InstanceStarter#standard()}.
+         *
+         * @param starter the starter
+         * @return this builder
+         */
+        public Builder instanceStarter(InstanceStarter starter) {
+            this.instanceStarter = Objects.requireNonNull(starter, "starter");
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         */
+        public LoadBalancerOptions build() {
+            return new LoadBalancerOptions(this);
+        }
+
+        private static boolean positive(Duration d) {
+            return d != null && !d.isNegative() && !d.isZero();
+        }
+
+        private static void check(boolean ok, String name, Object value, String expected) {
+            if (!ok) {
+                throw new IllegalArgumentException(name + ": " + (value instanceof Duration d ? Durations.format(d)
+                        : String.valueOf(value)) + " (expected: " + expected + ')');
+            }
+        }
     }
 }

@@ -1,21 +1,26 @@
 package io.nlb4j.balancer;
 
-import io.nlb4j.balancer.internal.LoadBalancerRuntime;
+import io.nlb4j.balancer.internal.runtime.LoadBalancerRuntime;
+import io.nlb4j.model.Durations;
 import io.nlb4j.model.LoadBalancerSpec;
 import java.time.Duration;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
 
 /**
- * Starts load balancers.
+ * Starts load balancers. As with Reactor Netty's servers, {@link #start} returns a {@link Mono} and
+ * {@link #startNow} blocks, at most {@link LoadBalancerOptions#startTimeout()}.
  *
  * <pre>{@code
  * try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec)) {
- *     InetSocketAddress address = lb.listener(0).boundAddress();
+ *     InetSocketAddress address = lb.listener(8080).boundAddress();
  * }
  * }</pre>
  */
 public final class NetworkLoadBalancer {
+
+    /** Beyond the start timeout, how long {@link #startNow} waits for a failed start to clean up, in seconds. */
+    private static final long START_SLACK_SECONDS = 15;
 
     private NetworkLoadBalancer() {
     }
@@ -23,26 +28,28 @@ public final class NetworkLoadBalancer {
     /**
      * Starts a load balancer with the default options. Nothing happens until the result is subscribed to.
      *
-     * @param spec the specification; validated first
-     * @return emits the running load balancer once every listener is bound; fails with a message naming the
-     *         listener and the cause (port in use, unusable address, invalid specification) and leaves
-     *         nothing bound or running
+     * @param spec the specification
+     * @return see {@link #start(LoadBalancerSpec, LoadBalancerOptions)}
      */
     public static Mono<RunningLoadBalancer> start(LoadBalancerSpec spec) {
         return start(spec, LoadBalancerOptions.defaults());
     }
 
     /**
-     * Starts a load balancer.
+     * Starts a load balancer when subscribed: registers its servers, binds every listener, launches the
+     * availability groups' first instances and waits for every server's first health checks.
      *
-     * @param spec the specification; validated first
+     * @param spec the specification
      * @param options how it runs
-     * @return emits the running load balancer once every listener is bound
+     * @return emits the running load balancer once it serves; fails with {@link LoadBalancerStartException} naming
+     *         the listener, service or group and the cause (port in use, unusable address, unknown provider, a group
+     *         below its minimum capacity, a service with servers of which none is healthy, the start timeout), and
+     *         leaves nothing bound or running. Cancelling the subscription stops the start the same way.
      */
     public static Mono<RunningLoadBalancer> start(LoadBalancerSpec spec, LoadBalancerOptions options) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(options, "options");
-        return Mono.defer(() -> LoadBalancerRuntime.start(spec.validate(), options));
+        return LoadBalancerRuntime.start(spec, options);
     }
 
     /**
@@ -57,24 +64,21 @@ public final class NetworkLoadBalancer {
     }
 
     /**
-     * Starts a load balancer and waits until it runs, at most {@link LoadBalancerOptions#startTimeout()}.
+     * Starts a load balancer and waits until it runs, at most {@link LoadBalancerOptions#startTimeout()} (measured
+     * on its control clock) and a little more for a failed start to clean up.
      *
      * @param spec the specification
      * @param options how it runs
      * @return the running load balancer
      * @throws LoadBalancerStartException if it could not start, or did not within the start timeout
-     * @throws io.nlb4j.model.SpecValidationException if the specification is invalid
      */
     public static RunningLoadBalancer startNow(LoadBalancerSpec spec, LoadBalancerOptions options) {
-        Duration timeout = options.startTimeout();
+        Duration wait = options.startTimeout().plusSeconds(START_SLACK_SECONDS);
         RunningLoadBalancer lb = start(spec, options)
-                .timeout(timeout, Mono.error(() -> new LoadBalancerStartException("load balancer \"" + spec.name()
-                        + "\" did not start within " + timeout.toMillis() + " ms (expected: a start within"
-                        + " LoadBalancerOptions.startTimeout)", null)))
+                .timeout(wait, Mono.error(() -> new LoadBalancerStartException("load balancer \"" + spec.name()
+                        + "\" did not start within " + Durations.format(wait) + " (expected: a start within"
+                        + " LoadBalancerOptions.startTimeout " + Durations.format(options.startTimeout()) + ')', null)))
                 .block();
-        if (lb == null) {
-            throw new LoadBalancerStartException("load balancer \"" + spec.name() + "\" did not start", null);
-        }
-        return lb;
+        return Objects.requireNonNull(lb, "lb");
     }
 }

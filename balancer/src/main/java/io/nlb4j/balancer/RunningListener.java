@@ -7,6 +7,13 @@ import java.net.InetSocketAddress;
 public interface RunningListener {
 
     /**
+     * Returns which listener this is.
+     *
+     * @return its index, name and configured port
+     */
+    ListenerId id();
+
+    /**
      * Returns the listener's specification.
      *
      * @return the specification

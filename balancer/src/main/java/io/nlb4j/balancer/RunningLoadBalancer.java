@@ -9,10 +9,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A started load balancer: its listeners are bound and forward connections to their backend services.
- * Stop it with {@link #stop(Duration)} (graceful) or {@link #close()}.
+ * A started load balancer: its listeners are bound and forward connections to their backend services. Stop it
+ * with {@link #stop(Duration)} (graceful, asynchronous), {@link #close()} (graceful, blocking, bounded) or
+ * {@link #dispose()} (at once). After it has stopped, the calls that would change it fail saying so.
  */
 public interface RunningLoadBalancer extends AutoCloseable, Disposable {
+
+    /** Beyond the drain timeout, how long {@link #close()} waits for instances and threads to stop, in seconds. */
+    long CLOSE_SLACK_SECONDS = 30;
 
     /**
      * Returns the specification this load balancer runs.
@@ -22,13 +26,23 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
     LoadBalancerSpec spec();
 
     /**
-     * Returns the listener configured on a port ({@code 0} for an ephemeral one).
+     * Returns the listener configured on a port.
      *
-     * @param configuredPort the port as written in the specification
+     * @param configuredPort the port as written in the specification ({@code 0} for an ephemeral one)
      * @return the listener
-     * @throws IllegalArgumentException if no listener has that port, naming the configured ports
+     * @throws IllegalArgumentException if no listener has that port, naming the configured ports, or if several
+     *         have it (several ephemeral listeners), saying how to tell them apart
      */
     RunningListener listener(int configuredPort);
+
+    /**
+     * Returns the listener with a name.
+     *
+     * @param name the listener's name, as in the specification
+     * @return the listener
+     * @throws IllegalArgumentException if no listener has that name, naming the names there are
+     */
+    RunningListener listener(String name);
 
     /**
      * Returns every listener, in specification order.
@@ -57,15 +71,24 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
 
     /**
      * Returns the events of this load balancer as a hot stream. A slow subscriber never slows the load
-     * balancer: each subscriber has a bounded buffer that drops its oldest events when full.
+     * balancer: each subscriber has a bounded buffer that drops its oldest events when full (counted by
+     * {@link #droppedEvents()}). The stream completes once the load balancer has stopped.
      *
      * @return the events
      */
     Flux<LoadBalancerEvent> events();
 
     /**
-     * Stops accepting connections, lets open connections finish for up to {@code drainTimeout}, then
-     * closes the rest and releases every thread and socket.
+     * Returns how many events were dropped because a subscriber of {@link #events()} was too slow.
+     *
+     * @return the count, over all subscribers
+     */
+    long droppedEvents();
+
+    /**
+     * Stops accepting connections, lets open connections finish for up to {@code drainTimeout}, then closes the
+     * rest, terminates the availability groups' instances and releases every thread and socket. Calling it again
+     * returns the same completion (the first drain timeout applies).
      *
      * @param drainTimeout how long open connections may continue; {@link Duration#ZERO} closes them at once
      * @return completes when the load balancer has stopped
@@ -80,7 +103,10 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
     Mono<Void> onStopped();
 
     /**
-     * Stops with the longest connection draining timeout of the backend services and waits for it.
+     * Stops with the longest connection draining timeout of the backend services and waits for it, at most that
+     * timeout plus {@value #CLOSE_SLACK_SECONDS} seconds.
+     *
+     * @throws IllegalStateException if the load balancer has not stopped in that time
      */
     @Override
     void close();

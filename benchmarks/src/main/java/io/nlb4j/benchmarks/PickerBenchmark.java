@@ -2,7 +2,7 @@ package io.nlb4j.benchmarks;
 
 import io.nlb4j.balancer.scheduling.Candidate;
 import io.nlb4j.balancer.scheduling.Picker;
-import io.nlb4j.balancer.scheduling.Scheduler;
+import io.nlb4j.balancer.scheduling.SchedulingAlgorithm;
 import io.nlb4j.model.Scheduling;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +66,7 @@ public class PickerBenchmark {
             list.add(new Server("10.0." + (i >> 8) + '.' + (i & 0xFF) + ":9000", 1 + random.nextInt(10),
                     1 + random.nextInt(1000)));
         }
-        picker = Scheduler.of(algorithm).picker(list);
+        picker = SchedulingAlgorithm.of(algorithm).picker(list);
         sourceHashes = new int[HASHES];
         for (int i = 0; i < HASHES; i++) {
             sourceHashes[i] = random.nextInt();

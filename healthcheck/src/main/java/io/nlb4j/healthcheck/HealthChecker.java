@@ -1,5 +1,7 @@
 package io.nlb4j.healthcheck;
 
+import io.nlb4j.membership.HealthStatus;
+
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -80,15 +82,12 @@ public final class HealthChecker {
      * Starts probing a server.
      *
      * @param server the server's traffic address (the probe port defaults to its port)
-     * @param spec the health check; must not be of type {@link HealthCheck.Type#NONE}
+     * @param spec the active health check
      * @param listener told of transitions and probe results
      * @return the watch; close it to stop probing
      */
-    public Watch watch(InetSocketAddress server, HealthCheck spec, Listener listener) {
-        if (spec.type() == HealthCheck.Type.NONE) {
-            throw new IllegalArgumentException("healthCheck.type: NONE (expected: TCP, HTTP or SEND_EXPECT; "
-                    + "a server without checks needs no watch)");
-        }
+    public Watch watch(InetSocketAddress server, HealthCheck.Active spec, Listener listener) {
+        Objects.requireNonNull(spec, "spec");
         Target t = new Target(server, spec, listener, group.next());
         t.loop.execute(() -> t.probe(System.nanoTime()));
         return t;
@@ -106,7 +105,7 @@ public final class HealthChecker {
         private long nextDue;
         private ScheduledFuture<?> next;
 
-        Target(InetSocketAddress server, HealthCheck spec, Listener listener, EventLoop loop) {
+        Target(InetSocketAddress server, HealthCheck.Active spec, Listener listener, EventLoop loop) {
             this.server = server;
             this.plan = new ProbeRun.Plan(spec, server);
             this.listener = listener;

@@ -1,5 +1,7 @@
 package io.nlb4j.healthcheck;
 
+import io.nlb4j.membership.HealthStatus;
+
 import java.net.InetSocketAddress;
 
 /**

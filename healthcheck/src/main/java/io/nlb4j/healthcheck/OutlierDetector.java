@@ -1,7 +1,5 @@
 package io.nlb4j.healthcheck;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * Passive health: ejects a server after consecutive failures seen by the data plane (connect failures
  * and resets), for a back-off that grows with each ejection, and never ejects more than a share of a
@@ -9,14 +7,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * base ejection time is 30 s (multiplied by the number of times the server was ejected), and at most 10%
  * of the servers are ejected — but at least one may always be.
  *
- * <p>{@link #failure} and {@link #success} are called from any event loop without locks; {@link #eject}
- * and {@link #release} from the control thread.
+ * <p>The data plane counts each server's consecutive failures (a success resets the count) and asks
+ * {@link #ejects(int)} from any event loop; {@link #eject} and {@link #release} run in the control context.
  */
 public final class OutlierDetector {
 
-    /** One server's passive-health state. */
+    /** One server's ejection state; changed in the control context. */
     public static final class Host {
-        private final AtomicInteger consecutiveFailures = new AtomicInteger();
         private volatile boolean ejected;
         private int ejections;
         private long ejectedUntilNanos;
@@ -77,25 +74,14 @@ public final class OutlierDetector {
     }
 
     /**
-     * Records a failure.
+     * Tells whether a server's count of consecutive failures has just reached the threshold.
      *
-     * @param host the server
+     * @param consecutive the server's failures in a row, this one included
      * @return {@code true} exactly when this failure reaches the threshold: the caller should then call
-     *         {@link #eject} on the control thread
+     *         {@link #eject} in the control context
      */
-    public boolean failure(Host host) {
-        return host.consecutiveFailures.incrementAndGet() == consecutiveFailures;
-    }
-
-    /**
-     * Records a success, which resets the failure count.
-     *
-     * @param host the server
-     */
-    public void success(Host host) {
-        if (host.consecutiveFailures.get() != 0) {
-            host.consecutiveFailures.set(0);
-        }
+    public boolean ejects(int consecutive) {
+        return consecutive == consecutiveFailures;
     }
 
     /**
@@ -113,7 +99,6 @@ public final class OutlierDetector {
         }
         boolean allowed = ejectedNow == 0 || (ejectedNow + 1) * 100 <= maxEjectionPercent * servers;
         if (!allowed) {
-            host.consecutiveFailures.set(0);
             return 0;
         }
         host.ejections++;
@@ -130,6 +115,5 @@ public final class OutlierDetector {
      */
     public void release(Host host) {
         host.ejected = false;
-        host.consecutiveFailures.set(0);
     }
 }

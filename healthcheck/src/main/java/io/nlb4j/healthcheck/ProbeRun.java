@@ -37,21 +37,27 @@ final class ProbeRun extends ChannelInboundHandlerAdapter implements ChannelFutu
         final byte[] expect;
         final StatusMatcher statuses;
 
-        Plan(HealthCheck spec, InetSocketAddress traffic) {
+        Plan(HealthCheck.Active spec, InetSocketAddress traffic) {
             this.type = spec.type();
-            this.target = spec.port().map(p -> new InetSocketAddress(traffic.getAddress(), p)).orElse(traffic);
+            this.target = spec.port().isPresent() ? new InetSocketAddress(traffic.getAddress(), spec.port().getAsInt())
+                    : traffic;
             this.timeoutNanos = spec.timeout().toNanos();
-            if (type == HealthCheck.Type.HTTP) {
-                String host = spec.host().orElse(traffic.getHostString());
-                this.request = ("GET " + spec.path().orElse(HealthCheck.DEFAULT_PATH) + " HTTP/1.1\r\nHost: " + host
+            if (spec instanceof HealthCheck.Http http) {
+                String host = http.host().orElse(traffic.getHostString());
+                this.request = ("GET " + http.path() + " HTTP/1.1\r\nHost: " + host
                         + "\r\nUser-Agent: nlb4j-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1);
-                this.statuses = new StatusMatcher(spec.expectedStatuses());
-            } else {
-                this.request = spec.send().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+                this.statuses = new StatusMatcher(http.expectedStatuses());
+                this.expect = http.expectBody().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+            } else if (spec instanceof HealthCheck.SendExpect se) {
+                this.request = se.send().getBytes(StandardCharsets.UTF_8);
                 this.statuses = null;
+                this.expect = se.expect().getBytes(StandardCharsets.UTF_8);
+            } else {
+                this.request = null;
+                this.statuses = null;
+                this.expect = null;
             }
-            this.expect = spec.expect().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
         }
     }
 

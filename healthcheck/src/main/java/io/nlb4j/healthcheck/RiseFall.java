@@ -1,5 +1,7 @@
 package io.nlb4j.healthcheck;
 
+import io.nlb4j.membership.HealthStatus;
+
 /**
  * The rise/fall state machine of one server (see {@link HealthStatus} for the rules). Not thread-safe:
  * each server's machine is driven from one thread.

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.HealthCheck;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +63,7 @@ class HealthCheckerTest {
         server.close();
     }
 
-    private static HealthCheck.Builder fast(HealthCheck.Builder b, int healthy, int unhealthy) {
+    private static <B extends HealthCheck.Active.Builder<B>> B fast(B b, int healthy, int unhealthy) {
         return b.interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(60))
                 .healthyThreshold(healthy).unhealthyThreshold(unhealthy);
     }
@@ -92,7 +93,7 @@ class HealthCheckerTest {
     void serverComesBackAfterExactlyHealthyThresholdSuccesses() {
         server.mode.set(ProbeServer.Mode.REPLY);
         server.reply.set(ProbeServer.http(503, "busy"));
-        HealthCheck hc = fast(HealthCheck.http("/health"), 3, 2).build();
+        HealthCheck.Active hc = fast(HealthCheck.http("/health"), 3, 2).build();
         try (HealthChecker.Watch w = checker.watch(server.address(), hc, listener)) {
             await().atMost(Duration.ofSeconds(5)).until(() -> lastTo() == HealthStatus.UNHEALTHY);
             assertThat(transitions.get(0).reason()).isEqualTo("status 503");
@@ -105,9 +106,9 @@ class HealthCheckerTest {
 
     @Test
     void httpProbesTellOkFromErrorStatusFromTimeoutFromWrongBody() {
-        HealthCheck expectOk = new HealthCheck(HealthCheck.Type.HTTP, Optional.empty(), Duration.ofSeconds(1),
-                Duration.ofMillis(300), 1, 1, Optional.of("/health"), Optional.of("svc.local"), List.of("200"),
-                Optional.empty(), Optional.of("all good"));
+        HealthCheck.Active expectOk = HealthCheck.http("/health").host("svc.local").expectedStatuses("200")
+                .expectBody("all good").interval(Duration.ofSeconds(1)).timeout(Duration.ofMillis(300))
+                .healthyThreshold(1).unhealthyThreshold(1).build();
         server.reply.set(ProbeServer.http(200, "all good here"));
         assertThat(firstProbe(expectOk)).isEqualTo("ok");
         server.reply.set(ProbeServer.http(503, "all good here"));
@@ -130,7 +131,7 @@ class HealthCheckerTest {
 
     @Test
     void sendExpectMatchesAPrefix() {
-        HealthCheck hc = HealthCheck.sendExpect("PING\r\n", "+PONG").interval(Duration.ofSeconds(1))
+        HealthCheck.Active hc = HealthCheck.sendExpect("PING\r\n", "+PONG").interval(Duration.ofSeconds(1))
                 .timeout(Duration.ofMillis(500)).build();
         server.reply.set("+PONG and more");
         assertThat(firstProbe(hc)).isEqualTo("ok");
@@ -142,14 +143,14 @@ class HealthCheckerTest {
 
     @Test
     void theFirstProbeRunsAtOnce() {
-        HealthCheck slow = HealthCheck.tcp().interval(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(1)).build();
+        HealthCheck.Active slow = HealthCheck.tcp().interval(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(1)).build();
         try (HealthChecker.Watch w = checker.watch(server.address(), slow, listener)) {
             await().atMost(Duration.ofSeconds(2)).until(() -> w.status() == HealthStatus.HEALTHY);
             assertThat(probes).hasSize(1);
         }
     }
 
-    private String firstProbe(HealthCheck hc) {
+    private String firstProbe(HealthCheck.Active hc) {
         probes.clear();
         try (HealthChecker.Watch ignored = checker.watch(server.address(), hc, listener)) {
             await().atMost(Duration.ofSeconds(5)).until(() -> !probes.isEmpty());

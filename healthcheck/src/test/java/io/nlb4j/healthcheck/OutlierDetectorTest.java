@@ -11,12 +11,10 @@ class OutlierDetectorTest {
     @Test
     void ejectsAfterConsecutiveFailuresOnly() {
         OutlierDetector.Host h = new OutlierDetector.Host();
-        assertThat(detector.failure(h)).isFalse();
-        assertThat(detector.failure(h)).isFalse();
-        detector.success(h);
-        assertThat(detector.failure(h)).isFalse();
-        assertThat(detector.failure(h)).isFalse();
-        assertThat(detector.failure(h)).isTrue();
+        assertThat(detector.ejects(1)).isFalse();
+        assertThat(detector.ejects(2)).isFalse();
+        assertThat(detector.ejects(3)).isTrue();
+        assertThat(detector.ejects(4)).as("only the failure that reaches the threshold ejects").isFalse();
         assertThat(detector.eject(h, 0, 10, 5_000)).isEqualTo(1000);
         assertThat(h.ejected()).isTrue();
         assertThat(h.ejectedUntilNanos()).isEqualTo(6_000);

@@ -97,7 +97,7 @@ class ProbeScaleTest {
             }
 
             HealthChecker checker = new HealthChecker(probeLoops, NioSocketChannel::new);
-            HealthCheck hc = HealthCheck.tcp().interval(INTERVAL).timeout(Duration.ofMillis(80)).build();
+            HealthCheck.Active hc = HealthCheck.tcp().interval(INTERVAL).timeout(Duration.ofMillis(80)).build();
             AtomicLongArray probesPerServer = new AtomicLongArray(servers);
             AtomicInteger failures = new AtomicInteger();
             long[] delays = new long[servers * (int) (length.toMillis() / INTERVAL.toMillis() + 20)];

@@ -1,5 +1,7 @@
 package io.nlb4j.healthcheck;
 
+import io.nlb4j.membership.HealthStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

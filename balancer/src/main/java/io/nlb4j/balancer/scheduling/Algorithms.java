@@ -3,7 +3,7 @@ package io.nlb4j.balancer.scheduling;
 import java.util.List;
 
 /** The schedulers that need no configuration. */
-enum Schedulers implements Scheduler {
+enum Algorithms implements SchedulingAlgorithm {
 
     WEIGHTED_ROUND_ROBIN {
         @Override
@@ -46,7 +46,7 @@ enum Schedulers implements Scheduler {
         return build(inService, this::create);
     }
 
-    /** What a scheduler does once the snapshot has two or more servers. */
+    /** What an algorithm does once the snapshot has two or more servers. */
     interface Factory {
         <C extends Candidate> Picker<C> create(List<C> servers, int[] weights);
     }

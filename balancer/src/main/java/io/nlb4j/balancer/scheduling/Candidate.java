@@ -1,7 +1,7 @@
 package io.nlb4j.balancer.scheduling;
 
 /**
- * A server as a scheduler sees it. The runtime implements it with its per-server state.
+ * A server as a scheduling algorithm sees it. The runtime implements it with its per-server state.
  *
  * <p>{@link #weight()} and {@link #key()} are read once, when a {@link Picker} is built, and must not
  * change for the lifetime of that picker (a change of weight is a new snapshot).

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * needs no multiplication.
  *
  * <p>The scan is O(N) and needs no notification of load changes ({@link #loadChanged} is a no-op). It
- * is used for small snapshots (up to {@link Schedulers#INDEX_ABOVE} servers), where it is as fast as an
+ * is used for small snapshots (up to {@link Algorithms#INDEX_ABOVE} servers), where it is as fast as an
  * index and spreads exact ties perfectly; larger snapshots use {@link IndexedLeastConnectionsPicker}, a
  * tournament tree updated through {@link Picker#loadChanged}, with O(1) picks.
  */

@@ -3,9 +3,9 @@ package io.nlb4j.balancer.scheduling;
 import java.util.List;
 
 /** Maglev consistent hashing with a configured minimum table size. */
-final class MaglevScheduler implements Scheduler {
+final class MaglevAlgorithm implements SchedulingAlgorithm {
 
-    static final MaglevScheduler DEFAULT = new MaglevScheduler(DEFAULT_MAGLEV_TABLE_SIZE);
+    static final MaglevAlgorithm DEFAULT = new MaglevAlgorithm(DEFAULT_MAGLEV_TABLE_SIZE);
 
     /** Slots per server that keep servers within about 1% of each other (Maglev paper, section 5.3). */
     static final int SLOTS_PER_SERVER = 100;
@@ -15,7 +15,7 @@ final class MaglevScheduler implements Scheduler {
 
     private final int tableSize;
 
-    MaglevScheduler(int tableSize) {
+    MaglevAlgorithm(int tableSize) {
         if (tableSize < 3 || !isPrime(tableSize)) {
             throw new IllegalArgumentException("tableSize: " + tableSize + " (expected: a prime >= 3, such as "
                     + DEFAULT_MAGLEV_TABLE_SIZE + ')');
@@ -25,7 +25,7 @@ final class MaglevScheduler implements Scheduler {
 
     @Override
     public <C extends Candidate> Picker<C> picker(List<C> inService) {
-        return Schedulers.build(inService, this::create);
+        return Algorithms.build(inService, this::create);
     }
 
     private <C extends Candidate> Picker<C> create(List<C> servers, int[] weights) {

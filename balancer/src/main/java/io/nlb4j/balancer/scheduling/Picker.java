@@ -3,7 +3,7 @@ package io.nlb4j.balancer.scheduling;
 import java.util.List;
 
 /**
- * Picks a server among one immutable snapshot of the servers in service. Built by a {@link Scheduler}
+ * Picks a server among one immutable snapshot of the servers in service. Built by a {@link SchedulingAlgorithm}
  * on the control plane; used on the hot path.
  *
  * <p>Thread-safe: {@link #pick(int, int)} is called concurrently from many event loops. It takes no
@@ -30,7 +30,7 @@ public interface Picker<C extends Candidate> {
     /**
      * The candidates of this snapshot.
      *
-     * @return an unmodifiable list of the candidates, in the order given to {@link Scheduler#picker(List)}
+     * @return an unmodifiable list of the candidates, in the order given to {@link SchedulingAlgorithm#picker(List)}
      */
     List<C> candidates();
 

@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>Instances are immutable and thread-safe; get them from {@link #of(Scheduling)} or
  * {@link #maglev(int)}.
  */
-public interface Scheduler {
+public interface SchedulingAlgorithm {
 
     /**
      * The Maglev lookup table size used by {@link #of(Scheduling) of(MAGLEV)}: {@value}, the prime Envoy
@@ -38,34 +38,34 @@ public interface Scheduler {
     <C extends Candidate> Picker<C> picker(List<C> inService);
 
     /**
-     * The scheduler for an algorithm of the model.
+     * The implementation of an algorithm of the model.
      *
      * @param algorithm the algorithm
-     * @return its scheduler; for {@link Scheduling#MAGLEV}, one with the default table size
+     * @return the algorithm; for {@link Scheduling#MAGLEV}, one with the default table size
      *         {@value #DEFAULT_MAGLEV_TABLE_SIZE}
      */
-    static Scheduler of(Scheduling algorithm) {
+    static SchedulingAlgorithm of(Scheduling algorithm) {
         Objects.requireNonNull(algorithm, "algorithm");
         return switch (algorithm) {
-            case WEIGHTED_ROUND_ROBIN -> Schedulers.WEIGHTED_ROUND_ROBIN;
-            case WEIGHTED_LEAST_CONNECTIONS -> Schedulers.WEIGHTED_LEAST_CONNECTIONS;
-            case SOURCE_IP_HASH -> Schedulers.SOURCE_IP_HASH;
-            case MAGLEV -> MaglevScheduler.DEFAULT;
-            case POWER_OF_TWO_CHOICES -> Schedulers.POWER_OF_TWO_CHOICES;
+            case WEIGHTED_ROUND_ROBIN -> Algorithms.WEIGHTED_ROUND_ROBIN;
+            case WEIGHTED_LEAST_CONNECTIONS -> Algorithms.WEIGHTED_LEAST_CONNECTIONS;
+            case SOURCE_IP_HASH -> Algorithms.SOURCE_IP_HASH;
+            case MAGLEV -> MaglevAlgorithm.DEFAULT;
+            case POWER_OF_TWO_CHOICES -> Algorithms.POWER_OF_TWO_CHOICES;
         };
     }
 
     /**
-     * A Maglev scheduler with an explicit lookup table size. A larger table spreads clients more
+     * Maglev with an explicit lookup table size. A larger table spreads clients more
      * evenly and costs memory (4 bytes a slot) and build time. When a snapshot has more than
      * {@code tableSize / 100} servers, its table grows to the smallest prime of at least 100 slots per
      * server, which remaps most clients once.
      *
      * @param tableSize the number of slots of the lookup table: a prime, at least 3
-     * @return the scheduler
+     * @return the algorithm
      * @throws IllegalArgumentException if {@code tableSize} is not a prime of at least 3
      */
-    static Scheduler maglev(int tableSize) {
-        return new MaglevScheduler(tableSize);
+    static SchedulingAlgorithm maglev(int tableSize) {
+        return new MaglevAlgorithm(tableSize);
     }
 }

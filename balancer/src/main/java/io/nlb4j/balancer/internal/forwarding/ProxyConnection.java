@@ -1,4 +1,4 @@
-package io.nlb4j.balancer.internal;
+package io.nlb4j.balancer.internal.forwarding;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,9 +13,7 @@ import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.nlb4j.balancer.LoadBalancerEvent;
-import io.nlb4j.balancer.ServerStats;
+import io.nlb4j.balancer.LoadBalancerEvent.RejectReason;
 import io.nlb4j.balancer.scheduling.SourceHash;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -24,17 +22,18 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection and its server connection. It is the client channel's handler; its inner
- * {@link Backend} is the server channel's. Both channels live on the client channel's event loop, so no
- * field needs a lock. Reading is explicit (auto-read off): a side is read again only while the other side
- * is writable, so a slow reader never makes the proxy buffer without bound.
+ * {@link Backend} is the server channel's. Both channels live on the client channel's event loop, and so does
+ * the pair's place in its loop's {@link LoopState}, so no field needs a lock. Reading is explicit (auto-read off):
+ * a side is read again only while the other side is writable, so a slow reader never makes the proxy buffer
+ * without bound. Idleness is stamped, not timed: each read records the loop's current stamp, and the loop's
+ * sweep closes pairs whose stamp is older than the listener's idle timeout.
  */
-final class ProxyConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable {
+final class ProxyConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
 
@@ -44,18 +43,22 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
     };
 
-    private final ListenerRuntime listener;
-    private final ServiceRuntime service;
+    private final ListenerPipe listener;
+    private final Route route;
+    private final LoopState loop;
     private final Backend backendHandler = new Backend();
+    /** This pair's neighbours in its loop's list. */
+    ProxyConnection prev;
+    ProxyConnection next;
     private Channel frontend;
     private Channel backend;
-    private ServerState server;
-    private ServerState[] tried;
+    private ServerEndpoint server;
+    private ServerEndpoint[] tried;
     private int attempt;
     private InetAddress client;
     private int sourceHash;
+    /** The loop's stamp at the last byte in either direction. */
     private long lastActivity;
-    private ScheduledFuture<?> idleTask;
     private boolean counted;
     private boolean serverHeld;
     private boolean connected;
@@ -73,12 +76,13 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
      */
     private ArrayDeque<Object> early;
 
-    ProxyConnection(ListenerRuntime listener) {
+    ProxyConnection(ListenerPipe listener, LoopState loop) {
         this.listener = listener;
-        this.service = listener.service;
+        this.route = listener.route;
+        this.loop = loop;
     }
 
-    ServerState server() {
+    Endpoint endpoint() {
         return server;
     }
 
@@ -92,33 +96,33 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         String denied = listener.access.deny(client, listener.boundPort());
         if (denied != null) {
             listener.denied.increment();
-            reject("access denied: " + denied);
+            reject(RejectReason.ACCESS_DENIED, denied);
             return;
         }
         if (!listener.acquire()) {
             listener.overLimit.increment();
-            reject("listener at its connection limit " + listener.spec.maxConnections().orElse(0));
+            reject(RejectReason.MAX_CONNECTIONS, "limit " + listener.spec.maxConnections().orElse(0));
             return;
         }
         counted = true;
-        service.connections.add(this);
+        lastActivity = loop.stamp;
+        loop.add(this);
         sourceHash = SourceHash.of(client);
         connect();
     }
 
-    private void reject(String why) {
+    private void reject(RejectReason reason, String detail) {
         if (log.isDebugEnabled()) {
-            log.debug("listener {}: connection from {} rejected: {}", listener.spec.port(), client, why);
+            log.debug("{}: connection from {} rejected: {} ({})", listener, client, reason, detail);
         }
-        listener.events.publish(LoadBalancerEvent.Type.CONNECTION_REJECTED, listener.spec.port(), service.name(), null,
-                why + " (client " + client.getHostAddress() + ')');
+        listener.events.rejected(listener, client, reason, detail);
         frontend.close();
     }
 
     // ---- connect ----
 
     private void connect() {
-        ServerState s = null;
+        ServerEndpoint s = null;
         for (int tries = 0; tries < 3 && s == null; tries++) {
             s = pickUntried();
             if (s == null) {
@@ -127,15 +131,19 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             // Count the connection first, then check the server is still in service: a removal that starts
             // now either sees this connection and drains it, or is seen here and another server is picked.
             s.active.incrementAndGet();
-            service.loadChanged(s);
-            if (s.state != ServerStats.State.IN_SERVICE) {
-                service.released(s);
+            route.loadChanged(s);
+            if (s.draining()) {
+                released(s);
                 s = null;
             }
         }
         if (s == null) {
             listener.noServer.increment();
-            reject(attempt == 0 ? "no server in service" : "no server reachable after " + attempt + " attempts");
+            if (attempt == 0) {
+                reject(RejectReason.NO_SERVER, "no server in service");
+            } else {
+                reject(RejectReason.NO_SERVER_REACHABLE, attempt + " attempts");
+            }
             return;
         }
         server = s;
@@ -144,13 +152,22 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         b.pipeline().addLast(backendHandler);
         backend = b;
         frontend.eventLoop().register(b);
-        b.connect(s.address).addListener(this);
+        b.connect(s.address()).addListener(this);
     }
 
-    private ServerState pickUntried() {
+    /** A pair to {@code s} has closed, or a connect was given up: its count goes, and a drain may end. */
+    private void released(ServerEndpoint s) {
+        int active = s.active.decrementAndGet();
+        route.loadChanged(s);
+        if (active == 0 && s.draining()) {
+            listener.events.drained(s);
+        }
+    }
+
+    private ServerEndpoint pickUntried() {
         int max = listener.maxConnectAttempts;
         for (int k = 0; k < max * 4; k++) {
-            ServerState s = service.pick(client, sourceHash, attempt + k);
+            ServerEndpoint s = (ServerEndpoint) route.pick(client, sourceHash, attempt + k);
             if (s == null || !wasTried(s)) {
                 return s;
             }
@@ -158,11 +175,11 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         return null;
     }
 
-    private boolean wasTried(ServerState s) {
+    private boolean wasTried(ServerEndpoint s) {
         if (tried == null) {
             return false;
         }
-        for (ServerState t : tried) {
+        for (ServerEndpoint t : tried) {
             if (t == s) {
                 return true;
             }
@@ -184,12 +201,11 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         if (f.isSuccess()) {
             connected = true;
-            service.passiveSuccess(server);
+            server.recordSuccess();
             server.total.increment();
             listener.total.increment();
-            service.connected(client, server);
-            lastActivity = System.nanoTime();
-            idleTask = frontend.eventLoop().schedule(this, listener.idleTimeoutNanos, TimeUnit.NANOSECONDS);
+            route.connected(client, server);
+            lastActivity = loop.stamp;
             if (early != null) {
                 forwardEarly();
             }
@@ -203,28 +219,28 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         // Netty's Bootstrap closes a channel whose connect failed (CLOSE_ON_FAILURE); this one is ours to close.
         f.channel().close();
-        ServerState failed = server;
+        ServerEndpoint failed = server;
         failed.connectFailures.increment();
-        service.passiveFailure(failed);
+        listener.events.failed(failed, failed.recordFailure());
         serverHeld = false;
-        service.released(failed);
+        released(failed);
         server = null;
         backend = null;
         Throwable cause = f.cause();
-        listener.events.publish(LoadBalancerEvent.Type.CONNECT_FAILED, listener.spec.port(), service.name(),
-                failed.key(), cause == null ? "unknown" : cause.toString());
+        listener.events.connectFailed(listener, failed,
+                cause != null ? cause : new IllegalStateException("connect failed without a cause"));
         if (log.isDebugEnabled()) {
-            log.debug("listener {}: connect to {} failed: {}", listener.spec.port(), failed.key(), String.valueOf(cause));
+            log.debug("{}: connect to {} failed: {}", listener, failed.key(), String.valueOf(cause));
         }
         if (tried == null) {
-            tried = new ServerState[listener.maxConnectAttempts];
+            tried = new ServerEndpoint[listener.maxConnectAttempts];
         }
         tried[attempt++] = failed;
         if (attempt < listener.maxConnectAttempts) {
             connect();
         } else {
             listener.noServer.increment();
-            reject("no server reachable after " + attempt + " attempts");
+            reject(RejectReason.NO_SERVER_REACHABLE, attempt + " attempts");
         }
     }
 
@@ -253,7 +269,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         int n = msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0;
-        lastActivity = System.nanoTime();
+        lastActivity = loop.stamp;
         listener.bytesIn.add(n);
         Channel b = backend;
         if (connected && b.isActive()) {
@@ -337,12 +353,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         if (cause instanceof IOException) {
             // A reset (or other I/O failure) on one side is passed on as a reset.
             if (log.isDebugEnabled()) {
-                log.debug("listener {}: {} failed, resetting the peer: {}", listener.spec.port(),
+                log.debug("{}: {} failed, resetting the peer: {}", listener,
                         self == frontend ? "client " + client : "server " + server, cause.toString());
             }
             reset(peer);
         } else {
-            log.debug("listener {}: unexpected failure, closing the pair", listener.spec.port(), cause);
+            log.debug("{}: unexpected failure, closing the pair", listener, cause);
             if (peer != null) {
                 peer.close();
             }
@@ -377,23 +393,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
     }
 
-    /** The idle check, run on the event loop. */
-    @Override
-    public void run() {
-        if (finished) {
-            return;
+    /** Whether the pair has had no byte in either direction for its listener's idle timeout; on the loop. */
+    boolean idleFor(long now) {
+        return !finished && now - lastActivity >= listener.idleTimeoutNanos;
+    }
+
+    /** Closes an idle pair; on the loop. */
+    void closeIdle(long now) {
+        if (log.isDebugEnabled()) {
+            log.debug("{}: connection from {} idle for {} ms, closing", listener, client, (now - lastActivity) / 1_000_000);
         }
-        long idle = System.nanoTime() - lastActivity;
-        long left = listener.idleTimeoutNanos - idle;
-        if (left <= 0) {
-            if (log.isDebugEnabled()) {
-                log.debug("listener {}: connection from {} idle for {} ms, closing", listener.spec.port(), client,
-                        TimeUnit.NANOSECONDS.toMillis(idle));
-            }
-            closeNow();
-        } else {
-            idleTask = frontend.eventLoop().schedule(this, left, TimeUnit.NANOSECONDS);
-        }
+        closeNow();
     }
 
     private void finish() {
@@ -402,12 +412,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         finished = true;
         releaseEarly();
-        if (idleTask != null) {
-            idleTask.cancel(false);
-        }
         if (counted) {
+            loop.remove(this);
             listener.release();
-            service.connections.remove(this);
         }
         releaseServer();
     }
@@ -415,7 +422,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     private void releaseServer() {
         if (serverHeld) {
             serverHeld = false;
-            service.released(server);
+            released(server);
         }
     }
 
@@ -430,7 +437,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             int n = msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0;
-            lastActivity = System.nanoTime();
+            lastActivity = loop.stamp;
             listener.bytesOut.add(n);
             if (frontend.isActive()) {
                 server.bytesFromServer.add(n);
@@ -488,7 +495,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (ctx.channel() == backend) {
                 if (cause instanceof IOException) {
-                    service.passiveFailure(server); // a reset by the server counts against it
+                    listener.events.failed(server, server.recordFailure()); // a reset by the server counts
                 }
                 failed(backend, frontend, cause);
             } else {

@@ -1,4 +1,4 @@
-package io.nlb4j.balancer.internal;
+package io.nlb4j.balancer.internal.forwarding;
 
 import io.nlb4j.model.Cidr;
 import io.nlb4j.model.InboundRule;
@@ -8,14 +8,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/**
- * The security groups of a load balancer compiled for evaluation at accept: all rules of all groups,
- * ordered by priority (then by declaration); the first matching rule decides; no match denies. With no
- * security group at all, every source is allowed.
- */
-final class AccessControl {
+/** The rules behind {@link AccessControl#of(List)}, in arrays for the accept path. */
+final class SecurityGroupRules implements AccessControl {
 
-    private static final AccessControl ALLOW_ALL = new AccessControl(null, null, null, null, null);
+    private static final SecurityGroupRules ALLOW_ALL = new SecurityGroupRules(null, null, null, null, null);
 
     private final Cidr[] sources;
     private final int[] fromPorts;
@@ -23,7 +19,7 @@ final class AccessControl {
     private final boolean[] allow;
     private final String[] names;
 
-    private AccessControl(Cidr[] sources, int[] fromPorts, int[] toPorts, boolean[] allow, String[] names) {
+    private SecurityGroupRules(Cidr[] sources, int[] fromPorts, int[] toPorts, boolean[] allow, String[] names) {
         this.sources = sources;
         this.fromPorts = fromPorts;
         this.toPorts = toPorts;
@@ -31,7 +27,7 @@ final class AccessControl {
         this.names = names;
     }
 
-    static AccessControl of(List<SecurityGroup> groups) {
+    static SecurityGroupRules of(List<SecurityGroup> groups) {
         if (groups.isEmpty()) {
             return ALLOW_ALL;
         }
@@ -58,17 +54,11 @@ final class AccessControl {
             allow[i] = r.action() == InboundRule.Action.ALLOW;
             names[i] = entries.get(i).group().name() + " rule " + r.action() + ' ' + r.source();
         }
-        return new AccessControl(sources, from, to, allow, names);
+        return new SecurityGroupRules(sources, from, to, allow, names);
     }
 
-    /**
-     * Evaluates the rules.
-     *
-     * @param source the client's address
-     * @param port the listener's port
-     * @return {@code null} if allowed, otherwise why the connection is denied
-     */
-    String deny(InetAddress source, int port) {
+    @Override
+    public String deny(InetAddress source, int port) {
         if (sources == null) {
             return null;
         }

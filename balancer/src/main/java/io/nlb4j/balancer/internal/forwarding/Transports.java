@@ -1,5 +1,6 @@
-package io.nlb4j.balancer.internal;
+package io.nlb4j.balancer.internal.forwarding;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -9,39 +10,35 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.Channel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.function.Supplier;
 
-/** The socket transport: native epoll where it is available, NIO elsewhere. */
-enum Transport {
+/** The transports behind {@link Transport#choose(boolean)}. */
+enum Transports implements Transport {
     /** Linux native epoll. */
     EPOLL,
     /** Java NIO, available everywhere. */
     NIO;
 
-    /**
-     * Returns the best transport on this machine.
-     *
-     * @param preferNative whether to use native epoll when it is available
-     * @return the transport
-     */
     static Transport choose(boolean preferNative) {
         return preferNative && Epoll.isAvailable() ? EPOLL : NIO;
     }
 
-    EventLoopGroup newGroup(int threads, String name) {
+    @Override
+    public EventLoopGroup newGroup(int threads, String name) {
         IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 
-    Class<? extends ServerChannel> serverChannel() {
+    @Override
+    public Class<? extends ServerChannel> serverChannel() {
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    Supplier<? extends Channel> socketChannels() {
+    @Override
+    public Supplier<? extends Channel> socketChannels() {
         return this == EPOLL ? EpollSocketChannel::new : NioSocketChannel::new;
     }
 }

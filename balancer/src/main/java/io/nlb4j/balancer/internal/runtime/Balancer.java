@@ -1,38 +1,51 @@
-package io.nlb4j.balancer.internal;
+package io.nlb4j.balancer.internal.runtime;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.nlb4j.balancer.ListenerId;
 import io.nlb4j.balancer.LoadBalancerEvent;
+import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
+import io.nlb4j.balancer.LoadBalancerEvent.StopOutcome;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.LoadBalancerStartException;
 import io.nlb4j.balancer.RunningBackendService;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.balancer.internal.forwarding.AccessControl;
+import io.nlb4j.balancer.internal.forwarding.Endpoint;
+import io.nlb4j.balancer.internal.forwarding.ForwardingEvents;
+import io.nlb4j.balancer.internal.forwarding.ListenerPath;
+import io.nlb4j.balancer.internal.forwarding.Loops;
+import io.nlb4j.balancer.internal.forwarding.Transport;
+import io.nlb4j.control.ControlContext;
+import io.nlb4j.group.AvailabilityGroups;
+import io.nlb4j.group.GroupOptions;
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.healthcheck.HealthChecker;
 import io.nlb4j.membership.Member;
 import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.membership.MembershipProviderFactory;
-import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
+import io.nlb4j.model.Durations;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
-import io.nlb4j.model.ProviderSpec;
+import io.nlb4j.model.ServerSource;
 import io.nlb4j.model.StaticServer;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,249 +54,415 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * A running load balancer: one event loop group, one control thread, its listeners and backend services.
+ * A running load balancer: its event loops, its control context, its listeners, backend services and availability
+ * groups, and their lifecycle. Every state change runs in the control context; starting and stopping wait on
+ * signals (bound channels, group starts, health outcomes, the last connection's close) and on deadlines measured on
+ * the control clock, never by polling, and nothing in them blocks the control context.
  */
-public final class LoadBalancerRuntime implements RunningLoadBalancer {
+final class Balancer implements RunningLoadBalancer {
 
-    private static final Logger log = LoggerFactory.getLogger(LoadBalancerRuntime.class);
-    private static final long DRAIN_POLL_MILLIS = 20;
+    private static final Logger log = LoggerFactory.getLogger(Balancer.class);
+    /** How long connections closed at the drain timeout have to go before the stop goes on without them. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** How long the availability groups have to terminate their instances at stop. */
     private static final Duration GROUP_STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SESSION_SWEEP = Duration.ofSeconds(1);
 
     private final LoadBalancerSpec spec;
     private final LoadBalancerOptions options;
+    private final ControlContext ctx;
+    private final boolean ownsContext;
     private final Transport transport;
     private final EventLoopGroup group;
-    private final Control control;
-    private final EventBus events;
-    private final List<ListenerRuntime> listeners = new ArrayList<>();
+    private final Loops loops;
+    private final Duration idleSweep;
+    private final Events events;
+    private final HealthChecker checker;
+    private final List<ListenerHandle> listeners = new ArrayList<>();
     private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
-    private final Map<String, GroupBinding> groups = new LinkedHashMap<>();
+    private final Map<String, BackendServiceHandle> serviceHandles = new LinkedHashMap<>();
+    private final Map<String, GroupMembers> groups = new LinkedHashMap<>();
+    private final Map<String, StaticMembership> staticSources = new LinkedHashMap<>();
     private final List<MembershipProvider> ownedProviders = new ArrayList<>();
     private final Disposable.Composite subscriptions = Disposables.composite();
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    private final Sinks.One<Void> stopped = Sinks.one();
+    private final Sinks.Empty<Void> stopped = Sinks.empty();
+    private volatile boolean stopping;
+    // ---- control-context state ----
+    private Duration drainTimeout;
+    private boolean draining;
+    private boolean forced;
+    private boolean finishing;
+    private Disposable drainTimer;
 
-    private LoadBalancerRuntime(LoadBalancerSpec spec, LoadBalancerOptions options) {
+    private Balancer(LoadBalancerSpec spec, LoadBalancerOptions options) {
         this.spec = spec;
         this.options = options;
+        String owner = "load balancer \"" + spec.name() + '"';
+        this.ownsContext = options.controlScheduler().isEmpty();
+        this.ctx = options.controlScheduler().map(s -> ControlContext.on(owner, s))
+                .orElseGet(() -> ControlContext.create(owner, "nlb4j-control-" + spec.name()));
+        this.events = new Events(ctx, options.eventBufferSize());
         this.transport = Transport.choose(options.preferNativeTransport());
-        this.control = new Control(spec.name());
-        this.events = new EventBus(options.eventBufferSize());
+        this.idleSweep = sweepInterval(spec);
         this.group = transport.newGroup(options.eventLoopThreads(), "nlb4j-" + spec.name());
-        HealthChecker checker = new HealthChecker(group, transport.socketChannels());
+        this.loops = Loops.create(group, ctx.nanoTime() + idleSweep.toNanos());
+        this.checker = new HealthChecker(group, transport.socketChannels());
         AccessControl access = AccessControl.of(spec.securityGroups());
-        for (Listener l : spec.listeners()) {
+        int connectMillis = (int) options.connectTimeout().toMillis();
+        for (int i = 0; i < spec.listeners().size(); i++) {
+            Listener l = spec.listeners().get(i);
             BackendService bs = l.backendService();
             ServiceRuntime service = services.computeIfAbsent(bs.name(),
-                    n -> new ServiceRuntime(bs, control, events, options.ticker(), checker));
-            listeners.add(new ListenerRuntime(l, service, access, events, transport,
-                    (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()), options.maxConnectAttempts()));
+                    n -> new ServiceRuntime(bs, ctx, events, loops, checker));
+            BackendServiceHandle handle = serviceHandles.computeIfAbsent(bs.name(), n -> new BackendServiceHandle(
+                    service, ctx, staticSource(service)));
+            ListenerId id = new ListenerId(i, l.name(), l.port());
+            ListenerHandle[] self = new ListenerHandle[1];
+            ListenerPath path = ListenerPath.create(i, l, service.route, access, transport, loops,
+                    new PathEvents(() -> self[0], service), connectMillis, options.maxConnectAttempts());
+            self[0] = new ListenerHandle(id, path, handle);
+            listeners.add(self[0]);
         }
     }
 
-    /**
-     * Starts a load balancer: registers its servers, binds every listener, and emits it; on any failure,
-     * releases everything and fails with a message naming the listener and the cause.
-     *
-     * @param spec a validated specification
-     * @param options how it runs
-     * @return the running load balancer
-     */
-    public static Mono<RunningLoadBalancer> start(LoadBalancerSpec spec, LoadBalancerOptions options) {
-        return Mono.create(sink -> {
-            LoadBalancerRuntime rt;
-            try {
-                rt = new LoadBalancerRuntime(spec, options);
-            } catch (RuntimeException e) {
-                sink.error(e);
-                return;
-            }
-            AtomicBoolean done = new AtomicBoolean();
-            sink.onCancel(() -> {
-                if (done.compareAndSet(false, true)) {
-                    rt.abort().subscribe();
-                }
-            });
-            rt.control.execute(() -> {
-                try {
-                    rt.startMembership();
-                    rt.bindAll();
-                } catch (RuntimeException e) {
-                    if (done.compareAndSet(false, true)) {
-                        rt.abort().subscribe(null, x -> sink.error(e), () -> sink.error(e));
-                    }
-                    return;
-                }
-                long groupDeadline = System.nanoTime() + options.startTimeout().toNanos() / 2;
-                rt.awaitGroups(groupDeadline, () -> rt.awaitFirstProbes(
-                        System.nanoTime() + rt.firstProbeWait().toNanos(), () -> {
-                    if (done.compareAndSet(false, true)) {
-                        log.info("load balancer {} started on {} ({} transport)", spec.name(), rt.listeners.stream()
-                                .map(l -> l.boundAddress().toString()).collect(Collectors.joining(", ")), rt.transport);
-                        rt.events.publish(LoadBalancerEvent.Type.STARTED, -1, null, null, spec.name());
-                        sink.success(rt);
-                    } else {
-                        rt.abort().subscribe();
-                    }
-                }));
-            });
+    private StaticMembership staticSource(ServiceRuntime service) {
+        if (service.spec.servers() instanceof ServerSource.Static) {
+            StaticMembership s = new StaticMembership(service, Map.of());
+            staticSources.put(service.name, s);
+            return s;
+        }
+        return null;
+    }
+
+    /** Idle pairs are found by a sweep every tenth of the shortest idle timeout, between 10 ms and 1 s. */
+    private static Duration sweepInterval(LoadBalancerSpec spec) {
+        long shortest = spec.listeners().stream().mapToLong(l -> l.idleTimeout().toNanos()).min().orElse(0);
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1),
+                shortest / 10)));
+    }
+
+    // ---- start ----
+
+    static Mono<RunningLoadBalancer> start(LoadBalancerSpec spec, LoadBalancerOptions options) {
+        return Mono.defer(() -> {
+            Balancer b = new Balancer(spec, options);
+            return b.resolveStaticServers()
+                    .flatMap(resolved -> b.ctx.run(() -> b.startMembership(resolved)))
+                    .then(Mono.defer(b::bindAll))
+                    .then(Mono.defer(b::awaitGroups))
+                    .then(Mono.defer(b::awaitHealth))
+                    .then(Mono.defer(() -> b.ctx.call(b::started)))
+                    .timeout(options.startTimeout(), b.ctx.scheduler())
+                    .onErrorResume(e -> b.abort().then(Mono.error(b.startFailure(e))))
+                    .doOnCancel(() -> b.abort().subscribe());
         });
     }
 
-    /** Control thread: runs {@code then} once every group's first instances are in service, or at the deadline. */
-    private void awaitGroups(long deadline, Runnable then) {
-        if (groups.values().stream().allMatch(GroupBinding::settled) || System.nanoTime() - deadline >= 0) {
-            then.run();
-        } else {
-            control.schedule(() -> awaitGroups(deadline, then), 5, TimeUnit.MILLISECONDS);
-        }
+    /** Static servers named by host name are resolved before the start, on a worker thread: DNS may block. */
+    private Mono<Map<String, Map<InetSocketAddress, Integer>>> resolveStaticServers() {
+        return Mono.fromCallable(() -> {
+            Map<String, Map<InetSocketAddress, Integer>> out = new LinkedHashMap<>();
+            for (int i = 0; i < spec.listeners().size(); i++) {
+                BackendService bs = spec.listeners().get(i).backendService();
+                if (!(bs.servers() instanceof ServerSource.Static s) || out.containsKey(bs.name())) {
+                    continue;
+                }
+                Map<InetSocketAddress, Integer> members = new LinkedHashMap<>();
+                for (int j = 0; j < s.servers().size(); j++) {
+                    StaticServer server = s.servers().get(j);
+                    int port = server.port().orElseGet(() -> bs.port().orElseThrow());
+                    try {
+                        members.put(new InetSocketAddress(InetAddress.getByName(server.address()), port),
+                                server.weight());
+                    } catch (UnknownHostException e) {
+                        throw new LoadBalancerStartException("listeners[" + i + "].backendService.servers.static[" + j
+                                + "].address: \"" + server.address() + "\" (expected: a resolvable address or host"
+                                + " name; " + e.getMessage() + ')', e);
+                    }
+                }
+                out.put(bs.name(), members);
+            }
+            return out;
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
-    /** How long start waits for every server's first probe: the longest probe timeout, plus a margin. */
-    private Duration firstProbeWait() {
-        return services.values().stream().map(s -> s.spec().healthCheck().timeout()).max(Duration::compareTo)
-                .orElse(Duration.ZERO).plusSeconds(1);
-    }
-
-    /** Control thread: runs {@code then} once every server has had its first probe, or at the deadline. */
-    private void awaitFirstProbes(long deadline, Runnable then) {
-        boolean pending = services.values().stream().anyMatch(s -> s.pendingFirstProbes() > 0);
-        if (!pending || System.nanoTime() - deadline >= 0) {
-            then.run();
-        } else {
-            control.schedule(() -> awaitFirstProbes(deadline, then), 5, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void startMembership() {
+    private void startMembership(Map<String, Map<InetSocketAddress, Integer>> resolved) {
         for (int i = 0; i < spec.listeners().size(); i++) {
             BackendService bs = spec.listeners().get(i).backendService();
             ServiceRuntime service = services.get(bs.name());
-            if (service.registered) {
-                continue;
-            }
-            service.registered = true;
             String path = "listeners[" + i + "].backendService.servers";
-            switch (bs.servers().kind()) {
-                case STATIC:
-                    for (int j = 0; j < bs.servers().staticServers().size(); j++) {
-                        StaticServer s = bs.servers().staticServers().get(j);
-                        int port = s.port().orElseGet(() -> bs.port().orElseThrow());
-                        InetSocketAddress address = new InetSocketAddress(s.address(), port);
-                        if (address.isUnresolved()) {
-                            throw new LoadBalancerStartException(path + ".static[" + j + "].address: \"" + s.address()
-                                    + "\" (expected: a resolvable address or host name)", null);
-                        }
-                        service.add(address, s.weight());
-                    }
-                    break;
-                case PROVIDER:
-                    subscribe(service, provider(bs.servers().provider().orElseThrow(), path + ".provider"));
-                    break;
-                default:
-                    AvailabilityGroup ag = bs.servers().availabilityGroup().orElseThrow();
-                    groups.computeIfAbsent(ag.name(), n -> new GroupBinding(ag)).serve(service);
-                    break;
-            }
-        }
-        for (GroupBinding g : groups.values()) {
-            g.start(control, options.ticker());
-        }
-    }
-
-    private MembershipProvider provider(ProviderSpec ps, String path) {
-        if (ps.instance().isPresent()) {
-            return ps.instance().get();
-        }
-        List<String> types = new ArrayList<>();
-        for (MembershipProviderFactory f : ServiceLoader.load(MembershipProviderFactory.class)) {
-            if (f.type().equals(ps.type())) {
-                MembershipProvider p;
-                try {
-                    p = f.create(ps.properties());
-                } catch (IllegalArgumentException e) {
-                    throw new LoadBalancerStartException(path + ".properties: " + e.getMessage(), e);
+            if (bs.servers() instanceof ServerSource.Static) {
+                StaticMembership source = staticSources.get(bs.name());
+                if (resolved.containsKey(bs.name())) {
+                    resolved.remove(bs.name()).forEach(source::add);
                 }
-                ownedProviders.add(p);
-                return p;
+            } else if (bs.servers() instanceof ServerSource.Group g) {
+                GroupMembers members = groups.computeIfAbsent(g.group().name(), n -> new GroupMembers(g.group()));
+                if (!groupPaths.containsKey(g.group().name())) {
+                    groupPaths.put(g.group().name(), path + ".availabilityGroup");
+                }
+                members.serve(service);
+            } else if (!providerServices.contains(bs.name())) {
+                providerServices.add(bs.name());
+                subscribe(service, provider((ServerSource.Provider) bs.servers(), path + ".provider"));
             }
-            types.add(f.type());
         }
-        throw new LoadBalancerStartException(path + ".type: \"" + ps.type() + "\" (expected: an installed provider type, "
-                + (types.isEmpty() ? "none is installed" : "one of " + types) + ')', null);
     }
 
+    private final Map<String, String> groupPaths = new LinkedHashMap<>();
+    private final List<String> providerServices = new ArrayList<>();
+
+    private MembershipProvider provider(ServerSource.Provider ps, String path) {
+        MembershipProviderFactory factory = options.membershipProviders().get(ps.type());
+        List<String> types = new ArrayList<>(options.membershipProviders().keySet());
+        if (factory == null) {
+            for (MembershipProviderFactory f : ServiceLoader.load(MembershipProviderFactory.class)) {
+                if (f.type().equals(ps.type())) {
+                    factory = f;
+                    break;
+                }
+                types.add(f.type());
+            }
+        }
+        if (factory == null) {
+            throw new LoadBalancerStartException(path + ".type: \"" + ps.type() + "\" (expected: an installed provider"
+                    + " type, " + (types.isEmpty() ? "none is installed" : "one of " + types) + ')', null);
+        }
+        MembershipProvider p;
+        try {
+            p = factory.create(ps.properties());
+        } catch (IllegalArgumentException e) {
+            throw new LoadBalancerStartException(path + ".properties: " + e.getMessage(), e);
+        }
+        ownedProviders.add(p);
+        return p;
+    }
+
+    /** A provider's snapshots, resolved off the control context, then applied in it; failures keep the last set. */
     private void subscribe(ServiceRuntime service, MembershipProvider provider) {
         subscriptions.add(provider.members()
-                .publishOn(control.scheduler())
-                .subscribe(members -> service.reconcile(toMap(members)),
+                .publishOn(Schedulers.boundedElastic())
+                .map(Balancer::resolve)
+                .subscribe(members -> ctx.tryExecute(() -> service.apply(members, LeaveCause.LEFT_SOURCE)),
                         e -> log.warn("backend service {}: membership provider failed, keeping the last servers: {}",
-                                service.name(), e.toString())));
+                                service.name, e.toString())));
     }
 
-    private static Map<InetSocketAddress, Integer> toMap(Set<Member> members) {
+    private static Map<InetSocketAddress, Integer> resolve(Set<Member> members) {
         Map<InetSocketAddress, Integer> out = new LinkedHashMap<>();
         for (Member m : members) {
-            out.put(new InetSocketAddress(m.host(), m.port()), m.weight());
+            InetSocketAddress a = new InetSocketAddress(m.host(), m.port());
+            if (a.isUnresolved()) {
+                log.warn("membership: {} does not resolve; left out until it does", m);
+            } else {
+                out.put(a, m.weight());
+            }
         }
         return out;
     }
 
-    private void bindAll() {
-        for (int i = 0; i < listeners.size(); i++) {
-            ListenerRuntime l = listeners.get(i);
-            ChannelFuture f = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ListenerRuntime.WATER_MARK)
-                    .childHandler(l.childHandler())
-                    .bind(options.bindAddress(), l.spec.port())
-                    .awaitUninterruptibly();
-            if (!f.isSuccess()) {
-                Throwable cause = f.cause();
-                throw new LoadBalancerStartException("listeners[" + i + "].port: " + l.spec.port() + " (expected: a port"
-                        + " free on " + options.bindAddress() + "; binding failed: " + (cause == null ? "unknown"
-                        : cause.getMessage()) + ')', cause);
-            }
-            l.bound(f.channel());
-            events.publish(LoadBalancerEvent.Type.LISTENER_BOUND, l.spec.port(), l.service.name(), null,
-                    l.boundAddress().toString());
+    private Mono<Void> bindAll() {
+        List<Mono<Void>> binds = new ArrayList<>();
+        for (ListenerHandle l : listeners) {
+            ChannelFuture f = l.path.serverBootstrap(group).bind(options.bindAddress(), l.spec().port());
+            binds.add(toMono(f).onErrorMap(e -> new LoadBalancerStartException("listeners[" + l.id.index() + "].port: "
+                    + l.spec().port() + " (expected: a port free on " + options.bindAddress() + "; binding failed: "
+                    + e.getMessage() + ')', e)).then(ctx.run(() -> {
+                        l.bound(f.channel());
+                        events.publish(t -> new LoadBalancerEvent.ListenerBound(t, l.id, l.service.spec().name(),
+                                l.boundAddress()));
+                    })));
         }
-        subscriptions.add(control.schedulePeriodically(() -> services.values().forEach(ServiceRuntime::sweepSessions),
-                1, TimeUnit.SECONDS));
+        return Mono.when(binds);
+    }
+
+    /** Starts each availability group in the control context and waits until it has its minimum in service. */
+    private Mono<Void> awaitGroups() {
+        List<Mono<RunningAvailabilityGroup>> starts = new ArrayList<>();
+        for (GroupMembers g : groups.values()) {
+            GroupOptions groupOptions = GroupOptions.builder()
+                    .context(ctx)
+                    .defaultPort(g.defaultPort())
+                    .activeConnections(g::activeConnections)
+                    .starter(options.instanceStarter())
+                    .build();
+            starts.add(AvailabilityGroups.start(g.spec(), g, groupOptions)
+                    .doOnNext(g::running)
+                    .onErrorMap(e -> new LoadBalancerStartException(groupPaths.get(g.spec().name()) + ": "
+                            + e.getMessage(), e)));
+        }
+        return Flux.merge(starts).then();
+    }
+
+    /** Waits for every server's first health outcome; fails if a service would refuse every connection. */
+    private Mono<Void> awaitHealth() {
+        return Mono.when(services.values().stream().map(ServiceRuntime::awaitDecided).toList())
+                .then(ctx.run(() -> {
+                    List<String> refusing = services.values().stream().map(ServiceRuntime::refusesAll)
+                            .filter(r -> r != null).toList();
+                    if (!refusing.isEmpty()) {
+                        throw new LoadBalancerStartException(String.join("; ", refusing), null);
+                    }
+                }));
+    }
+
+    private RunningLoadBalancer started() {
+        subscriptions.add(ctx.schedulePeriodically(() -> services.values().forEach(ServiceRuntime::sweepSessions),
+                SESSION_SWEEP));
+        subscriptions.add(ctx.schedulePeriodically(() -> {
+            long now = ctx.nanoTime();
+            loops.sweepIdle(now, now + idleSweep.toNanos());
+        }, idleSweep));
+        List<InetSocketAddress> addresses = listeners.stream().map(ListenerHandle::boundAddress).toList();
+        LoadBalancerEvent.Started e = new LoadBalancerEvent.Started(events.now(), spec.name(), addresses,
+                transport.name());
+        log.info("{}", e.description());
+        events.stream().publish(e);
+        return this;
+    }
+
+    /** Why the start failed, as one exception naming what and why. */
+    private Throwable startFailure(Throwable e) {
+        if (e instanceof TimeoutException) {
+            return new LoadBalancerStartException("load balancer \"" + spec.name() + "\" did not start within "
+                    + Durations.format(options.startTimeout()) + pending() + " (expected: a start within"
+                    + " LoadBalancerOptions.startTimeout)", e);
+        }
+        if (e instanceof LoadBalancerStartException || e instanceof IllegalArgumentException) {
+            return e;
+        }
+        return new LoadBalancerStartException("load balancer \"" + spec.name() + "\" could not start: " + e, e);
+    }
+
+    /** What a start was still waiting for (read from another thread: a best-effort description). */
+    private String pending() {
+        List<String> parts = new ArrayList<>();
+        for (GroupMembers g : groups.values()) {
+            if (g.running() == null) {
+                parts.add("availability group \"" + g.spec().name() + "\" had not reached its minimum capacity");
+            }
+        }
+        for (ServiceRuntime s : services.values()) {
+            String p = s.describePending();
+            if (!p.isEmpty()) {
+                parts.add("backend service \"" + s.name + "\" has servers still pending their first health check: "
+                        + p);
+            }
+        }
+        return parts.isEmpty() ? "" : ": " + String.join("; ", parts);
     }
 
     /**
-     * Releases everything after a failed or cancelled start: closes bound listeners, stops groups (their
-     * instances are terminated), then shuts the threads down. Completes when all of that is done.
+     * Releases everything after a failed or cancelled start: closes bound listeners, stops the groups (their
+     * instances are terminated), the checks and providers, then the threads. Completes when all of that is done.
      */
     private Mono<Void> abort() {
-        for (ListenerRuntime l : listeners) {
-            Channel ch = l.serverChannel();
-            if (ch != null) {
-                ch.close().awaitUninterruptibly();
-            }
-        }
-        return Mono.defer(() -> {
-            services.values().forEach(ServiceRuntime::stopChecks);
-            return Mono.when(groups.values().stream().filter(g -> g.running() != null)
-                    .map(g -> g.running().stop()).collect(Collectors.toList()));
-        }).subscribeOn(control.scheduler())
-                .timeout(GROUP_STOP_TIMEOUT)
-                .onErrorResume(e -> Mono.empty())
-                .then(Mono.fromRunnable(this::release).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()))
-                .then();
+        stopping = true;
+        return ctx.run(() -> {
+            subscriptions.dispose();
+            services.values().forEach(ServiceRuntime::stop);
+        }).onErrorResume(e -> Mono.empty())
+                .then(Mono.when(listeners.stream().map(ListenerHandle::channel).filter(c -> c != null)
+                        .map(c -> toMono(c.close())).toList()).onErrorResume(e -> Mono.empty()))
+                .then(stopGroups())
+                .then(Mono.defer(this::release));
     }
 
-    private void release() {
+    // ---- stop ----
+
+    @Override
+    public Mono<Void> stop(Duration drain) {
+        if (drain.isNegative()) {
+            return Mono.error(new IllegalArgumentException("drainTimeout: " + Durations.format(drain)
+                    + " (expected: zero or a positive duration)"));
+        }
+        ctx.tryExecute(() -> beginStop(drain));
+        return onStopped();
+    }
+
+    private void beginStop(Duration drain) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        drainTimeout = drain;
+        log.info("load balancer {} stopping, draining for up to {}", spec.name(), Durations.format(drain));
+        events.publish(t -> new LoadBalancerEvent.Stopping(t, drain));
         subscriptions.dispose();
+        Mono.when(listeners.stream().map(l -> toMono(l.channel().close())).toList())
+                .onErrorResume(e -> Mono.empty())
+                // A connection accepted just before its listener closed is registered by a task already queued on
+                // its event loop: once every loop has run its queue, the drain below sees that connection.
+                .then(loops.barrier())
+                .subscribe(null, e -> ctx.tryExecute(this::afterUnbind), () -> ctx.tryExecute(this::afterUnbind));
+    }
+
+    private void afterUnbind() {
+        for (ListenerHandle l : listeners) {
+            events.publish(t -> new LoadBalancerEvent.ListenerUnbound(t, l.id, l.boundAddress()));
+        }
+        draining = true;
+        if (openConnections() == 0) {
+            finishStop(StopOutcome.DRAINED);
+            return;
+        }
+        drainTimer = ctx.schedule(this::closeAtDrainTimeout, drainTimeout);
+    }
+
+    private void closeAtDrainTimeout() {
+        if (finishing) {
+            return;
+        }
+        forced = true;
+        loops.closeAll().subscribe(n -> log.info("load balancer {}: drain timeout, {} open connections closed",
+                spec.name(), n));
+        drainTimer = ctx.schedule(() -> finishStop(StopOutcome.NOT_CLOSED_IN_TIME), CLOSE_GRACE);
+    }
+
+    /** A listener's last connection has closed: during a stop, the drain may be over. */
+    private void listenerIdle() {
+        if (draining && !finishing && openConnections() == 0) {
+            finishStop(forced ? StopOutcome.CLOSED_AT_TIMEOUT : StopOutcome.DRAINED);
+        }
+    }
+
+    private int openConnections() {
+        return listeners.stream().mapToInt(l -> l.path.activeConnections()).sum();
+    }
+
+    private void finishStop(StopOutcome outcome) {
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        if (drainTimer != null) {
+            drainTimer.dispose();
+        }
+        // The groups drain (at once: no connection is left) and terminate their instances in this context.
+        stopGroups().subscribe(null, null, () -> ctx.tryExecute(() -> {
+            services.values().forEach(ServiceRuntime::stop);
+            LoadBalancerEvent.Stopped e = new LoadBalancerEvent.Stopped(events.now(), outcome);
+            log.info("load balancer {} {}", spec.name(), e.description());
+            events.stream().publish(e);
+            release().subscribe();
+        }));
+    }
+
+    private Mono<Void> stopGroups() {
+        return Mono.when(groups.values().stream().filter(g -> g.running() != null).map(g -> g.running().stop())
+                        .toList())
+                .timeout(GROUP_STOP_TIMEOUT, ctx.scheduler())
+                .onErrorResume(e -> {
+                    log.warn("load balancer {}: availability groups did not stop cleanly: {}", spec.name(), e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /** Closes the providers, completes the events, then shuts the event loops and the control context down. */
+    private Mono<Void> release() {
         for (MembershipProvider p : ownedProviders) {
             try {
                 p.close();
@@ -291,8 +470,28 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
                 log.warn("closing a membership provider failed: {}", e.toString());
             }
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        control.dispose();
+        events.stream().complete();
+        return toMono(group.shutdownGracefully(0, 2, TimeUnit.SECONDS))
+                .onErrorResume(e -> Mono.empty())
+                .doFinally(signal -> {
+                    if (ownsContext) {
+                        ctx.dispose();
+                    } else {
+                        ctx.dispose(); // a caller's scheduler stays the caller's; only this context stops
+                    }
+                    stopped.tryEmitEmpty();
+                })
+                .then();
+    }
+
+    private static Mono<Void> toMono(Future<?> future) {
+        return Mono.create(sink -> future.addListener(f -> {
+            if (f.isSuccess()) {
+                sink.success();
+            } else {
+                sink.error(f.cause());
+            }
+        }));
     }
 
     // ---- RunningLoadBalancer ----
@@ -304,13 +503,25 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
 
     @Override
     public RunningListener listener(int configuredPort) {
-        for (ListenerRuntime l : listeners) {
-            if (l.spec.port() == configuredPort) {
-                return l;
-            }
+        List<ListenerHandle> matching = listeners.stream().filter(l -> l.spec().port() == configuredPort).toList();
+        if (matching.size() == 1) {
+            return matching.get(0);
         }
-        throw new IllegalArgumentException("listener: " + configuredPort + " (expected: a configured port, one of "
-                + listeners.stream().map(l -> String.valueOf(l.spec.port())).collect(Collectors.toList()) + ')');
+        if (matching.isEmpty()) {
+            throw new IllegalArgumentException("listener: " + configuredPort + " (expected: a configured port, one of "
+                    + listeners.stream().map(l -> l.spec().port()).toList() + ')');
+        }
+        throw new IllegalArgumentException("listener: " + configuredPort + " (expected: a port that identifies one"
+                + " listener; " + matching.stream().map(l -> "listeners[" + l.id.index() + ']')
+                .collect(Collectors.joining(" and ")) + " are all on port " + configuredPort
+                + ": give them names and use listener(String), or use listeners().get(index))");
+    }
+
+    @Override
+    public RunningListener listener(String name) {
+        return listeners.stream().filter(l -> l.spec().name().equals(Optional.of(name))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("listener: \"" + name + "\" (expected: a listener"
+                        + " name, one of " + listeners.stream().flatMap(l -> l.spec().name().stream()).toList() + ')'));
     }
 
     @Override
@@ -320,18 +531,18 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
 
     @Override
     public RunningBackendService backendService(String name) {
-        ServiceRuntime s = services.get(name);
+        BackendServiceHandle s = serviceHandles.get(name);
         if (s == null) {
             throw new IllegalArgumentException("backend service: \"" + name + "\" (expected: one of "
-                    + services.keySet() + ')');
+                    + serviceHandles.keySet() + ')');
         }
         return s;
     }
 
     @Override
     public RunningAvailabilityGroup availabilityGroup(String name) {
-        GroupBinding g = groups.get(name);
-        if (g == null) {
+        GroupMembers g = groups.get(name);
+        if (g == null || g.running() == null) {
             throw new IllegalArgumentException("availability group: \"" + name + "\" (expected: one of "
                     + groups.keySet() + ')');
         }
@@ -340,82 +551,12 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
 
     @Override
     public Flux<LoadBalancerEvent> events() {
-        return events.flux();
+        return events.stream().flux();
     }
 
     @Override
-    public Mono<Void> stop(Duration drainTimeout) {
-        if (drainTimeout.isNegative()) {
-            return Mono.error(new IllegalArgumentException("drainTimeout: " + drainTimeout
-                    + " (expected: zero or a positive duration)"));
-        }
-        if (stopping.compareAndSet(false, true)) {
-            control.execute(() -> beginStop(drainTimeout));
-        }
-        return onStopped();
-    }
-
-    private void beginStop(Duration drainTimeout) {
-        log.info("load balancer {} stopping, draining for up to {} ms", spec.name(), drainTimeout.toMillis());
-        events.publish(LoadBalancerEvent.Type.STOPPING, -1, null, null, "drain timeout " + drainTimeout.toMillis() + " ms");
-        subscriptions.dispose();
-        for (ListenerRuntime l : listeners) {
-            l.serverChannel().close().awaitUninterruptibly();
-            events.publish(LoadBalancerEvent.Type.LISTENER_UNBOUND, l.spec.port(), l.service.name(), null,
-                    l.boundAddress().toString());
-        }
-        // A connection accepted just before its listener closed is registered by a task already queued on
-        // its event loop: let every loop run its queue once, so that the drain below sees that connection.
-        for (EventExecutor loop : group) {
-            loop.submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
-        }
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        awaitDrained(deadline, false);
-    }
-
-    private void awaitDrained(long deadline, boolean forced) {
-        boolean empty = services.values().stream().allMatch(s -> s.connections.isEmpty());
-        if (empty) {
-            finishStop(forced ? "open connections closed at the drain timeout" : "connections drained");
-            return;
-        }
-        if (!forced && System.nanoTime() - deadline >= 0) {
-            int closed = services.values().stream().mapToInt(ServiceRuntime::closeAll).sum();
-            log.info("load balancer {}: drain timeout, closing {} open connections", spec.name(), closed);
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            forced = true;
-        } else if (forced && System.nanoTime() - deadline >= 0) {
-            finishStop("connections did not close in time");
-            return;
-        }
-        long d = deadline;
-        boolean f = forced;
-        control.schedule(() -> awaitDrained(d, f), DRAIN_POLL_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private void finishStop(String how) {
-        // Groups drain (instantly: no connection is left) and terminate their instances on this thread.
-        Mono.when(groups.values().stream().map(g -> g.running().stop()).collect(Collectors.toList()))
-                .timeout(GROUP_STOP_TIMEOUT)
-                .onErrorResume(e -> {
-                    log.warn("load balancer {}: availability groups did not stop cleanly: {}", spec.name(), e.toString());
-                    return Mono.empty();
-                })
-                .subscribe(null, null, () -> control.execute(() -> finishRelease(how)));
-    }
-
-    private void finishRelease(String how) {
-        log.info("load balancer {} stopped ({})", spec.name(), how);
-        services.values().forEach(ServiceRuntime::stopChecks);
-        events.publish(LoadBalancerEvent.Type.STOPPED, -1, null, null, how);
-        events.complete();
-        // Release from another thread: the control thread is disposed as part of it.
-        Thread t = new Thread(() -> {
-            release();
-            stopped.tryEmitEmpty();
-        }, "nlb4j-stop-" + spec.name());
-        t.setDaemon(true);
-        t.start();
+    public long droppedEvents() {
+        return events.stream().dropped();
     }
 
     @Override
@@ -425,7 +566,15 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
 
     @Override
     public void close() {
-        stop(spec.longestConnectionDraining()).block();
+        Duration drain = spec.longestConnectionDraining();
+        Duration wait = drain.plusSeconds(CLOSE_SLACK_SECONDS);
+        try {
+            stop(drain).block(wait);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("load balancer \"" + spec.name() + "\" did not stop within "
+                    + Durations.format(wait) + " (expected: its connections drained within " + Durations.format(drain)
+                    + " and its instances and threads stopped within " + CLOSE_SLACK_SECONDS + "s more)", e);
+        }
     }
 
     @Override
@@ -435,12 +584,53 @@ public final class LoadBalancerRuntime implements RunningLoadBalancer {
 
     @Override
     public boolean isDisposed() {
-        return stopping.get();
+        return stopping;
     }
 
     @Override
     public String toString() {
         return "RunningLoadBalancer[" + spec.name() + ' ' + listeners.stream()
                 .map(l -> String.valueOf(l.boundAddress())).collect(Collectors.joining(", ")) + ']';
+    }
+
+    /** What one listener's path reports, handed to the runtime: the endpoint callbacks go to its service. */
+    private final class PathEvents implements ForwardingEvents {
+        private final java.util.function.Supplier<ListenerHandle> listener;
+        private final ServiceRuntime service;
+
+        PathEvents(java.util.function.Supplier<ListenerHandle> listener, ServiceRuntime service) {
+            this.listener = listener;
+            this.service = service;
+        }
+
+        @Override
+        public void rejected(ListenerPath path, InetAddress client, LoadBalancerEvent.RejectReason reason,
+                             String detail) {
+            events.publish(t -> new LoadBalancerEvent.ConnectionRejected(t, listener.get().id, service.name, client,
+                    reason, detail));
+        }
+
+        @Override
+        public void connectFailed(ListenerPath path, Endpoint endpoint, Throwable cause) {
+            events.publish(t -> new LoadBalancerEvent.ConnectFailed(t, listener.get().id, service.name,
+                    endpoint.address(), cause));
+        }
+
+        @Override
+        public void failed(Endpoint endpoint, int consecutive) {
+            service.failed(endpoint, consecutive);
+        }
+
+        @Override
+        public void drained(Endpoint endpoint) {
+            ctx.tryExecute(() -> service.drained(endpoint));
+        }
+
+        @Override
+        public void idle(ListenerPath path) {
+            if (stopping) {
+                ctx.tryExecute(Balancer.this::listenerIdle);
+            }
+        }
     }
 }

@@ -1,464 +1,517 @@
-package io.nlb4j.balancer.internal;
+package io.nlb4j.balancer.internal.runtime;
 
 import io.nlb4j.balancer.LoadBalancerEvent;
-import io.nlb4j.balancer.RunningBackendService;
+import io.nlb4j.balancer.LoadBalancerEvent.HealthCause;
+import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
+import io.nlb4j.balancer.LoadBalancerEvent.RemovalOutcome;
 import io.nlb4j.balancer.ServerStats;
-import io.nlb4j.balancer.scheduling.Picker;
-import io.nlb4j.balancer.scheduling.Scheduler;
+import io.nlb4j.balancer.internal.forwarding.Endpoint;
+import io.nlb4j.balancer.internal.forwarding.Loops;
+import io.nlb4j.balancer.internal.forwarding.ServiceRoute;
+import io.nlb4j.balancer.scheduling.SchedulingAlgorithm;
+import io.nlb4j.control.ControlContext;
+import io.nlb4j.healthcheck.HealthCheckedMembers;
 import io.nlb4j.healthcheck.HealthChecker;
-import io.nlb4j.healthcheck.HealthStatus;
-import io.nlb4j.healthcheck.HealthTransition;
 import io.nlb4j.healthcheck.OutlierDetector;
-import io.nlb4j.healthcheck.ProbeResult;
+import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
 import io.nlb4j.model.OutlierDetection;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 
 /**
- * A running backend service: its servers, the current picker over those in service, session persistence
- * and draining. Membership changes run on the control thread and publish a new immutable picker; the data
- * plane only reads it.
+ * A running backend service, reduced to its core: a member snapshot in, a picker and draining out. Its source
+ * publishes the members it should have ({@link #apply}); health checking ({@link HealthCheckedMembers}) and
+ * passive ejection tell it which of them may take connections; it publishes a picker over those to the data plane
+ * and drains the servers that left. Everything here runs in the control context.
  */
-final class ServiceRuntime implements RunningBackendService {
+final class ServiceRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
-    private final BackendService spec;
-    private final Scheduler scheduler;
-    private final Control control;
-    private final EventBus events;
-    private final SessionTable sessions;
-    private final LongSupplier ticker;
-    private final HealthChecker checker;
+    final BackendService spec;
+    final String name;
+    final ServiceRoute route;
+    private final ControlContext ctx;
+    private final Events events;
+    private final Loops loops;
+    private final SchedulingAlgorithm algorithm;
+    private final HealthCheckedMembers checked;
+    private final boolean active;
     private final boolean failOpen;
     private final boolean closeOnUnhealthy;
     private final OutlierDetection outlierSpec;
     private final OutlierDetector outliers;
-    /** Control thread only. */
-    private final Map<InetSocketAddress, ServerState> servers = new LinkedHashMap<>();
-    private volatile List<ServerState> serverList = List.of();
-    private volatile Picker<ServerState> picker;
-    /** Whether the servers of this service have been registered (a service may serve several listeners). */
-    boolean registered;
-    /** Told of each active health transition of a server (control thread), e.g. to replace unhealthy instances. */
-    volatile BiConsumer<InetSocketAddress, Boolean> healthListener;
-    /** Open connection pairs of this service, for draining and stop. */
-    final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Map<InetSocketAddress, ServerEntry> entries = new LinkedHashMap<>();
+    private final Map<Endpoint, ServerEntry> byEndpoint = new IdentityHashMap<>();
+    private final List<BiConsumer<InetSocketAddress, HealthStatus>> healthListeners = new ArrayList<>();
+    private final List<Waiter> servingWaiters = new ArrayList<>();
+    private final List<MonoSink<Void>> decidedWaiters = new ArrayList<>();
+    /** The servers, for readers on any thread. */
+    private volatile List<ServerEntry> snapshot = List.of();
+    private boolean stopped;
 
-    ServiceRuntime(BackendService spec, Control control, EventBus events, LongSupplier ticker, HealthChecker checker) {
+    ServiceRuntime(BackendService spec, ControlContext ctx, Events events, Loops loops, HealthChecker checker) {
         this.spec = spec;
-        this.ticker = ticker;
+        this.name = spec.name();
+        this.ctx = ctx;
+        this.events = events;
+        this.loops = loops;
+        this.route = ServiceRoute.create(name, spec.sessionPersistence(), ctx::nanoTime);
+        this.algorithm = SchedulingAlgorithm.of(spec.scheduling());
         HealthCheck hc = spec.healthCheck();
-        this.checker = hc.type() == HealthCheck.Type.NONE ? null : checker;
-        this.failOpen = hc.allUnhealthy() == HealthCheck.AllUnhealthy.FAIL_OPEN;
-        this.closeOnUnhealthy = hc.unhealthyConnections() == HealthCheck.UnhealthyConnections.CLOSE;
+        this.active = hc instanceof HealthCheck.Active;
+        this.failOpen = hc instanceof HealthCheck.Active a && a.allUnhealthy() == HealthCheck.AllUnhealthy.FAIL_OPEN;
+        this.closeOnUnhealthy = hc instanceof HealthCheck.Active a
+                && a.unhealthyConnections() == HealthCheck.UnhealthyConnections.CLOSE;
         this.outlierSpec = hc.outlierDetection();
         this.outliers = outlierSpec.enabled() ? new OutlierDetector(outlierSpec.consecutiveFailures(),
                 outlierSpec.baseEjectionTime().toNanos(), outlierSpec.maxEjectionPercent()) : null;
-        this.scheduler = Scheduler.of(spec.scheduling());
-        this.control = control;
-        this.events = events;
-        this.sessions = spec.sessionPersistence().enabled()
-                ? new SessionTable(spec.sessionPersistence().timeout().toNanos(), ticker) : null;
-        this.picker = scheduler.picker(List.of());
+        this.checked = new HealthCheckedMembers(checker, hc, ctx, this::healthChanged);
     }
 
-    @Override
-    public BackendService spec() {
-        return spec;
+    /** Whether this service's servers are probed actively (with {@code NONE}, every server is healthy). */
+    boolean activelyChecked() {
+        return active;
     }
 
-    String name() {
-        return spec.name();
+    void onHealth(BiConsumer<InetSocketAddress, HealthStatus> listener) {
+        healthListeners.add(listener);
     }
 
-    // ---- data plane ----
+    // ---- membership ----
 
     /**
-     * Picks a server for a new connection, honoring session persistence on the first attempt.
-     * Returns {@code null} when no server is in service.
+     * Takes a whole member snapshot from the source: new servers join, changed weights apply, servers listed
+     * again while draining return to service, servers no longer listed drain.
      */
-    ServerState pick(InetAddress client, int sourceHash, int attempt) {
-        if (sessions != null && attempt == 0) {
-            ServerState persisted = sessions.lookup(client);
-            if (persisted != null) {
-                return persisted;
-            }
-        }
-        return picker.pick(sourceHash, attempt);
-    }
-
-    void connected(InetAddress client, ServerState server) {
-        if (sessions != null) {
-            sessions.record(client, server);
-        }
-    }
-
-    /** Called on a connection's event loop right after it incremented {@code server}'s active count. */
-    void loadChanged(ServerState server) {
-        picker.loadChanged(server);
-    }
-
-    /** Called on the connection's event loop when a pair to {@code server} has closed. */
-    void released(ServerState server) {
-        int active = server.active.decrementAndGet();
-        picker.loadChanged(server);
-        if (active == 0 && server.state == ServerStats.State.DRAINING) {
-            control.execute(() -> finishDrainIfIdle(server));
-        }
-    }
-
-    // ---- control plane ----
-
-    @Override
-    public Mono<Void> addServer(InetSocketAddress address, int weight) {
-        checkWeight(weight);
-        return control.call(() -> {
-            add(address, weight);
-            return null;
-        });
-    }
-
-    @Override
-    public Mono<Void> removeServer(InetSocketAddress address) {
-        return control.call(() -> remove(address, "removed")).flatMap(s -> s.asMono());
-    }
-
-    @Override
-    public Mono<Void> setWeight(InetSocketAddress address, int weight) {
-        checkWeight(weight);
-        return control.call(() -> {
-            ServerState s = servers.get(address);
-            if (s == null || s.state != ServerStats.State.IN_SERVICE) {
-                throw new IllegalArgumentException("server: " + address + " (expected: a server in service of "
-                        + "backend service \"" + spec.name() + "\", one of " + servers.keySet() + ')');
-            }
-            if (s.weight != weight) {
-                s.weight = weight;
-                rebuild();
-                events.publish(LoadBalancerEvent.Type.SERVER_WEIGHT_CHANGED, -1, spec.name(), s.key(),
-                        Integer.toString(weight));
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public List<ServerStats> servers() {
-        List<ServerState> list = serverList;
-        List<ServerStats> out = new ArrayList<>(list.size());
-        for (ServerState s : list) {
-            out.add(s.stats());
-        }
-        return out;
-    }
-
-    /** Control thread: adds a server or returns a draining one to service. */
-    void add(InetSocketAddress address, int weight) {
-        ServerState s = servers.get(address);
-        if (s != null && s.state == ServerStats.State.IN_SERVICE) {
-            if (s.weight != weight) {
-                s.weight = weight;
-                rebuild();
-            }
+    void apply(Map<InetSocketAddress, Integer> members, LeaveCause cause) {
+        ctx.checkInContext();
+        if (stopped) {
             return;
         }
-        if (s != null) { // draining: back to service
-            if (s.drainTimeout != null) {
-                s.drainTimeout.dispose();
-                s.drainTimeout = null;
-            }
-            if (s.removal != null) {
-                s.removal.tryEmitError(new CancellationException("server " + s.key() + " of backend service \""
-                        + spec.name() + "\" was added back while draining; it stays in service"));
-                s.removal = null;
-            }
-            s.weight = weight;
-            s.state = ServerStats.State.IN_SERVICE;
-        } else {
-            s = new ServerState(address, weight, checker != null);
-            servers.put(address, s);
-            if (checker != null) {
-                watch(s);
+        boolean changed = false;
+        for (Map.Entry<InetSocketAddress, Integer> m : members.entrySet()) {
+            changed |= join(m.getKey(), m.getValue());
+        }
+        for (ServerEntry e : List.copyOf(entries.values())) {
+            if (!e.draining && !members.containsKey(e.address)) {
+                drain(e, cause);
+                changed = true;
             }
         }
-        rebuild();
-        log.info("backend service {}: server {} added (weight {})", spec.name(), s.key(), weight);
-        events.publish(LoadBalancerEvent.Type.SERVER_ADDED, -1, spec.name(), s.key(), "weight " + weight);
+        if (changed) {
+            checked.update(entries.keySet());
+            rebuild();
+        }
     }
 
-    /** Control thread: starts draining a server; the returned sink completes when it has left. */
-    Sinks.One<Void> remove(InetSocketAddress address, String why) {
-        ServerState s = servers.get(address);
-        if (s == null) {
-            throw new IllegalArgumentException("server: " + address + " (expected: a server of backend service \""
-                    + spec.name() + "\", one of " + servers.keySet() + ')');
+    /** A server joins, changes weight or returns from draining; whether anything changed. */
+    private boolean join(InetSocketAddress address, int weight) {
+        ServerEntry e = entries.get(address);
+        if (e == null) {
+            e = new ServerEntry(address, weight, HealthStatus.PENDING);
+            entries.put(address, e);
+            byEndpoint.put(e.endpoint, e);
+            log.info("backend service {}: server {} added (weight {})", name, e.key(), weight);
+            events.publish(t -> new LoadBalancerEvent.ServerAdded(t, name, address, weight));
+            return true;
         }
-        if (s.state == ServerStats.State.DRAINING) {
-            return s.removal;
+        boolean changed = false;
+        if (e.draining) {
+            cancelDrain(e);
+            changed = true;
+            log.info("backend service {}: server {} back in service while draining", name, e.key());
         }
-        s.state = ServerStats.State.DRAINING;
-        s.removal = Sinks.one();
+        int previous = e.endpoint.weight();
+        if (previous != weight) {
+            e.endpoint.weight(weight);
+            events.publish(t -> new LoadBalancerEvent.ServerWeightChanged(t, name, address, previous, weight));
+            changed = true;
+        }
+        return changed;
+    }
+
+    /** Whether a server is still part of this service (in service or draining). */
+    boolean has(InetSocketAddress address) {
+        return entries.containsKey(address);
+    }
+
+    /** Completes when a server has left (at once if it is not here). */
+    Mono<Void> whenGone(InetSocketAddress address) {
+        ServerEntry e = entries.get(address);
+        if (e == null) {
+            return Mono.empty();
+        }
+        if (e.removal == null) {
+            e.removal = Sinks.empty();
+        }
+        return e.removal.asMono();
+    }
+
+    /**
+     * Removes a server at once, closing its connections: another server now listens at its address (an
+     * instance's port was handed to a new instance), so the entry must start afresh.
+     */
+    void forget(InetSocketAddress address) {
+        ServerEntry e = entries.get(address);
+        if (e == null) {
+            return;
+        }
+        if (!e.draining) {
+            drain(e, LeaveCause.LEFT_SOURCE);
+        }
+        loops.closeConnectionsTo(e.endpoint).subscribe();
+        finish(e, RemovalOutcome.DRAIN_TIMEOUT, e.endpoint.activeConnections());
+    }
+
+    private void drain(ServerEntry e, LeaveCause cause) {
+        e.draining = true;
+        e.endpoint.draining(true);
+        e.endpoint.serving(false);
+        if (e.removal == null) {
+            e.removal = Sinks.empty();
+        }
         rebuild();
-        long drainMillis = spec.connectionDraining().toMillis();
-        log.info("backend service {}: server {} draining ({}), {} open connections, timeout {} ms", spec.name(),
-                s.key(), why, s.active.get(), drainMillis);
-        events.publish(LoadBalancerEvent.Type.SERVER_DRAINING, -1, spec.name(), s.key(),
-                why + ", " + s.active.get() + " open connections");
-        if (s.active.get() == 0) {
-            finish(s, "no open connections");
-        } else if (drainMillis == 0) {
-            closeConnections(s);
-            finish(s, "draining off: connections closed");
-        } else {
-            ServerState server = s;
-            s.drainTimeout = control.schedule(() -> {
-                if (server.state == ServerStats.State.DRAINING) {
-                    int left = closeConnections(server);
-                    finish(server, "draining timeout: " + left + " connections closed");
+        Duration timeout = spec.connectionDraining();
+        int open = e.endpoint.activeConnections();
+        log.info("backend service {}: server {} draining ({}), {} open connections, timeout {}", name, e.key(),
+                cause, open, timeout);
+        events.publish(t -> new LoadBalancerEvent.ServerDraining(t, name, e.address, cause, open, timeout));
+        failWaiters(e.address, "it left the service");
+        if (open == 0) {
+            finish(e, RemovalOutcome.NO_CONNECTIONS, 0);
+        } else if (timeout.isZero()) {
+            loops.closeConnectionsTo(e.endpoint).subscribe(n -> ctx.tryExecute(() -> {
+                if (e.draining) {
+                    finish(e, RemovalOutcome.DRAINING_OFF, n);
                 }
-            }, drainMillis, TimeUnit.MILLISECONDS);
+            }));
+        } else {
+            e.drainTimer = ctx.schedule(() -> {
+                if (e.draining && entries.get(e.address) == e) {
+                    loops.closeConnectionsTo(e.endpoint).subscribe(n -> ctx.tryExecute(() -> {
+                        if (e.draining && entries.get(e.address) == e) {
+                            finish(e, RemovalOutcome.DRAIN_TIMEOUT, n);
+                        }
+                    }));
+                }
+            }, timeout);
         }
-        return s.removal;
     }
 
-    /** Control thread: replaces the whole server set, draining those that left. */
-    void reconcile(Map<InetSocketAddress, Integer> wanted) {
-        for (Map.Entry<InetSocketAddress, Integer> e : wanted.entrySet()) {
-            add(e.getKey(), e.getValue());
+    private void cancelDrain(ServerEntry e) {
+        if (e.drainTimer != null) {
+            e.drainTimer.dispose();
+            e.drainTimer = null;
         }
-        for (ServerState s : new ArrayList<>(servers.values())) {
-            if (!wanted.containsKey(s.address) && s.state == ServerStats.State.IN_SERVICE) {
-                remove(s.address, "left the membership");
-            }
+        if (e.removal != null) {
+            e.removal.tryEmitError(new CancellationException("server " + e.key() + " of backend service \"" + name
+                    + "\" was added back while draining; it stays in service"));
+            e.removal = null;
+        }
+        e.draining = false;
+        e.endpoint.draining(false);
+    }
+
+    /** Called from the data plane (hopped into the context) when a draining server's last connection closed. */
+    void drained(Endpoint endpoint) {
+        ServerEntry e = byEndpoint.get(endpoint);
+        if (e != null && e.draining && e.endpoint.activeConnections() == 0) {
+            finish(e, RemovalOutcome.DRAINED, 0);
+        }
+    }
+
+    private void finish(ServerEntry e, RemovalOutcome outcome, int closed) {
+        if (entries.get(e.address) != e) {
+            return;
+        }
+        if (e.drainTimer != null) {
+            e.drainTimer.dispose();
+            e.drainTimer = null;
+        }
+        if (e.ejection != null) {
+            e.ejection.dispose();
+        }
+        entries.remove(e.address);
+        byEndpoint.remove(e.endpoint);
+        checked.update(entries.keySet());
+        route.forget(e.endpoint);
+        rebuild();
+        log.info("backend service {}: server {} removed ({})", name, e.key(), outcome);
+        events.publish(t -> new LoadBalancerEvent.ServerRemoved(t, name, e.address, outcome, closed));
+        if (e.removal != null) {
+            e.removal.tryEmitEmpty();
         }
     }
 
     // ---- health ----
 
-    /** Event loop: a connect failure or reset seen by the data plane. */
-    void passiveFailure(ServerState s) {
-        if (outliers != null && outliers.failure(s.outlier)) {
-            control.execute(() -> eject(s));
+    private void healthChanged(InetSocketAddress address, HealthStatus status, String reason) {
+        ServerEntry e = entries.get(address);
+        if (e == null || stopped) {
+            return;
         }
-    }
-
-    /** Event loop: a successful connect seen by the data plane. */
-    void passiveSuccess(ServerState s) {
-        if (outliers != null) {
-            outliers.success(s.outlier);
+        HealthStatus before = e.health;
+        e.health = status;
+        e.reason = reason;
+        for (BiConsumer<InetSocketAddress, HealthStatus> l : healthListeners) {
+            l.accept(address, status);
         }
-    }
-
-    /** Active connections over all servers of this service. */
-    int activeConnections() {
-        int n = 0;
-        for (ServerState s : serverList) {
-            n += s.active.get();
-        }
-        return n;
-    }
-
-    /** Whether a server is still part of this service (in service or draining). Control thread. */
-    boolean has(InetSocketAddress address) {
-        return servers.containsKey(address);
-    }
-
-    /** Servers whose first active probe has not completed yet. */
-    int pendingFirstProbes() {
-        int n = 0;
-        for (ServerState s : serverList) {
-            if (!s.firstProbeDone && s.state == ServerStats.State.IN_SERVICE) {
-                n++;
+        // A healthy event is published before the new picker can choose the server, so that no connection reaches
+        // it before its event; an unhealthy one once the picker has stopped choosing it.
+        if (status == HealthStatus.HEALTHY) {
+            e.everHealthy = true;
+            if (active) {
+                events.publish(t -> new LoadBalancerEvent.ServerHealthy(t, name, address, HealthCause.HEALTH_CHECK,
+                        reason));
+            }
+            rebuild();
+        } else if (status == HealthStatus.UNHEALTHY) {
+            rebuild();
+            events.publish(t -> new LoadBalancerEvent.ServerUnhealthy(t, name, address, HealthCause.HEALTH_CHECK,
+                    status, reason, java.util.Optional.empty()));
+            if (!e.everHealthy) {
+                failWaiters(address, "its health checks find it unhealthy (" + reason + ')');
+            }
+            if (closeOnUnhealthy && before == HealthStatus.HEALTHY) {
+                loops.closeConnectionsTo(e.endpoint).subscribe(n -> log.info("backend service {}: server {}"
+                        + " unhealthy, {} open connections closed", name, e.key(), n));
             }
         }
-        return n;
+        checkDecided();
     }
 
-    private void watch(ServerState s) {
-        s.watch = checker.watch(s.address, spec.healthCheck(), new HealthChecker.Listener() {
-            @Override
-            public void onTransition(HealthTransition t) {
-                control.execute(() -> onHealth(s, t));
-            }
+    /** From the data plane: a connect failure or reset; ejects the server when it reaches the threshold. */
+    void failed(Endpoint endpoint, int consecutive) {
+        if (outliers != null && outliers.ejects(consecutive)) {
+            ctx.tryExecute(() -> eject(endpoint));
+        }
+    }
 
-            @Override
-            public void onProbe(ProbeResult result) {
-                // After the transition this probe caused (the checker reports that first), on the same thread.
-                if (!s.firstProbeDone) {
-                    control.execute(() -> s.firstProbeDone = true);
+    private void eject(Endpoint endpoint) {
+        ServerEntry e = byEndpoint.get(endpoint);
+        if (e == null || e.outlier.ejected() || stopped) {
+            return;
+        }
+        int ejected = (int) entries.values().stream().filter(x -> x.outlier.ejected()).count();
+        long nanos = outliers.eject(e.outlier, ejected, entries.size(), ctx.nanoTime());
+        if (nanos == 0) {
+            log.info("backend service {}: server {} not ejected: at most {}% of servers may be ejected", name, e.key(),
+                    outlierSpec.maxEjectionPercent());
+            return;
+        }
+        rebuild();
+        Duration length = Duration.ofNanos(nanos);
+        String reason = outlierSpec.consecutiveFailures() + " consecutive connect failures or resets";
+        log.info("backend service {}: server {} ejected for {} after {}", name, e.key(), length, reason);
+        events.publish(t -> new LoadBalancerEvent.ServerUnhealthy(t, name, e.address, HealthCause.OUTLIER_DETECTION,
+                e.health, reason, java.util.Optional.of(length)));
+        e.ejection = ctx.schedule(() -> {
+            if (entries.get(e.address) != e) {
+                return;
+            }
+            outliers.release(e.outlier);
+            log.info("backend service {}: server {} back from ejection", name, e.key());
+            events.publish(t -> new LoadBalancerEvent.ServerHealthy(t, name, e.address, HealthCause.OUTLIER_DETECTION,
+                    "ejection ended"));
+            rebuild();
+        }, length);
+    }
+
+    // ---- the picker ----
+
+    private void rebuild() {
+        List<Endpoint> serving = new ArrayList<>(entries.size());
+        for (ServerEntry e : entries.values()) {
+            if (e.servesTraffic()) {
+                serving.add(e.endpoint);
+            }
+        }
+        if (serving.isEmpty() && failOpen) {
+            // Every server is unhealthy: route to all that are not leaving, as AWS NLB does.
+            for (ServerEntry e : entries.values()) {
+                if (!e.draining) {
+                    serving.add(e.endpoint);
                 }
+            }
+        }
+        for (ServerEntry e : entries.values()) {
+            e.endpoint.serving(serving.contains(e.endpoint));
+        }
+        route.publish(algorithm.picker(serving));
+        snapshot = List.copyOf(entries.values());
+        if (!servingWaiters.isEmpty()) {
+            servingWaiters.removeIf(w -> {
+                ServerEntry e = entries.get(w.address);
+                if (e != null && e.servesTraffic()) {
+                    w.sink.success(e.stats());
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    // ---- waiting ----
+
+    /** Completes once the server serves; fails if its first checks find it unhealthy or it leaves first. */
+    Mono<ServerStats> awaitServing(InetSocketAddress address) {
+        return Mono.create(sink -> {
+            if (!ctx.tryExecute(() -> {
+                ServerEntry e = entries.get(address);
+                if (e == null || e.draining) {
+                    sink.error(new IllegalArgumentException("server: " + address + " (expected: a server in service of"
+                            + " backend service \"" + name + "\", one of " + addresses() + ')'));
+                } else if (e.servesTraffic()) {
+                    sink.success(e.stats());
+                } else if (e.health == HealthStatus.UNHEALTHY && !e.everHealthy) {
+                    sink.error(notServing(e, "its health checks find it unhealthy (" + e.reason + ')'));
+                } else {
+                    servingWaiters.add(new Waiter(address, sink));
+                }
+            })) {
+                sink.error(ctx.stopped());
             }
         });
     }
 
-    private void onHealth(ServerState s, HealthTransition t) {
-        if (s.removed() || s.health == t.to()) {
-            return;
-        }
-        s.health = t.to();
-        boolean healthy = t.to() == HealthStatus.HEALTHY;
-        BiConsumer<InetSocketAddress, Boolean> hl = healthListener;
-        if (hl != null) {
-            hl.accept(s.address, healthy);
-        }
-        // SERVER_HEALTHY is published before the new picker can choose the server, so that no connection reaches
-        // it before its event; SERVER_UNHEALTHY once the picker has stopped choosing it.
-        if (healthy) {
-            events.publish(LoadBalancerEvent.Type.SERVER_HEALTHY, -1, spec.name(), s.key(),
-                    "health check: " + t.reason());
-            rebuild();
-        } else {
-            rebuild();
-            events.publish(LoadBalancerEvent.Type.SERVER_UNHEALTHY, -1, spec.name(), s.key(),
-                    "health check: " + t.reason());
-        }
-        if (!healthy && closeOnUnhealthy) {
-            int closed = closeConnections(s);
-            log.info("backend service {}: server {} unhealthy, {} open connections closed", spec.name(), s.key(), closed);
-        }
+    private IllegalStateException notServing(ServerEntry e, String why) {
+        return new IllegalStateException("server " + e.key() + " of backend service \"" + name + "\" does not take"
+                + " connections: " + why);
     }
 
-    private void eject(ServerState s) {
-        if (s.removed() || s.outlier.ejected()) {
-            return;
-        }
-        int ejected = 0;
-        for (ServerState other : servers.values()) {
-            if (other.outlier.ejected()) {
-                ejected++;
+    private void failWaiters(InetSocketAddress address, String why) {
+        servingWaiters.removeIf(w -> {
+            if (w.address.equals(address)) {
+                w.sink.error(new IllegalStateException("server " + address.getHostString() + ':' + address.getPort()
+                        + " of backend service \"" + name + "\" does not take connections: " + why));
+                return true;
             }
-        }
-        long nanos = outliers.eject(s.outlier, ejected, servers.size(), ticker.getAsLong());
-        if (nanos == 0) {
-            log.info("backend service {}: server {} not ejected: at most {}% of servers may be ejected", spec.name(),
-                    s.key(), outlierSpec.maxEjectionPercent());
-            return;
-        }
-        rebuild();
-        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
-        log.info("backend service {}: server {} ejected for {} ms after {} consecutive failures", spec.name(), s.key(),
-                millis, outlierSpec.consecutiveFailures());
-        events.publish(LoadBalancerEvent.Type.SERVER_UNHEALTHY, -1, spec.name(), s.key(), "ejected for " + millis
-                + " ms after " + outlierSpec.consecutiveFailures() + " consecutive connect failures or resets");
-        s.ejection = control.schedule(() -> {
-            if (s.removed()) {
-                return;
+            return false;
+        });
+    }
+
+    /** Completes once no server is still pending its first health outcome. */
+    Mono<Void> awaitDecided() {
+        return Mono.create(sink -> {
+            if (!ctx.tryExecute(() -> {
+                decidedWaiters.add(sink);
+                checkDecided();
+            })) {
+                sink.error(ctx.stopped());
             }
-            outliers.release(s.outlier);
-            log.info("backend service {}: server {} back from ejection", spec.name(), s.key());
-            // published before the picker can choose it again, as for a health check
-            events.publish(LoadBalancerEvent.Type.SERVER_HEALTHY, -1, spec.name(), s.key(), "ejection ended");
-            rebuild();
-        }, millis, TimeUnit.MILLISECONDS);
+        });
     }
 
-    private void finishDrainIfIdle(ServerState s) {
-        if (s.state == ServerStats.State.DRAINING && s.active.get() == 0) {
-            finish(s, "connections drained");
+    private void checkDecided() {
+        if (!decidedWaiters.isEmpty() && pending().isEmpty()) {
+            decidedWaiters.forEach(MonoSink::success);
+            decidedWaiters.clear();
         }
     }
 
-    private void finish(ServerState s, String how) {
-        if (s.drainTimeout != null) {
-            s.drainTimeout.dispose();
-            s.drainTimeout = null;
-        }
-        s.state = ServerStats.State.REMOVED;
-        servers.remove(s.address);
-        if (s.watch != null) {
-            s.watch.close();
-        }
-        if (s.ejection != null) {
-            s.ejection.dispose();
-        }
-        rebuild();
-        if (sessions != null) {
-            sessions.sweep();
-        }
-        log.info("backend service {}: server {} removed ({})", spec.name(), s.key(), how);
-        events.publish(LoadBalancerEvent.Type.SERVER_REMOVED, -1, spec.name(), s.key(), how);
-        s.removal.tryEmitEmpty();
+    /** The servers in service whose health is not decided yet. */
+    List<ServerEntry> pending() {
+        return entries.values().stream().filter(e -> !e.draining && e.health == HealthStatus.PENDING)
+                .collect(Collectors.toList());
     }
 
-    /** Closes the open connections of one server; returns how many. */
-    private int closeConnections(ServerState s) {
+    /**
+     * Why this service would refuse every connection after its first checks: it has servers, none healthy, and does
+     * not fail open; null if it serves.
+     */
+    String refusesAll() {
+        List<ServerEntry> inService = entries.values().stream().filter(e -> !e.draining).toList();
+        if (inService.isEmpty() || failOpen || inService.stream().anyMatch(e -> e.health == HealthStatus.HEALTHY)) {
+            return null;
+        }
+        return "backend service \"" + name + "\": no server is healthy after its first health checks: "
+                + inService.stream().map(e -> e.key() + ' ' + e.health.name().toLowerCase(java.util.Locale.ROOT)
+                        + (e.reason.isEmpty() ? "" : " (" + e.reason + ')')).collect(Collectors.joining(", "))
+                + " (expected: at least one healthy server; start the servers first, or set"
+                + " healthCheck.allUnhealthy: FAIL_OPEN)";
+    }
+
+    /** The servers still pending, with their last probe, for a start that timed out. */
+    String describePending() {
+        return pending().stream().map(e -> e.key() + checked.lastProbe(e.address).map(r -> " (last probe: " + r + ')')
+                .orElse(" (no probe completed)")).collect(Collectors.joining(", "));
+    }
+
+    // ---- readers and stop ----
+
+    List<ServerStats> servers() {
+        List<ServerEntry> list = snapshot;
+        List<ServerStats> out = new ArrayList<>(list.size());
+        for (ServerEntry e : list) {
+            out.add(e.stats());
+        }
+        return out;
+    }
+
+    int activeConnections() {
         int n = 0;
-        for (ProxyConnection c : connections) {
-            if (c.server() == s) {
-                c.closeNow();
-                n++;
-            }
+        for (ServerEntry e : snapshot) {
+            n += e.endpoint.activeConnections();
         }
         return n;
     }
 
-    /** Closes every open connection of this service; returns how many. */
-    int closeAll() {
-        int n = 0;
-        for (ProxyConnection c : connections) {
-            c.closeNow();
-            n++;
-        }
-        return n;
+    List<InetSocketAddress> addresses() {
+        return snapshot.stream().map(e -> e.address).toList();
     }
 
-    /** Stops every active check and pending ejection (at stop). */
-    void stopChecks() {
-        for (ServerState s : servers.values()) {
-            if (s.watch != null) {
-                s.watch.close();
-            }
-            if (s.ejection != null) {
-                s.ejection.dispose();
-            }
-        }
+    int weightOf(InetSocketAddress address) {
+        ServerEntry e = entries.get(address);
+        return e == null ? -1 : e.endpoint.weight();
+    }
+
+    boolean inService(InetSocketAddress address) {
+        ServerEntry e = entries.get(address);
+        return e != null && !e.draining;
     }
 
     void sweepSessions() {
-        if (sessions != null) {
-            sessions.sweep();
-        }
+        route.sweepSessions();
     }
 
-    private void rebuild() {
-        List<ServerState> inService = new ArrayList<>(servers.size());
-        for (ServerState s : servers.values()) {
-            if (s.inService()) {
-                inService.add(s);
+    /** Stops the checks and timers, and fails whoever waits. */
+    void stop() {
+        stopped = true;
+        checked.close();
+        for (ServerEntry e : entries.values()) {
+            if (e.ejection != null) {
+                e.ejection.dispose();
+            }
+            if (e.drainTimer != null) {
+                e.drainTimer.dispose();
+            }
+            if (e.removal != null) {
+                e.removal.tryEmitEmpty();
             }
         }
-        if (inService.isEmpty() && failOpen) {
-            // Every server is unhealthy: route to all that are not leaving, as AWS NLB does.
-            for (ServerState s : servers.values()) {
-                if (s.state == ServerStats.State.IN_SERVICE) {
-                    inService.add(s);
-                }
-            }
-        }
-        picker = scheduler.picker(inService);
-        serverList = List.copyOf(servers.values());
+        IllegalStateException stopping = ctx.stopped();
+        servingWaiters.forEach(w -> w.sink.error(stopping));
+        servingWaiters.clear();
+        decidedWaiters.forEach(s -> s.error(stopping));
+        decidedWaiters.clear();
     }
 
-    private static void checkWeight(int weight) {
-        if (weight < 1 || weight > 100) {
-            throw new IllegalArgumentException("weight: " + weight + " (expected: 1-100)");
-        }
+    private record Waiter(InetSocketAddress address, MonoSink<ServerStats> sink) {
     }
 }

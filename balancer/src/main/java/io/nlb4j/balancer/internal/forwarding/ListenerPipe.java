@@ -1,0 +1,162 @@
+package io.nlb4j.balancer.internal.forwarding;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.nlb4j.model.Listener;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The listener path behind {@link ListenerPath#create}. */
+final class ListenerPipe implements ListenerPath {
+
+    /** Per-connection write buffer bounds: reading from the other side pauses above the high mark. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    final int index;
+    final Listener spec;
+    final Route route;
+    final AccessControl access;
+    final ForwardingEvents events;
+    final int maxConnectAttempts;
+    final long idleTimeoutNanos;
+    private final Transport transport;
+    private final LoopStates loops;
+    private final int connectTimeoutMillis;
+    private final int maxConnections;
+    private final AtomicInteger active = new AtomicInteger();
+    final LongAdder total = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder denied = new LongAdder();
+    final LongAdder overLimit = new LongAdder();
+    final LongAdder noServer = new LongAdder();
+    private volatile int boundPort;
+
+    ListenerPipe(int index, Listener spec, Route route, AccessControl access, Transport transport, LoopStates loops,
+                 ForwardingEvents events, int connectTimeoutMillis, int maxConnectAttempts) {
+        this.index = index;
+        this.spec = spec;
+        this.route = route;
+        this.access = access;
+        this.transport = transport;
+        this.loops = loops;
+        this.events = events;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.maxConnectAttempts = maxConnectAttempts;
+        this.idleTimeoutNanos = spec.idleTimeout().toNanos();
+        this.maxConnections = spec.maxConnections().orElse(Integer.MAX_VALUE);
+    }
+
+    @Override
+    public ChannelInitializer<Channel> childHandler() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new ProxyConnection(ListenerPipe.this, loops.of(ch.eventLoop())));
+            }
+        };
+    }
+
+    @Override
+    public ServerBootstrap serverBootstrap(EventLoopGroup group) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(childHandler());
+    }
+
+    @Override
+    public void bound(int port) {
+        this.boundPort = port;
+    }
+
+    int boundPort() {
+        return boundPort;
+    }
+
+    boolean acquire() {
+        if (active.incrementAndGet() > maxConnections) {
+            active.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void release() {
+        if (active.decrementAndGet() == 0) {
+            events.idle(this);
+        }
+    }
+
+    Channel newBackendChannel() {
+        Channel ch = transport.socketChannels().get();
+        ChannelConfig c = ch.config();
+        c.setAutoRead(false);
+        c.setConnectTimeoutMillis(connectTimeoutMillis);
+        c.setWriteBufferWaterMark(WATER_MARK);
+        c.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        c.setOption(ChannelOption.TCP_NODELAY, true);
+        return ch;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public Listener spec() {
+        return spec;
+    }
+
+    @Override
+    public int activeConnections() {
+        return active.get();
+    }
+
+    @Override
+    public long totalConnections() {
+        return total.sum();
+    }
+
+    @Override
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    @Override
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    @Override
+    public long deniedConnections() {
+        return denied.sum();
+    }
+
+    @Override
+    public long overLimitConnections() {
+        return overLimit.sum();
+    }
+
+    @Override
+    public long noServerConnections() {
+        return noServer.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "listeners[" + index + "] (port " + spec.port() + ')';
+    }
+}

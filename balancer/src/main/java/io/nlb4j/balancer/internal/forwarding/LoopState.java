@@ -1,0 +1,88 @@
+package io.nlb4j.balancer.internal.forwarding;
+
+/**
+ * One event loop's connection pairs, in an intrusive list: adding and removing touch only the pair and its
+ * neighbours, and every operation runs on the loop itself.
+ */
+final class LoopState {
+
+    private ProxyConnection head;
+    private int size;
+    /** Activity is stamped with this time: an upper bound of the clock until the next sweep. */
+    long stamp;
+
+    LoopState(long stamp) {
+        this.stamp = stamp;
+    }
+
+    void add(ProxyConnection c) {
+        c.prev = null;
+        c.next = head;
+        if (head != null) {
+            head.prev = c;
+        }
+        head = c;
+        size++;
+    }
+
+    void remove(ProxyConnection c) {
+        if (c.prev != null) {
+            c.prev.next = c.next;
+        } else if (head == c) {
+            head = c.next;
+        } else {
+            return; // not in the list
+        }
+        if (c.next != null) {
+            c.next.prev = c.prev;
+        }
+        c.prev = null;
+        c.next = null;
+        size--;
+    }
+
+    /** The pairs now, so that closing one while iterating cannot disturb the walk. */
+    private ProxyConnection[] snapshot() {
+        ProxyConnection[] all = new ProxyConnection[size];
+        int i = 0;
+        for (ProxyConnection c = head; c != null && i < all.length; c = c.next) {
+            all[i++] = c;
+        }
+        return all;
+    }
+
+    void sweep(long now, long nextStamp) {
+        stamp = nextStamp;
+        for (ProxyConnection c : snapshot()) {
+            if (c != null && c.idleFor(now)) {
+                c.closeIdle(now);
+            }
+        }
+    }
+
+    int closeTo(Endpoint endpoint) {
+        int n = 0;
+        for (ProxyConnection c : snapshot()) {
+            if (c != null && c.endpoint() == endpoint) {
+                c.closeNow();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    int closeAll() {
+        int n = 0;
+        for (ProxyConnection c : snapshot()) {
+            if (c != null) {
+                c.closeNow();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    int size() {
+        return size;
+    }
+}

@@ -1,0 +1,73 @@
+package io.nlb4j.balancer.internal.forwarding;
+
+import io.nlb4j.balancer.scheduling.Picker;
+import io.nlb4j.balancer.scheduling.SchedulingAlgorithm;
+import io.nlb4j.model.Scheduling;
+import io.nlb4j.model.SessionPersistence;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/** The route behind {@link ServiceRoute#create}. */
+final class Route implements ServiceRoute {
+
+    private final String service;
+    private final SessionTable sessions;
+    private volatile Picker<Endpoint> picker = SchedulingAlgorithm.of(Scheduling.WEIGHTED_ROUND_ROBIN)
+            .picker(List.of());
+
+    Route(String service, SessionPersistence persistence, LongSupplier clock) {
+        this.service = service;
+        this.sessions = persistence.enabled() ? new SessionTable(persistence.timeout().toNanos(), clock) : null;
+    }
+
+    @Override
+    public String service() {
+        return service;
+    }
+
+    @Override
+    public void publish(Picker<Endpoint> picker) {
+        this.picker = picker;
+    }
+
+    @Override
+    public Picker<Endpoint> picker() {
+        return picker;
+    }
+
+    @Override
+    public void sweepSessions() {
+        if (sessions != null) {
+            sessions.sweep();
+        }
+    }
+
+    @Override
+    public void forget(Endpoint endpoint) {
+        if (sessions != null) {
+            sessions.forget(endpoint);
+        }
+    }
+
+    /** Picks a server for a new connection, honoring session persistence on the first attempt; null if none. */
+    Endpoint pick(InetAddress client, int sourceHash, int attempt) {
+        if (sessions != null && attempt == 0) {
+            Endpoint persisted = sessions.lookup(client);
+            if (persisted != null) {
+                return persisted;
+            }
+        }
+        return picker.pick(sourceHash, attempt);
+    }
+
+    void connected(InetAddress client, Endpoint server) {
+        if (sessions != null) {
+            sessions.record(client, server);
+        }
+    }
+
+    void loadChanged(Endpoint server) {
+        picker.loadChanged(server);
+    }
+}

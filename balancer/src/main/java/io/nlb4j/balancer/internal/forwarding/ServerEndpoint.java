@@ -1,0 +1,110 @@
+package io.nlb4j.balancer.internal.forwarding;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The endpoint behind {@link Endpoint#create}. */
+final class ServerEndpoint implements Endpoint {
+
+    private final InetSocketAddress address;
+    private final String key;
+    private volatile int weight;
+    private volatile boolean serving = true;
+    private volatile boolean draining;
+    final AtomicInteger active = new AtomicInteger();
+    final LongAdder total = new LongAdder();
+    final LongAdder bytesToServer = new LongAdder();
+    final LongAdder bytesFromServer = new LongAdder();
+    final LongAdder connectFailures = new LongAdder();
+    /** Connect failures and resets in a row; a successful connect resets it. */
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+
+    ServerEndpoint(InetSocketAddress address, int weight) {
+        this.address = address;
+        this.key = address.getHostString() + ':' + address.getPort();
+        this.weight = weight;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public String key() {
+        return key;
+    }
+
+    @Override
+    public int weight() {
+        return weight;
+    }
+
+    @Override
+    public void weight(int weight) {
+        this.weight = weight;
+    }
+
+    @Override
+    public int activeConnections() {
+        return active.get();
+    }
+
+    @Override
+    public boolean serving() {
+        return serving;
+    }
+
+    @Override
+    public void serving(boolean serving) {
+        this.serving = serving;
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    @Override
+    public void draining(boolean draining) {
+        this.draining = draining;
+    }
+
+    @Override
+    public long totalConnections() {
+        return total.sum();
+    }
+
+    @Override
+    public long bytesToServer() {
+        return bytesToServer.sum();
+    }
+
+    @Override
+    public long bytesFromServer() {
+        return bytesFromServer.sum();
+    }
+
+    @Override
+    public long connectFailures() {
+        return connectFailures.sum();
+    }
+
+    /** A connect failure or a reset: returns the failures in a row, this one included. */
+    int recordFailure() {
+        return consecutiveFailures.incrementAndGet();
+    }
+
+    /** A successful connect: the failures in a row start again from zero. */
+    void recordSuccess() {
+        if (consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+}

@@ -1,0 +1,57 @@
+package io.nlb4j.balancer.internal.runtime;
+
+import io.nlb4j.balancer.ServerStats;
+import io.nlb4j.balancer.internal.forwarding.Endpoint;
+import io.nlb4j.healthcheck.OutlierDetector;
+import io.nlb4j.membership.HealthStatus;
+import java.net.InetSocketAddress;
+import reactor.core.Disposable;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One server of a running backend service: its data-plane endpoint, and the control-plane state around it (health,
+ * ejection, draining). Changed in the control context only; {@link #stats()} may be read from any thread.
+ */
+final class ServerEntry {
+
+    final InetSocketAddress address;
+    final Endpoint endpoint;
+    final OutlierDetector.Host outlier = new OutlierDetector.Host();
+    volatile HealthStatus health;
+    volatile boolean draining;
+    /** The result of the probe that decided the current health. */
+    String reason = "";
+    /** Whether the server has been healthy at least once since it joined (or came back). */
+    boolean everHealthy;
+    Disposable ejection;
+    Disposable drainTimer;
+    /** While draining: completes when the server has left. */
+    Sinks.Empty<Void> removal;
+
+    ServerEntry(InetSocketAddress address, int weight, HealthStatus health) {
+        this.address = address;
+        this.endpoint = Endpoint.create(address, weight);
+        this.health = health;
+    }
+
+    String key() {
+        return endpoint.key();
+    }
+
+    /** In service (not draining), healthy and not ejected. */
+    boolean servesTraffic() {
+        return !draining && health == HealthStatus.HEALTHY && !outlier.ejected();
+    }
+
+    ServerStats stats() {
+        return new ServerStats(address, endpoint.weight(), draining ? ServerStats.State.DRAINING
+                : ServerStats.State.IN_SERVICE, health, outlier.ejected(), endpoint.activeConnections(),
+                endpoint.totalConnections(), endpoint.bytesToServer(), endpoint.bytesFromServer(),
+                endpoint.connectFailures());
+    }
+
+    @Override
+    public String toString() {
+        return key();
+    }
+}
