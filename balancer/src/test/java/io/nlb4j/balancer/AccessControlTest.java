@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nlb4j.balancer.LoadBalancerEvent.Type;
+import io.nlb4j.balancer.LoadBalancerEvent.ConnectionRejected;
+import io.nlb4j.balancer.LoadBalancerEvent.RejectReason;
 import io.nlb4j.model.InboundRule;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
@@ -48,8 +49,13 @@ class AccessControlTest {
             ListenerStats stats = lb.listener(0).stats();
             assertThat(stats.totalConnections()).isZero();
             assertThat(stats.bytesOut()).isZero();
-            await().untilAsserted(() -> assertThat(events.of(Type.CONNECTION_REJECTED)).hasSize(3)
-                    .allSatisfy(e -> assertThat(e.detail()).contains("access denied").contains("127.0.0.1")));
+            await().untilAsserted(() -> assertThat(events.of(ConnectionRejected.class)).hasSize(3).allSatisfy(e -> {
+                assertThat(e.reason()).isEqualTo(RejectReason.ACCESS_DENIED);
+                assertThat(e.client().getHostAddress()).isEqualTo("127.0.0.1");
+                assertThat(e.listener().index()).isZero();
+                assertThat(e.service()).isEqualTo("web");
+                assertThat(e.detail()).isEqualTo("no security group rule allows it");
+            }));
             await().untilAsserted(() -> assertThat(lb.listener(0).stats().activeConnections()).isZero());
         }
     }
@@ -66,8 +72,11 @@ class AccessControlTest {
             assertClosedWithoutData(s);
             await().untilAsserted(() -> assertThat(lb.listener(0).stats().deniedConnections()).isEqualTo(1));
             assertThat(a.accepted()).isZero();
-            await().untilAsserted(() -> assertThat(events.of(Type.CONNECTION_REJECTED)).singleElement()
-                    .satisfies(e -> assertThat(e.detail()).contains("block-one")));
+            await().untilAsserted(() -> assertThat(events.of(ConnectionRejected.class)).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.reason()).isEqualTo(RejectReason.ACCESS_DENIED);
+                        assertThat(e.detail()).isEqualTo("denied by block-one rule DENY 127.0.0.1/32");
+                    }));
             if (canBindLoopbackAlias()) {
                 // Another loopback source is not denied and falls through to the allow rule.
                 try (Socket other = connect(lb.listener(0), loopback(2))) {

@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nlb4j.balancer.LoadBalancerEvent.Type;
+import io.nlb4j.balancer.LoadBalancerEvent.ConnectFailed;
+import io.nlb4j.balancer.LoadBalancerEvent.ConnectionRejected;
+import io.nlb4j.balancer.LoadBalancerEvent.RejectReason;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.StaticServer;
 import java.io.IOException;
@@ -67,8 +69,11 @@ class ConnectFailureTest {
             assertThat(deadStats.activeConnections()).isZero();
             assertThat(listener.stats().totalConnections()).isEqualTo(50);
             assertThat(listener.stats().noServerConnections()).isZero();
-            assertThat(events.of(Type.CONNECT_FAILED)).isNotEmpty()
-                    .allSatisfy(e -> assertThat(e.server()).contains("127.0.0.1:" + dead));
+            assertThat(events.of(ConnectFailed.class)).isNotEmpty()
+                    .allSatisfy(e -> {
+                        assertThat(e.server().getPort()).isEqualTo(dead);
+                        assertThat(e.cause()).isInstanceOf(java.net.ConnectException.class);
+                    });
 
             // Every failed server channel is closed: the process holds no more sockets than before the clients.
             if (socketsBefore >= 0) {
@@ -134,7 +139,7 @@ class ConnectFailureTest {
                     await().untilAsserted(() -> assertThat(web.servers()).allSatisfy(st ->
                             assertThat(st.activeConnections()).isZero()));
                     assertThat(web.servers()).allSatisfy(st -> assertThat(st.connectFailures()).isZero());
-                    assertThat(events.of(Type.CONNECT_FAILED)).isEmpty();
+                    assertThat(events.of(ConnectFailed.class)).isEmpty();
                     assertThat(other.accepted()).as("connections made for a client that has gone").isZero();
                 }
             } finally {
@@ -161,8 +166,11 @@ class ConnectFailureTest {
                 assertThat(st.connectFailures()).isEqualTo(1);
                 assertThat(st.activeConnections()).isZero();
             });
-            await().untilAsserted(() -> assertThat(events.of(Type.CONNECTION_REJECTED)).singleElement()
-                    .satisfies(e -> assertThat(e.detail()).contains("no server reachable")));
+            await().untilAsserted(() -> assertThat(events.of(ConnectionRejected.class)).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.reason()).isEqualTo(RejectReason.NO_SERVER_REACHABLE);
+                        assertThat(e.detail()).isEqualTo("2 attempts");
+                    }));
         }
     }
 }

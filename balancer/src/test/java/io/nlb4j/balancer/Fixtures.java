@@ -9,7 +9,6 @@ import io.nlb4j.model.HealthCheck;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.OutlierDetection;
-import io.nlb4j.model.ServerGroup;
 import io.nlb4j.model.StaticServer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -27,7 +26,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,7 +48,16 @@ final class Fixtures {
 
     /** Options for tests: loopback only, two event loops, a short start timeout. */
     static LoadBalancerOptions options() {
-        return LoadBalancerOptions.defaults().bindAddress("127.0.0.1").eventLoopThreads(2)
+        return optionsBuilder().build();
+    }
+
+    /** Options whose control plane runs on a virtual-time scheduler: the test drives every delay and deadline. */
+    static LoadBalancerOptions options(reactor.core.scheduler.Scheduler controlScheduler) {
+        return optionsBuilder().controlScheduler(controlScheduler).build();
+    }
+
+    static LoadBalancerOptions.Builder optionsBuilder() {
+        return LoadBalancerOptions.builder().bindAddress("127.0.0.1").eventLoopThreads(2)
                 .startTimeout(Duration.ofSeconds(10));
     }
 
@@ -60,7 +67,7 @@ final class Fixtures {
     }
 
     static LoadBalancerOptions options(TransportKind transport) {
-        return options().preferNativeTransport(transport == TransportKind.NATIVE);
+        return optionsBuilder().preferNativeTransport(transport == TransportKind.NATIVE).build();
     }
 
     /**
@@ -79,7 +86,7 @@ final class Fixtures {
         return BackendService.builder(name)
                 .healthCheck(HealthCheck.none(OutlierDetection.off()))
                 .connectionDraining(Duration.ofSeconds(1))
-                .servers(ServerGroup.staticServers(servers));
+                .staticServers(servers);
     }
 
     /** A load balancer specification with one listener. */
@@ -214,7 +221,7 @@ final class Fixtures {
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
                 .filter(n -> n.startsWith("nlb4j-" + lbName + '-') || n.startsWith("nlb4j-control-" + lbName + '-')
-                        || n.equals("nlb4j-stop-" + lbName))
+)
                 .collect(Collectors.toList());
     }
 
@@ -321,13 +328,12 @@ final class Fixtures {
             return List.copyOf(events);
         }
 
-        List<LoadBalancerEvent> of(LoadBalancerEvent.Type... types) {
-            List<LoadBalancerEvent.Type> wanted = Arrays.asList(types);
-            return events.stream().filter(e -> wanted.contains(e.type())).collect(Collectors.toList());
+        <E extends LoadBalancerEvent> List<E> of(Class<E> type) {
+            return events.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
         }
 
-        List<LoadBalancerEvent.Type> types() {
-            return events.stream().map(LoadBalancerEvent::type).collect(Collectors.toList());
+        List<Class<?>> types() {
+            return events.stream().<Class<?>>map(Object::getClass).collect(Collectors.toList());
         }
 
         @Override

@@ -6,7 +6,6 @@ import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
-import io.nlb4j.model.ServerGroup;
 import io.nlb4j.model.StaticServer;
 import java.io.DataInputStream;
 import java.net.Socket;
@@ -24,8 +23,8 @@ class ForwardingSmokeTest {
                      .listener(Listener.tcp(0).backendService(BackendService.builder("echo")
                              .healthCheck(HealthCheck.none())
                              .connectionDraining(Duration.ofSeconds(1))
-                             .servers(ServerGroup.staticServers(StaticServer.of("127.0.0.1", a.port())))))
-                     .build(), LoadBalancerOptions.defaults().bindAddress("127.0.0.1"))) {
+                             .staticServers(StaticServer.of("127.0.0.1", a.port()))))
+                     .build(), LoadBalancerOptions.builder().bindAddress("127.0.0.1").build())) {
             try (Socket s = new Socket("127.0.0.1", lb.listener(0).boundAddress().getPort())) {
                 s.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
                 byte[] back = new byte[5];

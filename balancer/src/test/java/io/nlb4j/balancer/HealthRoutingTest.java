@@ -6,15 +6,18 @@ import static io.nlb4j.balancer.Fixtures.connect;
 import static io.nlb4j.balancer.Fixtures.options;
 import static io.nlb4j.balancer.Fixtures.readLine;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.nlb4j.healthcheck.HealthStatus;
+import io.nlb4j.balancer.LoadBalancerEvent.HealthCause;
+import io.nlb4j.balancer.LoadBalancerEvent.ServerHealthy;
+import io.nlb4j.balancer.LoadBalancerEvent.ServerUnhealthy;
+import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.OutlierDetection;
-import io.nlb4j.model.ServerGroup;
 import io.nlb4j.model.StaticServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** Health-driven routing: active checks, passive ejection, and the all-unhealthy and close policies. */
 class HealthRoutingTest {
@@ -81,16 +85,16 @@ class HealthRoutingTest {
         }
     }
 
-    private static HealthCheck.Builder httpCheck() {
+    private static HealthCheck.Http.Builder httpCheck() {
         return HealthCheck.http("/health").interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(80))
                 .healthyThreshold(1).unhealthyThreshold(2).outlierDetection(OutlierDetection.off());
     }
 
-    private static LoadBalancerSpec spec(HealthCheck.Builder check, StaticServer... servers) {
+    private static LoadBalancerSpec spec(HealthCheck.Builder<?> check, StaticServer... servers) {
         return Fixtures.spec("health", Listener.tcp(0).backendService(BackendService.builder("web")
                 .healthCheck(check)
                 .connectionDraining(Duration.ofSeconds(1))
-                .servers(ServerGroup.staticServers(servers))));
+                .staticServers(servers)));
     }
 
     /** A client that says hello and returns the name of the server it reached. */
@@ -126,8 +130,12 @@ class HealthRoutingTest {
                 assertThat(hello(listener)).isEqualTo("a");
             }
             assertThat(b.clients.get()).as("client connections reaching the unhealthy server").isEqualTo(bClients);
-            assertThat(events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY)).singleElement()
-                    .satisfies(e -> assertThat(e.detail()).isEqualTo("health check: status 503"));
+            assertThat(events.of(ServerUnhealthy.class)).singleElement().satisfies(e -> {
+                assertThat(e.server()).isEqualTo(b.backend.address());
+                assertThat(e.cause()).isEqualTo(HealthCause.HEALTH_CHECK);
+                assertThat(e.status()).isEqualTo(HealthStatus.UNHEALTHY);
+                assertThat(e.reason()).isEqualTo("status 503");
+            });
 
             b.healthy.set(true);
             await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, b) == HealthStatus.HEALTHY);
@@ -191,45 +199,55 @@ class HealthRoutingTest {
     }
 
     @Test
-    void consecutiveConnectFailuresEjectAServerUntilTheBackOffEnds() throws Exception {
+    void consecutiveConnectFailuresEjectAServerUntilTheBackOffEndsOnTheControlClock() throws Exception {
         int deadPort;
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             deadPort = probe.getLocalPort(); // closed again: connections to it are refused
         }
+        VirtualTimeScheduler clock = VirtualTimeScheduler.create();
         try (TestBackend a = TestBackend.echo("a"); TestBackend b = TestBackend.echo("b");
-             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(passiveOnly(a, b, deadPort), options());
+             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(passiveOnly(a, b, deadPort), options(clock));
              Fixtures.Events events = new Fixtures.Events(lb)) {
             RunningListener listener = lb.listener(0);
             RunningBackendService web = lb.backendService("web");
-            for (int i = 0; i < 60 && events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY).isEmpty(); i++) {
+            for (int i = 0; i < 60 && events.of(ServerUnhealthy.class).isEmpty(); i++) {
                 try (Socket s = connect(listener)) {
                     assertEchoes(s, "before " + i); // a refused attempt is retried on another server
                 }
             }
-            assertThat(events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY)).singleElement().satisfies(e -> {
-                assertThat(e.server()).hasValue("127.0.0.1:" + deadPort);
-                assertThat(e.detail()).isEqualTo("ejected for 700 ms after 3 consecutive connect failures or resets");
-            });
+            await().untilAsserted(() -> assertThat(events.of(ServerUnhealthy.class)).singleElement().satisfies(e -> {
+                assertThat(e.server().getPort()).isEqualTo(deadPort);
+                assertThat(e.cause()).isEqualTo(HealthCause.OUTLIER_DETECTION);
+                assertThat(e.ejectedFor()).contains(Duration.ofMillis(700));
+                assertThat(e.reason()).isEqualTo("3 consecutive connect failures or resets");
+            }));
             assertThat(deadStats(web, deadPort).connectFailures()).isEqualTo(3);
             assertThat(deadStats(web, deadPort).ejected()).isTrue();
-            // While ejected it is not tried at all (these connections take far less than 700 ms).
+            // While ejected it is not tried at all: no time passes on the control clock.
             for (int i = 0; i < 10; i++) {
                 try (Socket s = connect(listener)) {
                     assertEchoes(s, "during " + i);
                 }
             }
             assertThat(deadStats(web, deadPort).connectFailures()).isEqualTo(3);
+            clock.advanceTimeBy(Duration.ofMillis(699));
+            assertThat(deadStats(web, deadPort).ejected()).isTrue();
             // After the back-off it returns, fails again, and is ejected for twice as long.
-            await().atMost(Duration.ofSeconds(5)).until(() -> !deadStats(web, deadPort).ejected());
-            assertThat(events.of(LoadBalancerEvent.Type.SERVER_HEALTHY)).last()
-                    .satisfies(e -> assertThat(e.detail()).isEqualTo("ejection ended"));
-            for (int i = 0; i < 60 && events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY).size() < 2; i++) {
+            clock.advanceTimeBy(Duration.ofMillis(1));
+            assertThat(deadStats(web, deadPort).ejected()).isFalse();
+            assertThat(events.of(ServerHealthy.class)).last().satisfies(e -> {
+                assertThat(e.cause()).isEqualTo(HealthCause.OUTLIER_DETECTION);
+                assertThat(e.server().getPort()).isEqualTo(deadPort);
+            });
+            for (int i = 0; i < 60 && events.of(ServerUnhealthy.class).size() < 2; i++) {
                 try (Socket s = connect(listener)) {
                     assertEchoes(s, "after " + i);
                 }
             }
-            assertThat(events.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY)).hasSize(2).last()
-                    .satisfies(e -> assertThat(e.detail()).startsWith("ejected for 1400 ms"));
+            await().untilAsserted(() -> assertThat(events.of(ServerUnhealthy.class)).hasSize(2).last()
+                    .satisfies(e -> assertThat(e.ejectedFor()).contains(Duration.ofMillis(1400))));
+        } finally {
+            clock.dispose();
         }
     }
 
@@ -237,8 +255,8 @@ class HealthRoutingTest {
     private static LoadBalancerSpec passiveOnly(TestBackend a, TestBackend b, int deadPort) {
         return Fixtures.spec("health", Listener.tcp(0).backendService(BackendService.builder("web")
                 .healthCheck(HealthCheck.none(OutlierDetection.of(3, Duration.ofMillis(700), 50)))
-                .servers(ServerGroup.staticServers(StaticServer.of("127.0.0.1", a.port()),
-                        StaticServer.of("127.0.0.1", b.port()), StaticServer.of("127.0.0.1", deadPort)))));
+                .staticServers(StaticServer.of("127.0.0.1", a.port()),
+                        StaticServer.of("127.0.0.1", b.port()), StaticServer.of("127.0.0.1", deadPort))));
     }
 
     private static ServerStats deadStats(RunningBackendService web, int port) {
@@ -246,30 +264,46 @@ class HealthRoutingTest {
     }
 
     @Test
-    void withEveryServerUnhealthyRefuseClosesClientsAndFailOpenServesThem() throws Exception {
+    void aStartWithEveryServerUnhealthyFailsNamingThemUnlessTheServiceFailsOpen() throws Exception {
         try (Server a = new Server("a"); Server b = new Server("b")) {
             a.healthy.set(false);
             b.healthy.set(false);
-            try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(),
-                    b.staticServer()), options())) {
-                await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, a) == HealthStatus.UNHEALTHY
-                        && health(lb, b) == HealthStatus.UNHEALTHY);
-                try (Socket s = connect(lb.listener(0))) {
-                    assertClosedWithoutData(s);
-                }
-                assertThat(lb.listener(0).stats().noServerConnections()).isEqualTo(1);
-            }
+            assertThatThrownBy(() -> NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(), b.staticServer()),
+                    options()))
+                    .isInstanceOf(LoadBalancerStartException.class)
+                    .hasMessage("backend service \"web\": no server is healthy after its first health checks: "
+                            + "127.0.0.1:" + a.backend.port() + " unhealthy (status 503), 127.0.0.1:" + b.backend.port()
+                            + " unhealthy (status 503) (expected: at least one healthy server; start the servers first,"
+                            + " or set healthCheck.allUnhealthy: FAIL_OPEN)");
+            await().untilAsserted(() -> assertThat(Fixtures.threadsOf("health")).as("threads left by the failed start")
+                    .isEmpty());
             try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(
                     httpCheck().allUnhealthy(HealthCheck.AllUnhealthy.FAIL_OPEN), a.staticServer(), b.staticServer()),
                     options())) {
-                await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, a) == HealthStatus.UNHEALTHY
-                        && health(lb, b) == HealthStatus.UNHEALTHY);
+                assertThat(health(lb, a)).isEqualTo(HealthStatus.UNHEALTHY);
+                assertThat(health(lb, b)).isEqualTo(HealthStatus.UNHEALTHY);
                 List<String> names = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
                     names.add(hello(lb.listener(0)));
                 }
                 assertThat(names).containsExactlyInAnyOrder("a", "a", "b", "b");
             }
+        }
+    }
+
+    @Test
+    void whenEveryServerTurnsUnhealthyRefuseClosesNewClients() throws Exception {
+        try (Server a = new Server("a"); Server b = new Server("b");
+             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(),
+                     b.staticServer()), options())) {
+            a.healthy.set(false);
+            b.healthy.set(false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, a) == HealthStatus.UNHEALTHY
+                    && health(lb, b) == HealthStatus.UNHEALTHY);
+            try (Socket s = connect(lb.listener(0))) {
+                assertClosedWithoutData(s);
+            }
+            await().untilAsserted(() -> assertThat(lb.listener(0).stats().noServerConnections()).isEqualTo(1));
         }
     }
 

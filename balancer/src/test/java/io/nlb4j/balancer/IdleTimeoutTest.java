@@ -10,53 +10,48 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nlb4j.model.Listener;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** A pair with no bytes in either direction for the listener's idle timeout is closed; a busy one is not. */
+/**
+ * A pair with no bytes in either direction for the listener's idle timeout is closed; a busy one is not. Time is
+ * the load balancer's control clock, driven by the test: the idle sweeps run when it advances.
+ */
 class IdleTimeoutTest {
 
-    private static final Duration IDLE = Duration.ofMillis(300);
-    private static final int TICKS = 20;
-    private static final long TICK_MILLIS = 50;
+    private static final Duration IDLE = Duration.ofSeconds(30);
+    /** Well under the idle timeout, so that a pair with a byte after each step is never idle for long enough. */
+    private static final Duration STEP = Duration.ofSeconds(20);
 
-    /** Sends one byte every 50 ms, 20 times, then echoes. */
-    private static final TestBackend.Behaviour TICKER = (server, s) -> {
-        OutputStream out = s.getOutputStream();
-        for (int i = 0; i < TICKS; i++) {
-            out.write('t');
-            out.flush();
-            try {
-                Thread.sleep(TICK_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        TestBackend.ECHO.serve(server, s);
-    };
+    private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+
+    @AfterEach
+    void disposeClock() {
+        clock.dispose();
+    }
 
     @Test
-    void anIdlePairIsClosedAtTheTimeout() throws Exception {
+    void anIdlePairIsClosedOnlyOnceItHasBeenIdleForTheWholeTimeout() throws Exception {
         try (TestBackend a = TestBackend.echo("a");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("idle",
-                     Listener.tcp(0).idleTimeout(IDLE).backendService(service("echo", a))), options());
+                     Listener.tcp(0).idleTimeout(IDLE).backendService(service("echo", a))), options(clock));
              Socket s = connect(lb.listener(0))) {
-            assertEchoes(s, "one exchange, then silence");
-            long lastActivity = System.nanoTime();
+            assertEchoes(s, "one exchange");
+            for (int i = 0; i < 3; i++) {
+                clock.advanceTimeBy(IDLE.minusSeconds(1)); // idle for just under the timeout: still open
+                assertEchoes(s, "exchange " + i + " after " + IDLE.minusSeconds(1));
+            }
+            // The sweep runs every second; after a whole timeout and two sweeps more the pair is gone.
+            clock.advanceTimeBy(IDLE.plusSeconds(2));
             assertClosedWithoutData(s);
-            assertThat(Duration.ofNanos(System.nanoTime() - lastActivity))
-                    .isGreaterThanOrEqualTo(IDLE.minusMillis(50))
-                    .isLessThan(Duration.ofSeconds(5));
             await().untilAsserted(() -> assertThat(a.open()).as("server side closed").isZero());
             await().untilAsserted(() -> assertThat(lb.listener(0).stats().activeConnections()).isZero());
         }
@@ -64,49 +59,54 @@ class IdleTimeoutTest {
 
     @Test
     void aPairWithTrafficFromTheClientStaysOpen() throws Exception {
-        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         try (TestBackend a = TestBackend.echo("a");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("busy",
-                     Listener.tcp(0).idleTimeout(IDLE).backendService(service("echo", a))), options());
+                     Listener.tcp(0).idleTimeout(IDLE).backendService(service("echo", a))), options(clock));
              Socket s = connect(lb.listener(0))) {
             OutputStream out = s.getOutputStream();
-            AtomicInteger sent = new AtomicInteger();
-            long start = System.nanoTime();
-            ScheduledFuture<?> sender = clock.scheduleAtFixedRate(() -> {
-                if (sent.get() < TICKS) {
-                    try {
-                        out.write('c');
-                        sent.incrementAndGet();
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
             InputStream in = s.getInputStream();
-            for (int i = 0; i < TICKS; i++) {
+            for (int i = 0; i < 10; i++) { // 200 s of control time, more than six idle timeouts
+                out.write('c');
+                out.flush();
                 assertThat(in.read()).as("echo %d", i).isEqualTo('c');
+                clock.advanceTimeBy(STEP);
             }
-            sender.cancel(false);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(IDLE.multipliedBy(3));
             assertEchoes(s, "still open");
             assertThat(a.accepted()).isEqualTo(1);
-        } finally {
-            clock.shutdownNow();
         }
     }
 
     @Test
     void aPairWithTrafficFromTheServerOnlyStaysOpen() throws Exception {
-        try (TestBackend a = TestBackend.start("ticker", TICKER);
-             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("serverbusy",
-                     Listener.tcp(0).idleTimeout(IDLE).backendService(service("ticks", a))), options());
-             Socket s = connect(lb.listener(0))) {
-            long start = System.nanoTime();
-            InputStream in = s.getInputStream();
-            for (int i = 0; i < TICKS; i++) {
-                assertThat(in.read()).as("tick %d", i).isEqualTo('t');
+        BlockingQueue<Integer> ticks = new LinkedBlockingQueue<>();
+        TestBackend.Behaviour ticker = (server, s) -> {
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < 10; i++) {
+                Integer tick;
+                try {
+                    tick = ticks.poll(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (tick == null) {
+                    return;
+                }
+                out.write('t');
+                out.flush();
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(IDLE.multipliedBy(3));
+            TestBackend.ECHO.serve(server, s);
+        };
+        try (TestBackend a = TestBackend.start("ticker", ticker);
+             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("serverbusy",
+                     Listener.tcp(0).idleTimeout(IDLE).backendService(service("ticks", a))), options(clock));
+             Socket s = connect(lb.listener(0))) {
+            InputStream in = s.getInputStream();
+            for (int i = 0; i < 10; i++) {
+                ticks.add(i);
+                assertThat(in.read()).as("tick %d", i).isEqualTo('t');
+                clock.advanceTimeBy(STEP);
+            }
             assertEchoes(s, "still open");
         }
     }

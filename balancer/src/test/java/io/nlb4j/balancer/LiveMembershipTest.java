@@ -11,7 +11,7 @@ import static io.nlb4j.balancer.Fixtures.statsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nlb4j.balancer.LoadBalancerEvent.Type;
+import io.nlb4j.balancer.LoadBalancerEvent.ServerAdded;
 import io.nlb4j.model.Listener;
 import java.net.Socket;
 import java.time.Duration;
@@ -48,8 +48,11 @@ class LiveMembershipTest {
 
             web.addServer(b.address(), 1).block(Duration.ofSeconds(5));
             assertThat(web.servers()).extracting(s -> s.address().getPort()).containsExactly(a.port(), b.port());
-            await().untilAsserted(() -> assertThat(events.of(Type.SERVER_ADDED)).singleElement()
-                    .satisfies(e -> assertThat(e.server().orElseThrow()).endsWith(":" + b.port())));
+            await().untilAsserted(() -> assertThat(events.of(ServerAdded.class)).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.server()).isEqualTo(b.address());
+                        assertThat(e.weight()).isEqualTo(1);
+                    }));
 
             // Four connections held open at once, each with its own amount of traffic.
             List<Socket> open = new ArrayList<>();

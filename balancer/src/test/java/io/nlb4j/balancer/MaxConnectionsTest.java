@@ -10,7 +10,8 @@ import static io.nlb4j.balancer.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nlb4j.balancer.LoadBalancerEvent.Type;
+import io.nlb4j.balancer.LoadBalancerEvent.ConnectionRejected;
+import io.nlb4j.balancer.LoadBalancerEvent.RejectReason;
 import io.nlb4j.model.Listener;
 import java.net.Socket;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,11 @@ class MaxConnectionsTest {
             }
             await().untilAsserted(() -> assertThat(listener.stats().overLimitConnections()).isEqualTo(1));
             assertThat(a.accepted()).as("connections seen by the server").isEqualTo(2);
-            await().untilAsserted(() -> assertThat(events.of(Type.CONNECTION_REJECTED)).singleElement()
-                    .satisfies(e -> assertThat(e.detail()).contains("connection limit 2")));
+            await().untilAsserted(() -> assertThat(events.of(ConnectionRejected.class)).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.reason()).isEqualTo(RejectReason.MAX_CONNECTIONS);
+                        assertThat(e.detail()).isEqualTo("limit 2");
+                    }));
             assertEchoes(first, "first still works");
             assertEchoes(second, "second still works");
             assertThat(listener.stats().activeConnections()).isEqualTo(2);

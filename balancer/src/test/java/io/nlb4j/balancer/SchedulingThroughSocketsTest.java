@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nlb4j.balancer.LoadBalancerEvent.Type;
+import io.nlb4j.balancer.LoadBalancerEvent.ServerWeightChanged;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.Scheduling;
 import io.nlb4j.model.StaticServer;
@@ -198,8 +198,12 @@ class SchedulingThroughSocketsTest {
                 after.add(nameOfNextConnection(lb.listener(0)));
             }
             assertThat(counts(after)).isEqualTo(Map.of("a", 6L, "b", 2L, "c", 2L));
-            await().untilAsserted(() -> assertThat(events.of(Type.SERVER_WEIGHT_CHANGED)).singleElement()
-                    .satisfies(e -> assertThat(e.detail()).isEqualTo("3")));
+            await().untilAsserted(() -> assertThat(events.of(ServerWeightChanged.class)).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.server()).isEqualTo(a.address());
+                        assertThat(e.previous()).isEqualTo(1);
+                        assertThat(e.weight()).isEqualTo(3);
+                    }));
         }
     }
 

@@ -18,21 +18,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** Source-IP session persistence over round robin, driven by an injected clock. */
 class SessionPersistenceTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
-    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+
+    @AfterEach
+    void disposeClock() {
+        clock.dispose();
+    }
 
     private RunningLoadBalancer start(String name, TestBackend... backends) {
         return NetworkLoadBalancer.startNow(spec(name, Listener.tcp(0).backendService(service("web", backends)
                 .scheduling(Scheduling.WEIGHTED_ROUND_ROBIN)
                 .sessionPersistence(TIMEOUT)
-                .connectionDraining(Duration.ofSeconds(30)))), options().ticker(now::get));
+                .connectionDraining(Duration.ofSeconds(30)))), options(clock));
     }
 
     /** Makes {@code n} sequential connections and returns the one server they all reached. */
@@ -54,11 +60,11 @@ class SessionPersistenceTest {
             String first = stickyServer(lb, 6);
 
             // Just within the timeout (each connection refreshes the entry): still the same server.
-            now.addAndGet(TIMEOUT.minusSeconds(1).toNanos());
+            clock.advanceTimeBy(TIMEOUT.minusSeconds(1));
             assertThat(nameOfNextConnection(lb.listener(0))).isEqualTo(first);
 
             // Past the timeout: the next connection is scheduled afresh, and round robin moves on.
-            now.addAndGet(TIMEOUT.plusSeconds(1).toNanos());
+            clock.advanceTimeBy(TIMEOUT.plusSeconds(1));
             String second = stickyServer(lb, 4);
             assertThat(second).isNotEqualTo(first);
         }

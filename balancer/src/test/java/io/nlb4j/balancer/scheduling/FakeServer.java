@@ -2,13 +2,14 @@ package io.nlb4j.balancer.scheduling;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A candidate with a settable connection count. */
 final class FakeServer implements Candidate {
 
     private final String key;
     private final int weight;
-    private volatile int connections;
+    private final AtomicInteger connections = new AtomicInteger();
 
     FakeServer(String key, int weight) {
         this.key = key;
@@ -42,8 +43,18 @@ final class FakeServer implements Candidate {
     }
 
     FakeServer connections(int connections) {
-        this.connections = connections;
+        this.connections.set(connections);
         return this;
+    }
+
+    /** Counts one more open connection, atomically, as the runtime does. */
+    void open() {
+        connections.incrementAndGet();
+    }
+
+    /** Counts one connection fewer, atomically. */
+    void close() {
+        connections.decrementAndGet();
     }
 
     @Override
@@ -53,7 +64,7 @@ final class FakeServer implements Candidate {
 
     @Override
     public int activeConnections() {
-        return connections;
+        return connections.get();
     }
 
     @Override

@@ -13,16 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Weighted least connections above {@link Schedulers#INDEX_ABOVE} servers: the tournament tree. */
+/** Weighted least connections above {@link Algorithms#INDEX_ABOVE} servers: the tournament tree. */
 class IndexedLeastConnectionsTest {
 
-    private static final Scheduler WLC = Scheduler.of(Scheduling.WEIGHTED_LEAST_CONNECTIONS);
+    private static final SchedulingAlgorithm WLC = SchedulingAlgorithm.of(Scheduling.WEIGHTED_LEAST_CONNECTIONS);
 
     @Test
     void smallSnapshotsScanLargeOnesIndex() {
-        assertThat(WLC.picker(FakeServer.servers(Schedulers.INDEX_ABOVE)))
+        assertThat(WLC.picker(FakeServer.servers(Algorithms.INDEX_ABOVE)))
                 .isInstanceOf(LeastConnectionsPicker.class);
-        assertThat(WLC.picker(FakeServer.servers(Schedulers.INDEX_ABOVE + 1)))
+        assertThat(WLC.picker(FakeServer.servers(Algorithms.INDEX_ABOVE + 1)))
                 .isInstanceOf(IndexedLeastConnectionsPicker.class);
     }
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class LeastConnectionsTest {
 
-    private static final Scheduler WLC = Scheduler.of(Scheduling.WEIGHTED_LEAST_CONNECTIONS);
+    private static final SchedulingAlgorithm WLC = SchedulingAlgorithm.of(Scheduling.WEIGHTED_LEAST_CONNECTIONS);
 
     @Test
     void picksTheLeastBusy() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class MaglevTest {
 
-    private static final Scheduler MAGLEV = Scheduler.of(Scheduling.MAGLEV);
+    private static final SchedulingAlgorithm MAGLEV = SchedulingAlgorithm.of(Scheduling.MAGLEV);
 
     @Test
     void tableSizeIsPrimeAndAtLeastHundredPerServer() {
@@ -22,22 +22,22 @@ class MaglevTest {
         assertThat(table(MAGLEV.picker(FakeServer.servers(655))).tableSize()).isEqualTo(65537);
         for (int n : new int[] {656, 1000, 2500}) {
             int m = table(MAGLEV.picker(FakeServer.servers(n))).tableSize();
-            assertThat(MaglevScheduler.isPrime(m)).as("M=%d prime", m).isTrue();
+            assertThat(MaglevAlgorithm.isPrime(m)).as("M=%d prime", m).isTrue();
             assertThat(m).isGreaterThanOrEqualTo(100 * n).isLessThan(100 * n + 100);
         }
         assertThat(table(MAGLEV.picker(FakeServer.servers(1000))).tableSize()).isEqualTo(100_003);
-        assertThat(table(Scheduler.maglev(251).picker(FakeServer.servers(2))).tableSize()).isEqualTo(251);
-        assertThat(table(Scheduler.maglev(251).picker(FakeServer.servers(3))).tableSize()).isEqualTo(307);
+        assertThat(table(SchedulingAlgorithm.maglev(251).picker(FakeServer.servers(2))).tableSize()).isEqualTo(251);
+        assertThat(table(SchedulingAlgorithm.maglev(251).picker(FakeServer.servers(3))).tableSize()).isEqualTo(307);
     }
 
     @Test
     void explicitTableSizeMustBePrime() {
-        assertThatThrownBy(() -> Scheduler.maglev(65536))
+        assertThatThrownBy(() -> SchedulingAlgorithm.maglev(65536))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tableSize: 65536 (expected: a prime >= 3, such as 65537)");
-        assertThatThrownBy(() -> Scheduler.maglev(2)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(MaglevScheduler.nextPrime(100_000)).isEqualTo(100_003);
-        assertThat(MaglevScheduler.isPrime(MaglevScheduler.MAX_TABLE_SIZE)).isTrue();
+        assertThatThrownBy(() -> SchedulingAlgorithm.maglev(2)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(MaglevAlgorithm.nextPrime(100_000)).isEqualTo(100_003);
+        assertThat(MaglevAlgorithm.isPrime(MaglevAlgorithm.MAX_TABLE_SIZE)).isTrue();
     }
 
     @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class PowerOfTwoChoicesTest {
 
-    private static final Scheduler P2C = Scheduler.of(Scheduling.POWER_OF_TWO_CHOICES);
+    private static final SchedulingAlgorithm P2C = SchedulingAlgorithm.of(Scheduling.POWER_OF_TWO_CHOICES);
 
     @Test
     void neverPicksTheStrictlyBusiest() {

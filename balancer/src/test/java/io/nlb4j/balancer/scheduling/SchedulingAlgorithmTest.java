@@ -10,12 +10,12 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class SchedulerTest {
+class SchedulingAlgorithmTest {
 
     @ParameterizedTest
     @EnumSource(Scheduling.class)
     void emptySnapshotPicksNull(Scheduling algorithm) {
-        Picker<FakeServer> picker = Scheduler.of(algorithm).picker(List.of());
+        Picker<FakeServer> picker = SchedulingAlgorithm.of(algorithm).picker(List.of());
         assertThat(picker.pick(42, 0)).isNull();
         assertThat(picker.pick(42, 3)).isNull();
         assertThat(picker.candidates()).isEmpty();
@@ -25,7 +25,7 @@ class SchedulerTest {
     @EnumSource(Scheduling.class)
     void singleServerIsAlwaysPicked(Scheduling algorithm) {
         FakeServer only = FakeServer.of("10.0.0.1:80").connections(5);
-        Picker<FakeServer> picker = Scheduler.of(algorithm).picker(List.of(only));
+        Picker<FakeServer> picker = SchedulingAlgorithm.of(algorithm).picker(List.of(only));
         for (int i = 0; i < 100; i++) {
             assertThat(picker.pick(i * 7919, i % 3)).isSameAs(only);
         }
@@ -35,7 +35,7 @@ class SchedulerTest {
     @EnumSource(Scheduling.class)
     void candidatesAreAnImmutableCopyInOrder(Scheduling algorithm) {
         List<FakeServer> servers = new ArrayList<>(FakeServer.servers(5));
-        Picker<FakeServer> picker = Scheduler.of(algorithm).picker(servers);
+        Picker<FakeServer> picker = SchedulingAlgorithm.of(algorithm).picker(servers);
         List<FakeServer> expected = List.copyOf(servers);
         servers.clear();
         assertThat(picker.candidates()).containsExactlyElementsOf(expected);
@@ -49,7 +49,7 @@ class SchedulerTest {
     @ParameterizedTest
     @EnumSource(Scheduling.class)
     void refusesWeightsOutOfRange(Scheduling algorithm) {
-        Scheduler scheduler = Scheduler.of(algorithm);
+        SchedulingAlgorithm scheduler = SchedulingAlgorithm.of(algorithm);
         assertThatThrownBy(() -> scheduler.picker(FakeServer.withWeights(1, 0)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("inService[1].weight(): 0 (expected: 1-100)");
@@ -68,7 +68,7 @@ class SchedulerTest {
         for (int i = 0; i < servers.size(); i++) {
             servers.get(i).connections(10 + i);
         }
-        Picker<FakeServer> picker = Scheduler.of(algorithm).picker(servers);
+        Picker<FakeServer> picker = SchedulingAlgorithm.of(algorithm).picker(servers);
         int[] hashes = Picks.sourceHashes(1024, 1);
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -90,9 +90,9 @@ class SchedulerTest {
     @org.junit.jupiter.api.Test
     void ofReturnsOneSchedulerPerAlgorithm() {
         for (Scheduling algorithm : Scheduling.values()) {
-            assertThat(Scheduler.of(algorithm)).isSameAs(Scheduler.of(algorithm));
+            assertThat(SchedulingAlgorithm.of(algorithm)).isSameAs(SchedulingAlgorithm.of(algorithm));
         }
-        assertThat(Scheduler.of(Scheduling.MAGLEV)).hasToString("MAGLEV(tableSize=65537)");
-        assertThat(Scheduler.of(Scheduling.WEIGHTED_ROUND_ROBIN)).hasToString("WEIGHTED_ROUND_ROBIN");
+        assertThat(SchedulingAlgorithm.of(Scheduling.MAGLEV)).hasToString("MAGLEV(tableSize=65537)");
+        assertThat(SchedulingAlgorithm.of(Scheduling.WEIGHTED_ROUND_ROBIN)).hasToString("WEIGHTED_ROUND_ROBIN");
     }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SourceIpHashTest {
 
-    private static final Scheduler HASH = Scheduler.of(Scheduling.SOURCE_IP_HASH);
+    private static final SchedulingAlgorithm HASH = SchedulingAlgorithm.of(Scheduling.SOURCE_IP_HASH);
 
     @Test
     void stablePerSource() throws UnknownHostException {

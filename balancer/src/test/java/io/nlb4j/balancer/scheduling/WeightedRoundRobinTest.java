@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class WeightedRoundRobinTest {
 
-    private static final Scheduler WRR = Scheduler.of(Scheduling.WEIGHTED_ROUND_ROBIN);
+    private static final SchedulingAlgorithm WRR = SchedulingAlgorithm.of(Scheduling.WEIGHTED_ROUND_ROBIN);
 
     @Test
     void equalWeightsCycleExactly() {

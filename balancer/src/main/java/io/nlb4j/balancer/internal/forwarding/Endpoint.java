@@ -65,6 +65,12 @@ public interface Endpoint extends Candidate {
     void draining(boolean draining);
 
     /**
+     * Starts counting its consecutive failures again from zero: passive health does so when it ejects the server
+     * and when the ejection ends.
+     */
+    void resetFailures();
+
+    /**
      * Returns the connections forwarded to it so far.
      *
      * @return the count

@@ -96,6 +96,11 @@ final class ServerEndpoint implements Endpoint {
         return consecutiveFailures.incrementAndGet();
     }
 
+    @Override
+    public void resetFailures() {
+        consecutiveFailures.set(0);
+    }
+
     /** A successful connect: the failures in a row start again from zero. */
     void recordSuccess() {
         if (consecutiveFailures.get() != 0) {

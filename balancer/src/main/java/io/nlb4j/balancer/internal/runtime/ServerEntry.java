@@ -19,6 +19,8 @@ final class ServerEntry {
     final OutlierDetector.Host outlier = new OutlierDetector.Host();
     volatile HealthStatus health;
     volatile boolean draining;
+    /** While draining: the load balancer is closing the connections (draining off, or its timeout). */
+    boolean closing;
     /** The result of the probe that decided the current health. */
     String reason = "";
     /** Whether the server has been healthy at least once since it joined (or came back). */

@@ -196,22 +196,24 @@ final class ServiceRuntime {
         if (open == 0) {
             finish(e, RemovalOutcome.NO_CONNECTIONS, 0);
         } else if (timeout.isZero()) {
-            loops.closeConnectionsTo(e.endpoint).subscribe(n -> ctx.tryExecute(() -> {
-                if (e.draining) {
-                    finish(e, RemovalOutcome.DRAINING_OFF, n);
-                }
-            }));
+            closeThenFinish(e, RemovalOutcome.DRAINING_OFF);
         } else {
             e.drainTimer = ctx.schedule(() -> {
                 if (e.draining && entries.get(e.address) == e) {
-                    loops.closeConnectionsTo(e.endpoint).subscribe(n -> ctx.tryExecute(() -> {
-                        if (e.draining && entries.get(e.address) == e) {
-                            finish(e, RemovalOutcome.DRAIN_TIMEOUT, n);
-                        }
-                    }));
+                    closeThenFinish(e, RemovalOutcome.DRAIN_TIMEOUT);
                 }
             }, timeout);
         }
+    }
+
+    /** Closes a draining server's connections, then lets it leave with that outcome (not as drained by itself). */
+    private void closeThenFinish(ServerEntry e, RemovalOutcome outcome) {
+        e.closing = true;
+        loops.closeConnectionsTo(e.endpoint).subscribe(n -> ctx.tryExecute(() -> {
+            if (e.closing) { // not added back meanwhile
+                finish(e, outcome, n);
+            }
+        }));
     }
 
     private void cancelDrain(ServerEntry e) {
@@ -225,13 +227,14 @@ final class ServiceRuntime {
             e.removal = null;
         }
         e.draining = false;
+        e.closing = false;
         e.endpoint.draining(false);
     }
 
     /** Called from the data plane (hopped into the context) when a draining server's last connection closed. */
     void drained(Endpoint endpoint) {
         ServerEntry e = byEndpoint.get(endpoint);
-        if (e != null && e.draining && e.endpoint.activeConnections() == 0) {
+        if (e != null && e.draining && !e.closing && e.endpoint.activeConnections() == 0) {
             finish(e, RemovalOutcome.DRAINED, 0);
         }
     }
@@ -310,6 +313,7 @@ final class ServiceRuntime {
         }
         int ejected = (int) entries.values().stream().filter(x -> x.outlier.ejected()).count();
         long nanos = outliers.eject(e.outlier, ejected, entries.size(), ctx.nanoTime());
+        e.endpoint.resetFailures();
         if (nanos == 0) {
             log.info("backend service {}: server {} not ejected: at most {}% of servers may be ejected", name, e.key(),
                     outlierSpec.maxEjectionPercent());
@@ -326,6 +330,7 @@ final class ServiceRuntime {
                 return;
             }
             outliers.release(e.outlier);
+            e.endpoint.resetFailures();
             log.info("backend service {}: server {} back from ejection", name, e.key());
             events.publish(t -> new LoadBalancerEvent.ServerHealthy(t, name, e.address, HealthCause.OUTLIER_DETECTION,
                     "ejection ended"));
