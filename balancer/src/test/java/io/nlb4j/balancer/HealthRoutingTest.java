@@ -37,54 +37,6 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /** Health-driven routing: active checks, passive ejection, and the all-unhealthy and close policies. */
 class HealthRoutingTest {
 
-    /**
-     * A server that answers HTTP health probes ({@code GET /health}) with 200 or 503 as its flag says, and
-     * serves clients (who send a line first) by sending its name and echoing.
-     */
-    private static final class Server implements AutoCloseable {
-        final AtomicBoolean healthy = new AtomicBoolean(true);
-        final AtomicInteger clients = new AtomicInteger();
-        final TestBackend backend;
-
-        Server(String name) throws IOException {
-            backend = TestBackend.start(name, (server, s) -> {
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                String first = line(in);
-                if (first.startsWith("GET /health")) {
-                    while (!line(in).isEmpty()) {
-                        // headers
-                    }
-                    out.write((healthy.get() ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 503 Busy\r\n")
-                            .concat("Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    return;
-                }
-                clients.incrementAndGet();
-                out.write((server.name() + "\n").getBytes(StandardCharsets.UTF_8));
-                TestBackend.ECHO.serve(server, s);
-            });
-        }
-
-        StaticServer staticServer() {
-            return StaticServer.of("127.0.0.1", backend.port());
-        }
-
-        @Override
-        public void close() throws IOException {
-            backend.close();
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
-                if (c != '\r') {
-                    b.write(c);
-                }
-            }
-            return b.toString(StandardCharsets.US_ASCII);
-        }
-    }
-
     private static HealthCheck.Http.Builder httpCheck() {
         return HealthCheck.http("/health").interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(80))
                 .healthyThreshold(1).unhealthyThreshold(2).outlierDetection(OutlierDetection.off());
@@ -105,13 +57,13 @@ class HealthRoutingTest {
         }
     }
 
-    private static HealthStatus health(RunningLoadBalancer lb, Server server) {
+    private static HealthStatus health(RunningLoadBalancer lb, HealthServer server) {
         return Fixtures.statsOf(lb.backendService("web"), server.backend).health();
     }
 
     @Test
     void anUnhealthyServerGetsNoNewConnectionUntilItRecovers() throws Exception {
-        try (Server a = new Server("a"); Server b = new Server("b");
+        try (HealthServer a = new HealthServer("a"); HealthServer b = new HealthServer("b");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(),
                      b.staticServer()), options());
              Fixtures.Events events = new Fixtures.Events(lb)) {
@@ -149,8 +101,8 @@ class HealthRoutingTest {
 
     @Test
     void clientsConnectingThroughAFailureAllSucceedThroughHealthyServers() throws Exception {
-        Server a = new Server("a");
-        Server b = new Server("b");
+        HealthServer a = new HealthServer("a");
+        HealthServer b = new HealthServer("b");
         try (a; b; RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(),
                 b.staticServer()), options())) {
             RunningListener listener = lb.listener(0);
@@ -265,7 +217,7 @@ class HealthRoutingTest {
 
     @Test
     void aStartWithEveryServerUnhealthyFailsNamingThemUnlessTheServiceFailsOpen() throws Exception {
-        try (Server a = new Server("a"); Server b = new Server("b")) {
+        try (HealthServer a = new HealthServer("a"); HealthServer b = new HealthServer("b")) {
             a.healthy.set(false);
             b.healthy.set(false);
             assertThatThrownBy(() -> NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(), b.staticServer()),
@@ -293,7 +245,7 @@ class HealthRoutingTest {
 
     @Test
     void whenEveryServerTurnsUnhealthyRefuseClosesNewClients() throws Exception {
-        try (Server a = new Server("a"); Server b = new Server("b");
+        try (HealthServer a = new HealthServer("a"); HealthServer b = new HealthServer("b");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck(), a.staticServer(),
                      b.staticServer()), options())) {
             a.healthy.set(false);
@@ -310,7 +262,7 @@ class HealthRoutingTest {
     @Test
     void openConnectionsOfAnUnhealthyServerAreKeptOrClosedAsConfigured() throws Exception {
         for (HealthCheck.UnhealthyConnections policy : HealthCheck.UnhealthyConnections.values()) {
-            try (Server a = new Server("a");
+            try (HealthServer a = new HealthServer("a");
                  RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec(httpCheck().unhealthyConnections(policy),
                          a.staticServer()), options());
                  Socket client = connect(lb.listener(0))) {

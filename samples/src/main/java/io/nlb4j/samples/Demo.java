@@ -4,19 +4,19 @@ import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.group.GroupEvent;
 import io.nlb4j.group.InstanceInfo;
-import io.nlb4j.group.InstanceLaunchers;
 import io.nlb4j.group.InstanceState;
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.InstanceLauncher;
 import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.Scheduling;
 import io.nlb4j.model.SecurityGroup;
-import io.nlb4j.model.ServerGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import reactor.core.publisher.Mono;
 
 /**
  * The demo behind the README's first command: a load balancer in front of an availability group of
@@ -69,7 +70,7 @@ public final class Demo {
         AvailabilityGroup group = AvailabilityGroup.builder("demo-ag")
                 .region("local").vpc("loopback").zones("az-a", "az-b")
                 .template(InstanceTemplate.builder("echo")
-                        .launcher(InstanceLaunchers.inProcess(ctx -> {
+                        .launcher(InstanceLauncher.inProcess(ctx -> {
                             EchoServer s = EchoServer.start(ctx.host(), ctx.port(), ctx.instanceId());
                             launcherTarget.put(ctx.instanceId(), s);
                             return s;
@@ -91,7 +92,7 @@ public final class Demo {
                                         .timeout(Duration.ofMillis(100))
                                         .healthyThreshold(2)
                                         .unhealthyThreshold(2))
-                                .servers(ServerGroup.availabilityGroup(group))))
+                                .availabilityGroup(group)))
                 .build();
     }
 
@@ -118,7 +119,7 @@ public final class Demo {
         LoadBalancerSpec spec = spec(servers);
         out.println("Starting load balancer \"" + spec.name() + "\" in front of availability group \"demo-ag\"...");
         try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec,
-                LoadBalancerOptions.defaults().bindAddress("127.0.0.1"))) {
+                LoadBalancerOptions.builder().bindAddress("127.0.0.1").build())) {
             lb.events().subscribe(this::count);
             InetSocketAddress address = lb.listener(0).boundAddress();
             RunningAvailabilityGroup group = lb.availabilityGroup("demo-ag");
@@ -141,11 +142,13 @@ public final class Demo {
             phase("Traffic on 2 instances", Duration.ofSeconds(1));
             out.println("Scaling out to 6 instances...");
             group.setDesiredCapacity(6).block(Duration.ofSeconds(30));
-            waitUntil(() -> healthyServers(lb) == 6, Duration.ofSeconds(30));
+            group.awaitServing(6).block(Duration.ofSeconds(30)); // in service and passing their health checks
             phase("Traffic on 6 instances", Duration.ofSeconds(2));
             out.println("Scaling in to 2 instances (leaving instances drain first)...");
+            Mono<Void> scaledIn = group.events().ofType(GroupEvent.Terminated.class).take(4).then().cache();
+            scaledIn.subscribe();
             group.setDesiredCapacity(2).block(Duration.ofSeconds(30));
-            waitUntil(() -> inService(group) == 2 && group.instances().size() == 2, Duration.ofSeconds(30));
+            scaledIn.block(Duration.ofSeconds(30)); // the four leaving instances drained and were terminated
             phase("Traffic on 2 instances", Duration.ofSeconds(1));
             running.set(false);
             done.await(30, TimeUnit.SECONDS);
@@ -158,9 +161,9 @@ public final class Demo {
     }
 
     private void count(LoadBalancerEvent e) {
-        if (e.type() == LoadBalancerEvent.Type.SERVER_HEALTHY || e.type() == LoadBalancerEvent.Type.SERVER_UNHEALTHY) {
+        if (e instanceof LoadBalancerEvent.ServerHealthy || e instanceof LoadBalancerEvent.ServerUnhealthy) {
             healthChanges.increment();
-        } else if (e.type() == LoadBalancerEvent.Type.SERVER_REMOVED) {
+        } else if (e instanceof LoadBalancerEvent.ServerRemoved) {
             drainedServers.increment();
         }
     }
@@ -197,19 +200,6 @@ public final class Demo {
 
     private static long inService(RunningAvailabilityGroup group) {
         return group.instances().stream().filter(i -> i.state() == InstanceState.IN_SERVICE).count();
-    }
-
-    private static long healthyServers(RunningLoadBalancer lb) {
-        return lb.backendService("echo").servers().stream()
-                .filter(s -> s.health() == io.nlb4j.healthcheck.HealthStatus.HEALTHY).count();
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition, Duration limit)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
     }
 
     private void printSummary(RunningAvailabilityGroup group) {

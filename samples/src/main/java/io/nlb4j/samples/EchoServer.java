@@ -14,7 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.nlb4j.group.InstanceHandle;
+import io.nlb4j.model.InstanceHandle;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 

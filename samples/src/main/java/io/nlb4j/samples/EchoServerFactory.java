@@ -1,8 +1,8 @@
 package io.nlb4j.samples;
 
-import io.nlb4j.group.InstanceContext;
-import io.nlb4j.group.InstanceFactory;
-import io.nlb4j.group.InstanceHandle;
+import io.nlb4j.model.InstanceContext;
+import io.nlb4j.model.InstanceFactory;
+import io.nlb4j.model.InstanceHandle;
 
 /**
  * Starts an {@link EchoServer} per availability-group instance. Named by class in YAML specifications:

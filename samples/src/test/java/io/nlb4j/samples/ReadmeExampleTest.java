@@ -4,31 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.nlb4j.balancer.LoadBalancerOptions;
-import io.nlb4j.balancer.NetworkLoadBalancer;
-import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.config.ConfigFormat;
 import io.nlb4j.config.SpecFiles;
-import io.nlb4j.group.InstanceLauncher;
-import io.nlb4j.group.InstanceLaunchers;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
-import io.nlb4j.model.InboundRule;
+import io.nlb4j.model.InstanceLauncher;
 import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
-import io.nlb4j.model.PortRange;
-import io.nlb4j.model.Protocol;
 import io.nlb4j.model.Scheduling;
-import io.nlb4j.model.SecurityGroup;
-import io.nlb4j.model.ServerGroup;
+import io.nlb4j.model.ServerSource;
 import io.nlb4j.model.SpecValidationException;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,80 +31,62 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Keeps the README's examples compiled, run and true. */
+/**
+ * Keeps the README's examples compiled, run and true. The Java example is a whole compilation unit with its
+ * imports; it is compiled here against the load balancer's artifact and its dependencies only (not this module's
+ * classes), as a user who adds the README's Maven dependency would compile it, then run.
+ */
 class ReadmeExampleTest {
 
     private static final Path README = Path.of("..", "README.md");
-    private static final Path SELF = Path.of("src", "test", "java", "io", "nlb4j", "samples",
-            "ReadmeExampleTest.java");
 
-    /** The README's Java example, verbatim between the markers. */
-    static LoadBalancerSpec readmeExample() throws Exception {
-        // README example begin
-        // 1. Plan the network: backends must be in the load balancer's region and VPC.
-        // 2. The instance template: what one backend instance is and how it starts.
-        InstanceTemplate template = InstanceTemplate.builder("web-template")
-                .launcher(InstanceLaunchers.inProcess(ctx -> EchoServer.start(ctx.host(), ctx.port())))
-                .port(0)                                        // 0: each instance picks a free port
-                .build();
-        // 3. The availability group: placement, template and capacity (min, desired, max).
-        AvailabilityGroup group = AvailabilityGroup.builder("web-ag")
-                .region("cn-north-1").vpc("vpc-web").zones("az-a", "az-b")
-                .template(template)
-                .capacity(2, 3, 10)
-                .build();
-        // 4.-8. The load balancer, its TCP listener, backend service and health check, and the group.
-        LoadBalancerSpec spec = LoadBalancerSpec.builder("web-lb")
-                .region("cn-north-1").vpc("vpc-web").zones("az-a", "az-b")
-                .securityGroup(SecurityGroup.of("web-sg",
-                        InboundRule.allow("127.0.0.0/8"),
-                        InboundRule.allow("10.0.0.0/8").ports(PortRange.of(8080))))
-                .listener(Listener.tcp(0)                        // 0: an ephemeral port; 8080 in production
-                        .idleTimeout(Duration.ofMinutes(30))
-                        .backendService(BackendService.builder("web")
-                                .protocol(Protocol.TCP)
-                                .port(9000)
-                                .scheduling(Scheduling.WEIGHTED_LEAST_CONNECTIONS)
-                                .sessionPersistence(Duration.ofMinutes(24))
-                                .connectionDraining(Duration.ofSeconds(300))
-                                .healthCheck(HealthCheck.tcp()
-                                        .interval(Duration.ofSeconds(5))
-                                        .timeout(Duration.ofSeconds(3))
-                                        .healthyThreshold(3)
-                                        .unhealthyThreshold(3))
-                                .servers(ServerGroup.availabilityGroup(group))))
-                .build();                                       // validates everything, reports every violation
-        // 9. Start it: real connections flow through the listener to the group's instances.
-        try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec,
-                LoadBalancerOptions.defaults().bindAddress("127.0.0.1"))) {
-            InetSocketAddress address = lb.listener(0).boundAddress();  // the ephemeral port chosen at start
-            try (Socket client = new Socket(address.getAddress(), address.getPort())) {
-                client.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
-                System.out.println(new String(client.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
+    @TempDir
+    static Path classes;
+    private static Class<?> example;
+
+    @BeforeAll
+    static void compileTheReadmeExample() throws Exception {
+        Path source = classes.resolve("WebLoadBalancer.java");
+        Files.writeString(source, block(Files.readString(README), "example", "java"));
+        // This module's own classes (EchoServer, the runner) and the runner's picocli are what a user would not have.
+        List<Path> own = List.of(Path.of("target", "classes").toAbsolutePath(),
+                Path.of("target", "test-classes").toAbsolutePath());
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !own.contains(Path.of(entry).toAbsolutePath()))
+                .filter(entry -> !entry.contains(File.separator + "picocli" + File.separator))
+                .collect(Collectors.joining(File.pathSeparator));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        StringWriter diagnostics = new StringWriter();
+        int status = javac.run(null, null, new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                diagnostics.write(b);
             }
-            lb.availabilityGroup("web-ag").setDesiredCapacity(4).block();  // scale out to four instances
-        }                                                       // stop: drain, deregister, terminate instances
-        // README example end
-        return spec;
+        }), "-classpath", classpath, "-d", classes.toString(), "-Xlint:all", "-Werror", source.toString());
+        assertThat(status).as("javac on the README example:%n%s", diagnostics).isZero();
+        ClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                ReadmeExampleTest.class.getClassLoader());
+        example = Class.forName("WebLoadBalancer", true, loader);
     }
 
-    @Test
-    void readmeJavaExampleIsThisTestsCode() throws IOException {
-        assertThat(block(Files.readString(README), "example", "java"))
-                .isEqualTo(dedent(between(Files.readString(SELF), "// README example begin\n",
-                        "        // README example end")));
+    private static LoadBalancerSpec exampleSpec() throws Exception {
+        return (LoadBalancerSpec) example.getMethod("spec").invoke(null);
     }
 
     @Test
     void readmeJavaExampleRuns() throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        LoadBalancerSpec spec;
+        Method main = example.getMethod("main", String[].class);
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
-            spec = readmeExample();
+            main.invoke(null, (Object) new String[0]);
         } finally {
             System.setOut(original);
         }
@@ -117,35 +94,31 @@ class ReadmeExampleTest {
         assertThat(printed.toString(StandardCharsets.UTF_8).trim()).isEqualTo("hello");
         await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.isAlive() && t.getName().startsWith("nlb4j-web-lb")));
-        assertThat(spec.violations()).isEmpty();
+        LoadBalancerSpec spec = exampleSpec();
         assertThat(spec.listeners()).hasSize(1);
         BackendService web = spec.listeners().get(0).backendService();
         assertThat(web.scheduling()).isEqualTo(Scheduling.WEIGHTED_LEAST_CONNECTIONS);
         assertThat(web.sessionPersistence().timeout()).isEqualTo(Duration.ofMinutes(24));
-        assertThat(web.servers().availabilityGroup().orElseThrow().capacity().desired()).isEqualTo(3);
+        assertThat(((ServerSource.Group) web.servers()).group().capacity().desired()).isEqualTo(3);
     }
 
     @Test
     void readmeYamlIsTheSameLoadBalancer() throws Exception {
         LoadBalancerSpec fromYaml = SpecFiles.read(block(Files.readString(README), "yaml", "yaml"),
                 ConfigFormat.YAML, "README.md");
-        InstanceLauncher yamlLauncher = InstanceLaunchers.inProcess(EchoServerFactory.class);
-        assertThat(fromYaml).isEqualTo(withLauncher(readmeExample(), yamlLauncher));
-        assertThat(fromYaml).isNotEqualTo(readmeExample()); // only the launcher differs, as the text says
+        InstanceLauncher yamlLauncher = InstanceLauncher.inProcess(EchoServerFactory.class);
+        assertThat(fromYaml).isEqualTo(withLauncher(exampleSpec(), yamlLauncher));
+        assertThat(fromYaml).isNotEqualTo(exampleSpec()); // only the launcher differs, as the text says
     }
 
     /** The spec with its (single) availability group's launcher replaced. */
     private static LoadBalancerSpec withLauncher(LoadBalancerSpec spec, InstanceLauncher launcher) {
         Listener l = spec.listeners().get(0);
         BackendService s = l.backendService();
-        AvailabilityGroup g = s.servers().availabilityGroup().orElseThrow();
-        InstanceTemplate t = g.template();
-        AvailabilityGroup g2 = new AvailabilityGroup(g.name(), g.placement(),
-                new InstanceTemplate(t.name(), launcher, t.port(), t.labels()), g.capacity());
-        BackendService s2 = new BackendService(s.name(), s.protocol(), s.port(), s.scheduling(),
-                s.sessionPersistence(), s.connectionDraining(), s.healthCheck(), ServerGroup.availabilityGroup(g2));
-        Listener l2 = new Listener(l.protocol(), l.port(), l.idleTimeout(), l.maxConnections(), s2);
-        return new LoadBalancerSpec(spec.name(), spec.placement(), spec.securityGroups(), List.of(l2));
+        AvailabilityGroup g = ((ServerSource.Group) s.servers()).group();
+        AvailabilityGroup g2 = g.toBuilder().template(g.template().toBuilder().launcher(launcher)).build();
+        return spec.toBuilder().clearListeners()
+                .listener(l.toBuilder().backendService(s.toBuilder().availabilityGroup(g2))).build();
     }
 
     @Test
@@ -155,17 +128,16 @@ class ReadmeExampleTest {
                 .region("cn-north-1").vpc("vpc-web").zones("az-a", "az-b")
                 .listener(Listener.tcp(0).backendService(BackendService.builder("web").port(9000)
                         .healthCheck(HealthCheck.tcp().interval(Duration.ofSeconds(5)).timeout(Duration.ofSeconds(5)))
-                        .servers(ServerGroup.availabilityGroup(AvailabilityGroup.builder("web-ag")
+                        .availabilityGroup(AvailabilityGroup.builder("web-ag")
                                 .region("cn-north-1").vpc("vpc-web").zones("az-a", "az-c")
                                 .template(InstanceTemplate.builder("web-template")
-                                        .launcher(InstanceLaunchers.inProcess(EchoServerFactory.class)).build())
-                                .build()))))
+                                        .launcher(InstanceLauncher.inProcess(EchoServerFactory.class))))))
                 .build())
                 .isInstanceOf(SpecValidationException.class)
                 .hasMessage(expected.replace("\n", System.lineSeparator()));
     }
 
-    private static String block(String readme, String marker, String language) {
+    static String block(String readme, String marker, String language) {
         String section = between(readme, "<!-- " + marker + ":begin -->\n", "<!-- " + marker + ":end -->");
         return between(section, "```" + language + "\n", "```").stripTrailing();
     }
@@ -176,12 +148,5 @@ class ReadmeExampleTest {
         int to = text.indexOf(end, from + start.length());
         assertThat(to).as("marker %s", end.trim()).isNotNegative();
         return text.substring(from + start.length(), to);
-    }
-
-    private static String dedent(String code) {
-        List<String> lines = Arrays.asList(code.stripTrailing().split("\n"));
-        int indent = lines.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).collect(Collectors.joining("\n"));
     }
 }

@@ -91,8 +91,8 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         RunningLoadBalancer running = NetworkLoadBalancer.startNow(lb,
-                LoadBalancerOptions.defaults().bindAddress(bindAddress));
-        running.events().subscribe(e -> log.info("{}", e));
+                LoadBalancerOptions.builder().bindAddress(bindAddress).build());
+        running.events().subscribe(e -> log.info("{}", e.description()));
         for (RunningListener l : running.listeners()) {
             log.info("listener {} -> backend service {}: listening on {}", l.spec().port(),
                     l.backendService().spec().name(), l.boundAddress());

@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /** The loops' state behind {@link Loops#create}: a read-only map from each loop to its {@link LoopState}. */
 final class LoopStates implements Loops {
@@ -42,38 +40,35 @@ final class LoopStates implements Loops {
     }
 
     @Override
-    public Mono<Integer> closeConnectionsTo(Endpoint endpoint) {
+    public CompletableFuture<Integer> closeConnectionsTo(Endpoint endpoint) {
         return onEach(s -> s.closeTo(endpoint));
     }
 
     @Override
-    public Mono<Integer> closeAll() {
+    public CompletableFuture<Integer> closeAll() {
         return onEach(LoopState::closeAll);
     }
 
     @Override
-    public Mono<Void> barrier() {
-        return onEach(s -> 0).then();
+    public CompletableFuture<Void> barrier() {
+        return onEach(s -> 0).thenApply(n -> null);
     }
 
-    private Mono<Integer> onEach(Function<LoopState, Integer> action) {
-        return Mono.defer(() -> {
-            List<Mono<Integer>> results = new ArrayList<>(states.size());
-            for (Map.Entry<EventExecutor, LoopState> e : states.entrySet()) {
-                LoopState s = e.getValue();
-                results.add(toMono(e.getKey().submit((Callable<Integer>) () -> action.apply(s))));
-            }
-            return Flux.merge(results).reduce(0, Integer::sum);
-        });
-    }
-
-    private static <T> Mono<T> toMono(Future<T> future) {
-        return Mono.create(sink -> future.addListener(f -> {
-            if (f.isSuccess()) {
-                sink.success(future.getNow());
-            } else {
-                sink.error(f.cause());
-            }
-        }));
+    /** Runs an action on every loop for its own state; completes with the sum once every loop has run it. */
+    private CompletableFuture<Integer> onEach(Function<LoopState, Integer> action) {
+        List<CompletableFuture<Integer>> results = new ArrayList<>(states.size());
+        for (Map.Entry<EventExecutor, LoopState> e : states.entrySet()) {
+            LoopState s = e.getValue();
+            CompletableFuture<Integer> result = new CompletableFuture<>();
+            Future<?> submitted = e.getKey().submit(() -> result.complete(action.apply(s)));
+            submitted.addListener(f -> {
+                if (!f.isSuccess()) {
+                    result.completeExceptionally(f.cause());
+                }
+            });
+            results.add(result);
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> results.stream().mapToInt(CompletableFuture::join).sum());
     }
 }

@@ -1,7 +1,7 @@
 package io.nlb4j.balancer.internal.forwarding;
 
 import io.netty.channel.EventLoopGroup;
-import reactor.core.publisher.Mono;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The per-event-loop state of a load balancer: each loop's list of the connection pairs it owns. Operations over
@@ -34,16 +34,16 @@ public interface Loops {
      * Closes the open connections to a server, on each loop.
      *
      * @param endpoint the server
-     * @return emits how many were closed, once every loop has done so
+     * @return how many were closed, once every loop has done so
      */
-    Mono<Integer> closeConnectionsTo(Endpoint endpoint);
+    CompletableFuture<Integer> closeConnectionsTo(Endpoint endpoint);
 
     /**
      * Closes every open connection, on each loop.
      *
-     * @return emits how many were closed, once every loop has done so
+     * @return how many were closed, once every loop has done so
      */
-    Mono<Integer> closeAll();
+    CompletableFuture<Integer> closeAll();
 
     /**
      * Completes once every loop has run the tasks queued on it before the call, such as the registration of a
@@ -51,5 +51,5 @@ public interface Loops {
      *
      * @return the signal
      */
-    Mono<Void> barrier();
+    CompletableFuture<Void> barrier();
 }

@@ -396,7 +396,7 @@ final class Balancer implements RunningLoadBalancer {
                 .onErrorResume(e -> Mono.empty())
                 // A connection accepted just before its listener closed is registered by a task already queued on
                 // its event loop: once every loop has run its queue, the drain below sees that connection.
-                .then(loops.barrier())
+                .then(Mono.fromFuture(loops::barrier))
                 .subscribe(null, e -> ctx.tryExecute(this::afterUnbind), () -> ctx.tryExecute(this::afterUnbind));
     }
 
@@ -417,7 +417,7 @@ final class Balancer implements RunningLoadBalancer {
             return;
         }
         forced = true;
-        loops.closeAll().subscribe(n -> log.info("load balancer {}: drain timeout, {} open connections closed",
+        loops.closeAll().thenAccept(n -> log.info("load balancer {}: drain timeout, {} open connections closed",
                 spec.name(), n));
         drainTimer = ctx.schedule(() -> finishStop(StopOutcome.NOT_CLOSED_IN_TIME), CLOSE_GRACE);
     }

@@ -175,7 +175,7 @@ final class ServiceRuntime {
         if (!e.draining) {
             drain(e, LeaveCause.LEFT_SOURCE);
         }
-        loops.closeConnectionsTo(e.endpoint).subscribe();
+        loops.closeConnectionsTo(e.endpoint);
         finish(e, RemovalOutcome.DRAIN_TIMEOUT, e.endpoint.activeConnections());
     }
 
@@ -209,7 +209,7 @@ final class ServiceRuntime {
     /** Closes a draining server's connections, then lets it leave with that outcome (not as drained by itself). */
     private void closeThenFinish(ServerEntry e, RemovalOutcome outcome) {
         e.closing = true;
-        loops.closeConnectionsTo(e.endpoint).subscribe(n -> ctx.tryExecute(() -> {
+        loops.closeConnectionsTo(e.endpoint).thenAccept(n -> ctx.tryExecute(() -> {
             if (e.closing) { // not added back meanwhile
                 finish(e, outcome, n);
             }
@@ -292,7 +292,7 @@ final class ServiceRuntime {
                 failWaiters(address, "its health checks find it unhealthy (" + reason + ')');
             }
             if (closeOnUnhealthy && before == HealthStatus.HEALTHY) {
-                loops.closeConnectionsTo(e.endpoint).subscribe(n -> log.info("backend service {}: server {}"
+                loops.closeConnectionsTo(e.endpoint).thenAccept(n -> log.info("backend service {}: server {}"
                         + " unhealthy, {} open connections closed", name, e.key(), n));
             }
         }
