@@ -78,7 +78,7 @@ class RunCommandIT {
 
                     lb.terminate(); // SIGTERM
                     lb.awaitOutput(Pattern.compile("draining"), Duration.ofSeconds(10));
-                    lb.awaitOutput(Pattern.compile("LISTENER_UNBOUND"), Duration.ofSeconds(10));
+                    lb.awaitOutput(Pattern.compile("no longer listening on"), Duration.ofSeconds(10));
                     assertThatThrownBy(() -> {
                         try (Socket refused = new Socket()) {
                             refused.connect(address, 2000);
