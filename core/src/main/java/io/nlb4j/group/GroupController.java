@@ -12,7 +12,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +71,7 @@ final class GroupController implements RunningAvailabilityGroup {
     /** While starting: told once the first launches have settled; then null. */
     private MonoSink<RunningAvailabilityGroup> startSink;
     private final List<Instance> firstRound = new ArrayList<>();
-    private final List<Throwable> firstRoundErrors = new ArrayList<>();
+    private final Map<Instance, Throwable> firstRoundErrors = new HashMap<>();
     private GroupStartException startFailure;
 
     private GroupController(AvailabilityGroup spec, GroupMembership membership, GroupOptions options) {
@@ -250,10 +252,12 @@ final class GroupController implements RunningAvailabilityGroup {
             sink.success(this);
             return;
         }
+        List<Throwable> errors = firstRound.stream().filter(firstRoundErrors::containsKey)
+                .map(firstRoundErrors::get).toList(); // in launch order, whichever failed first
         startFailure = new GroupStartException("availability group \"" + name + "\" could not start: " + inService
-                + " of its minimum " + min + " instances in service; " + firstRoundErrors.size() + " of "
-                + firstRound.size() + " launches failed: " + firstRoundErrors.stream().map(String::valueOf)
-                .collect(Collectors.joining("; ")), firstRoundErrors);
+                + " of its minimum " + min + " instances in service; " + errors.size() + " of "
+                + firstRound.size() + " launches failed: " + errors.stream().map(String::valueOf)
+                .collect(Collectors.joining("; ")), errors);
         beginStop();
     }
 
@@ -451,7 +455,7 @@ final class GroupController implements RunningAvailabilityGroup {
             m.replacing.replacement = null;
         }
         if (firstRound.contains(m)) {
-            firstRoundErrors.add(error);
+            firstRoundErrors.put(m, error);
         }
         emit(new GroupEvent.LaunchFailed(instant(now()), name, m.id, m.zone, error,
                 counts ? backoff.consecutiveFailures() : 0, retryIn));

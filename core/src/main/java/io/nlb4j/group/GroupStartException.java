@@ -16,7 +16,7 @@ public final class GroupStartException extends RuntimeException {
      * Creates the exception.
      *
      * @param message what failed, with the numbers
-     * @param launchErrors the failures of the launches, in order
+     * @param launchErrors the failures of the first launches, in launch order
      */
     public GroupStartException(String message, List<Throwable> launchErrors) {
         super(message, launchErrors.isEmpty() ? null : launchErrors.get(0));
@@ -27,7 +27,7 @@ public final class GroupStartException extends RuntimeException {
     /**
      * Returns why each failed launch failed.
      *
-     * @return the failures, in the order the launches failed
+     * @return the failures, in launch order
      */
     public List<Throwable> launchErrors() {
         return launchErrors;

@@ -1,7 +1,7 @@
 package io.nlb4j.balancer.group;
 
-import io.nlb4j.group.InstanceContext;
-import io.nlb4j.group.InstanceHandle;
+import io.nlb4j.model.InstanceContext;
+import io.nlb4j.model.InstanceHandle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -79,7 +79,7 @@ final class InstanceServer implements InstanceHandle {
         return address;
     }
 
-    /** How the load balancer names this server in its events: {@code 127.0.0.1:port}. */
+    /** {@code 127.0.0.1:port}, for messages. */
     String key() {
         return address().getHostString() + ':' + address().getPort();
     }

@@ -1,8 +1,8 @@
 package io.nlb4j.balancer.group;
 
-import io.nlb4j.group.InstanceContext;
-import io.nlb4j.group.InstanceFactory;
-import io.nlb4j.group.InstanceHandle;
+import io.nlb4j.model.InstanceContext;
+import io.nlb4j.model.InstanceFactory;
+import io.nlb4j.model.InstanceHandle;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,9 +10,8 @@ import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.group.GroupEvent;
 import io.nlb4j.group.InstanceInfo;
-import io.nlb4j.group.InstanceLaunchers;
-import io.nlb4j.group.ProcessLauncher;
 import io.nlb4j.model.AvailabilityGroup;
+import io.nlb4j.model.ProcessLauncher;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -55,8 +54,7 @@ class ProcessInstancesThroughLoadBalancerTest {
                 GroupSpecs.loadBalancer("process-lb", group, Duration.ofSeconds(2)), GroupSpecs.options());
         try {
             Disposable following = timeline.follow(lb, GROUP);
-            await().atMost(STARTUP).until(() -> settledAt(lb, GROUP, 2));
-            List<InstanceInfo> instances = lb.availabilityGroup(GROUP).instances();
+            List<InstanceInfo> instances = GroupSpecs.awaitSettledAt(lb, GROUP, 2, STARTUP);
             Map<Integer, ProcessHandle> byPort = ourProcesses().collect(Collectors.toMap(
                     ProcessInstancesThroughLoadBalancerTest::portArgument, p -> p));
             // one process per instance, each listening on the port its instance was registered with
@@ -94,8 +92,18 @@ class ProcessInstancesThroughLoadBalancerTest {
                     .isFalse();
             assertThat(byPort.get(kept.address().orElseThrow().getPort()).isAlive()).as("process of %s", kept.id())
                     .isTrue();
-            assertThat(timeline.seq(LoadBalancerEvent.Type.SERVER_REMOVED, GroupSpecs.key(gone)))
-                    .isLessThan(timeline.seq(GroupEvent.Type.TERMINATED, gone.id()));
+            // the group drained the instance for the scale-in, the load balancer removed its server once drained,
+            // and only then was its process stopped
+            Timeline.Entry<GroupEvent.Draining> draining = timeline.get(GroupEvent.Draining.class, gone.id());
+            assertThat(draining.event().reason()).isEqualTo(GroupEvent.DrainReason.SCALE_IN);
+            Timeline.Entry<LoadBalancerEvent.ServerRemoved> removed = timeline.get(LoadBalancerEvent.ServerRemoved.class,
+                    GroupSpecs.address(gone));
+            assertThat(removed.event().outcome()).as("%s", timeline.describe())
+                    .isIn(LoadBalancerEvent.RemovalOutcome.DRAINED, LoadBalancerEvent.RemovalOutcome.NO_CONNECTIONS);
+            Timeline.Entry<GroupEvent.Terminated> terminated = timeline.get(GroupEvent.Terminated.class, gone.id());
+            assertThat(terminated.event().error()).isEmpty();
+            assertThat(List.of(draining.seq(), removed.seq(), terminated.seq())).as("%s", timeline.describe())
+                    .isSorted().doesNotHaveDuplicates();
             assertThat(lb.backendService(GroupSpecs.SERVICE).servers()).extracting(ServerStats::address)
                     .containsExactly(kept.address().orElseThrow());
             assertEchoed(address, 10_000);
@@ -113,7 +121,7 @@ class ProcessInstancesThroughLoadBalancerTest {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classes = Path.of(TinyServerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
-        return InstanceLaunchers.process(java, "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1",
+        return ProcessLauncher.builder(java, "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1",
                         "-XX:+UseSerialGC", "-cp", classes, TinyServerMain.class.getName(), "{port}")
                 .readyTimeout(STARTUP).stopGracePeriod(Duration.ofSeconds(10)).build();
     }

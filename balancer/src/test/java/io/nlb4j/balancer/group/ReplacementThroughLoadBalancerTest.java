@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nlb4j.balancer.LoadBalancerEvent;
+import io.nlb4j.balancer.LoadBalancerEvent.HealthCause;
+import io.nlb4j.balancer.LoadBalancerEvent.RemovalOutcome;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.balancer.group.InstanceServer.ClientConnection;
 import io.nlb4j.group.GroupEvent;
 import io.nlb4j.group.InstanceInfo;
-import io.nlb4j.group.InstanceLaunchers;
+import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.AvailabilityGroup;
+import io.nlb4j.model.InstanceLauncher;
 import java.io.DataInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -43,14 +47,13 @@ class ReplacementThroughLoadBalancerTest {
 
     @Test
     void anInstanceThatStopsAcceptingIsReplacedNewFirstWhileEveryClientSucceeds() throws Exception {
-        AvailabilityGroup group = GroupSpecs.group(GROUP, InstanceLaunchers.inProcess(servers), "az-a", "az-b")
+        AvailabilityGroup group = GroupSpecs.group(GROUP, InstanceLauncher.inProcess(servers), "az-a", "az-b")
                 .capacity(2, 2, 4).replaceUnhealthyAfter(REPLACE_AFTER).build();
         Traffic traffic = null;
         try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(
                 GroupSpecs.loadBalancer("replacing-lb", group, Duration.ofSeconds(3)), GroupSpecs.options())) {
             Disposable following = timeline.follow(lb, GROUP);
-            await().atMost(STEP).until(() -> settledAt(lb, GROUP, 2));
-            List<InstanceInfo> before = lb.availabilityGroup(GROUP).instances();
+            List<InstanceInfo> before = GroupSpecs.awaitSettledAt(lb, GROUP, 2, STEP);
             InstanceServer victim = servers.byId(before.get(0).id());
             InstanceServer other = servers.byId(before.get(1).id());
             traffic = new Traffic(lb.listener(0).boundAddress(), timeline, SHORT_LIVED, 2, 20, 800);
@@ -65,21 +68,23 @@ class ReplacementThroughLoadBalancerTest {
             victim.stopAccepting();
             long fault = victim.stoppedAcceptingSeq();
 
-            await().atMost(STEP).until(() -> timeline.first(LoadBalancerEvent.Type.SERVER_DRAINING, victim.key())
+            await().atMost(STEP).until(() -> timeline.first(LoadBalancerEvent.ServerDraining.class, victim.address())
                     .isPresent());
             // The connections the load balancer forwarded to the victim that its server never saw: those its
             // kernel had queued when the listening socket closed, and reset.
-            long queuedAndReset = lb.backendService(GroupSpecs.SERVICE).servers().stream()
-                    .filter(s -> s.address().equals(victim.address())).findFirst().orElseThrow().totalConnections()
-                    - victim.clientConnections().size();
+            ServerStats victimStats = lb.backendService(GroupSpecs.SERVICE).servers().stream()
+                    .filter(s -> s.address().equals(victim.address())).findFirst().orElseThrow();
+            assertThat(victimStats.state()).isEqualTo(ServerStats.State.DRAINING);
+            assertThat(victimStats.servesTraffic()).isFalse();
+            long queuedAndReset = victimStats.totalConnections() - victim.clientConnections().size();
             byte[] data = new byte[4096];
             ThreadLocalRandom.current().nextBytes(data);
             assertEchoes(pinned, data);
             long pinnedClosed = timeline.tick();
             pinned.close();
 
-            await().atMost(STEP).until(() -> timeline.first(GroupEvent.Type.TERMINATED, victim.instanceId()).isPresent()
-                    && settledAt(lb, GROUP, 2));
+            await().atMost(STEP).until(() -> timeline.first(GroupEvent.Terminated.class, victim.instanceId())
+                    .isPresent() && settledAt(lb, GROUP, 2));
             List<String> after = lb.availabilityGroup(GROUP).instances().stream().map(InstanceInfo::id)
                     .collect(Collectors.toList());
             assertThat(after).hasSize(2).contains(other.instanceId()).doesNotContain(victim.instanceId());
@@ -98,45 +103,66 @@ class ReplacementThroughLoadBalancerTest {
             // The load balancer's health check finds the victim unhealthy (passive outlier detection may eject it
             // even earlier, but only the health check reports to the group); the group replaces it only after
             // REPLACE_AFTER.
-            Timeline.Entry unhealthy = timeline.of(LoadBalancerEvent.Type.SERVER_UNHEALTHY).stream()
-                    .filter(e -> e.subject().equals(victim.key()) && e.detail().startsWith("health check"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no health-check SERVER_UNHEALTHY for " + victim
-                            + log));
-            Timeline.Entry replacing = timeline.first(GroupEvent.Type.REPLACING, v).orElseThrow();
+            Timeline.Entry<LoadBalancerEvent.ServerUnhealthy> unhealthy = timeline.first(
+                            LoadBalancerEvent.ServerUnhealthy.class,
+                            e -> e.server().equals(victim.address()) && e.cause() == HealthCause.HEALTH_CHECK)
+                    .orElseThrow(() -> new AssertionError("no health-check ServerUnhealthy for " + victim + log));
+            assertThat(unhealthy.event().status()).isEqualTo(HealthStatus.UNHEALTHY);
+            Timeline.Entry<GroupEvent.Replacing> replacing = timeline.get(GroupEvent.Replacing.class, v);
             assertThat(unhealthy.seq()).as(log).isGreaterThan(victim.stoppingSeq()).isLessThan(replacing.seq());
             assertThat(TimeUnit.NANOSECONDS.toMillis(replacing.nanos() - unhealthy.nanos()))
-                    .as("time from SERVER_UNHEALTHY to REPLACING").isGreaterThanOrEqualTo(REPLACE_AFTER.toMillis());
-            assertThat(timeline.of(GroupEvent.Type.REPLACING)).as(log).extracting(Timeline.Entry::subject)
+                    .as("time from ServerUnhealthy to Replacing").isGreaterThanOrEqualTo(REPLACE_AFTER.toMillis());
+            assertThat(replacing.event().allowed()).isEqualTo(REPLACE_AFTER);
+            assertThat(replacing.event().unhealthyFor()).isGreaterThanOrEqualTo(REPLACE_AFTER);
+            assertThat(replacing.event().zone()).isEqualTo(victim.zone());
+            assertThat(timeline.of(GroupEvent.Replacing.class)).as(log).extracting(e -> e.event().instance())
                     .containsExactly(v);
-            assertThat(timeline.first(LoadBalancerEvent.Type.SERVER_UNHEALTHY, other.key())).as(log).isEmpty();
+            assertThat(timeline.first(LoadBalancerEvent.ServerUnhealthy.class, other.address())).as(log).isEmpty();
 
             // The replacement is launched in the victim's zone and in service (registered with the load balancer)
             // before the victim drains; the victim is terminated only once drained.
             assertThat(replacement.zone()).isEqualTo(victim.zone());
-            assertThat(timeline.first(GroupEvent.Type.LAUNCHING, n).orElseThrow().detail()).contains("to replace " + v);
+            Timeline.Entry<GroupEvent.Launching> launching = timeline.get(GroupEvent.Launching.class, n);
+            assertThat(launching.event().replacing()).as(log).contains(v);
+            assertThat(launching.event().zone()).isEqualTo(victim.zone());
+            Timeline.Entry<GroupEvent.InService> inService = timeline.get(GroupEvent.InService.class, n);
+            assertThat(inService.event().replacing()).contains(v);
+            assertThat(inService.event().address()).isEqualTo(replacement.address());
+            Timeline.Entry<GroupEvent.Draining> draining = timeline.get(GroupEvent.Draining.class, v);
+            assertThat(draining.event().reason()).isEqualTo(GroupEvent.DrainReason.REPLACED);
+            Timeline.Entry<LoadBalancerEvent.ServerDraining> serverDraining = timeline.get(
+                    LoadBalancerEvent.ServerDraining.class, victim.address());
+            assertThat(serverDraining.event().cause()).isEqualTo(LoadBalancerEvent.LeaveCause.LEFT_SOURCE);
+            Timeline.Entry<LoadBalancerEvent.ServerRemoved> removed = timeline.get(
+                    LoadBalancerEvent.ServerRemoved.class, victim.address());
+            Timeline.Entry<GroupEvent.Terminated> terminated = timeline.get(GroupEvent.Terminated.class, v);
+            assertThat(terminated.event().error()).isEmpty();
             assertThat(List.of(
                     replacing.seq(),
-                    timeline.seq(GroupEvent.Type.LAUNCHING, n),
-                    timeline.seq(LoadBalancerEvent.Type.SERVER_ADDED, replacement.key()),
-                    timeline.seq(GroupEvent.Type.IN_SERVICE, n),
-                    timeline.seq(GroupEvent.Type.DRAINING, v),
-                    timeline.seq(LoadBalancerEvent.Type.SERVER_DRAINING, victim.key()),
-                    timeline.seq(LoadBalancerEvent.Type.SERVER_REMOVED, victim.key()),
+                    launching.seq(),
+                    timeline.seq(LoadBalancerEvent.ServerAdded.class, replacement.address()),
+                    inService.seq(),
+                    draining.seq(),
+                    serverDraining.seq(),
+                    removed.seq(),
                     victim.closeSeq(),
-                    timeline.seq(GroupEvent.Type.TERMINATED, v)))
-                    .as("REPLACING %s, LAUNCHING %s, SERVER_ADDED, IN_SERVICE %s, DRAINING %s, SERVER_DRAINING,"
-                            + " SERVER_REMOVED, handle closed, TERMINATED %s; %s", v, n, n, v, v, log)
+                    terminated.seq()))
+                    .as("Replacing %s, Launching %s, ServerAdded, InService %s, Draining %s, ServerDraining,"
+                            + " ServerRemoved, handle closed, Terminated %s; %s", v, n, n, v, v, log)
                     .isSorted().doesNotHaveDuplicates();
-            Timeline.Entry removed = timeline.first(LoadBalancerEvent.Type.SERVER_REMOVED, victim.key()).orElseThrow();
             assertThat(removed.seq()).as("the victim was removed once the connection held on it closed; %s", log)
                     .isGreaterThan(pinnedClosed);
-            assertThat(removed.detail()).isEqualTo("connections drained");
+            assertThat(removed.event().outcome()).as(log).isEqualTo(RemovalOutcome.DRAINED);
+            assertThat(removed.event().closedConnections()).isZero();
             // With active health checks the victim drains only once its replacement has passed its check, so
             // the service is never a healthy server short because of the replacement.
-            long healthy = timeline.seq(LoadBalancerEvent.Type.SERVER_HEALTHY, replacement.key());
+            Timeline.Entry<LoadBalancerEvent.ServerHealthy> healthyEntry = timeline.get(
+                    LoadBalancerEvent.ServerHealthy.class, replacement.address());
+            assertThat(healthyEntry.event().cause()).isEqualTo(HealthCause.HEALTH_CHECK);
+            long healthy = healthyEntry.seq();
             assertThat(healthy).as(log)
-                    .isGreaterThan(timeline.seq(LoadBalancerEvent.Type.SERVER_ADDED, replacement.key()))
-                    .isLessThan(timeline.seq(GroupEvent.Type.DRAINING, v));
+                    .isGreaterThan(timeline.seq(LoadBalancerEvent.ServerAdded.class, replacement.address()))
+                    .isLessThan(draining.seq());
 
             // Clients reach the replacement only once it is healthy, and the victim only if they connected before it
             // stopped accepting.
@@ -165,14 +191,13 @@ class ReplacementThroughLoadBalancerTest {
      */
     @Test
     void aReplacementThatBindsTheFailedInstancesFreedPortStaysRegistered() throws Exception {
-        AvailabilityGroup group = GroupSpecs.group(GROUP, InstanceLaunchers.inProcess(servers), "az-a", "az-b")
+        AvailabilityGroup group = GroupSpecs.group(GROUP, InstanceLauncher.inProcess(servers), "az-a", "az-b")
                 .capacity(2, 2, 4).replaceUnhealthyAfter(REPLACE_AFTER).build();
         Traffic traffic = null;
         try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(
                 GroupSpecs.loadBalancer("port-reuse-lb", group, Duration.ofSeconds(3)), GroupSpecs.options())) {
             Disposable following = timeline.follow(lb, GROUP);
-            await().atMost(STEP).until(() -> settledAt(lb, GROUP, 2));
-            List<InstanceInfo> before = lb.availabilityGroup(GROUP).instances();
+            List<InstanceInfo> before = GroupSpecs.awaitSettledAt(lb, GROUP, 2, STEP);
             InstanceServer victim = servers.byId(before.get(0).id());
             InstanceServer other = servers.byId(before.get(1).id());
             traffic = new Traffic(lb.listener(0).boundAddress(), timeline, SHORT_LIVED, 0, 20, 0);
@@ -184,10 +209,11 @@ class ReplacementThroughLoadBalancerTest {
             victim.stopAccepting();
 
             await().atMost(STEP)
-                    .until(() -> timeline.first(GroupEvent.Type.TERMINATED, victim.instanceId()).isPresent());
-            String n = timeline.of(GroupEvent.Type.LAUNCHING).stream().map(Timeline.Entry::subject)
+                    .until(() -> timeline.first(GroupEvent.Terminated.class, victim.instanceId()).isPresent());
+            String n = timeline.of(GroupEvent.Launching.class).stream().map(e -> e.event().instance())
                     .filter(id -> !before.stream().map(InstanceInfo::id).collect(Collectors.toList()).contains(id))
                     .findFirst().orElseThrow();
+            assertThat(timeline.get(GroupEvent.Launching.class, n).event().replacing()).contains(victim.instanceId());
             InstanceServer replacement = servers.byId(n);
             assertThat(replacement.address()).isEqualTo(victim.address());
             // the group and the load balancer agree: two instances, their two servers in service and healthy...
@@ -202,12 +228,12 @@ class ReplacementThroughLoadBalancerTest {
             // the victim's server entry went, and the replacement's came fresh: it took client connections only
             // after passing its own health check
             String log = timeline.describe();
-            long removed = timeline.seq(LoadBalancerEvent.Type.SERVER_REMOVED, replacement.key());
-            long added = timeline.seq(LoadBalancerEvent.Type.SERVER_ADDED, replacement.key());
-            long healthy = timeline.of(LoadBalancerEvent.Type.SERVER_HEALTHY).stream()
-                    .filter(e -> e.subject().equals(replacement.key()) && e.seq() > added).findFirst()
-                    .orElseThrow(() -> new AssertionError("no SERVER_HEALTHY for the replacement" + log)).seq();
-            assertThat(List.of(removed, added, timeline.seq(GroupEvent.Type.IN_SERVICE, n), healthy,
+            long removed = timeline.seq(LoadBalancerEvent.ServerRemoved.class, replacement.address());
+            long added = timeline.seq(LoadBalancerEvent.ServerAdded.class, replacement.address());
+            long healthy = timeline.of(LoadBalancerEvent.ServerHealthy.class).stream()
+                    .filter(e -> e.event().server().equals(replacement.address()) && e.seq() > added).findFirst()
+                    .orElseThrow(() -> new AssertionError("no ServerHealthy for the replacement" + log)).seq();
+            assertThat(List.of(removed, added, timeline.seq(GroupEvent.InService.class, n), healthy,
                     replacement.clientConnections().get(0).acceptSeq())).as(log).isSorted();
         } finally {
             if (traffic != null) {

@@ -12,11 +12,11 @@ import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.balancer.group.InstanceServer.ClientConnection;
 import io.nlb4j.group.GroupEvent;
 import io.nlb4j.group.InstanceInfo;
-import io.nlb4j.group.InstanceLaunchers;
 import io.nlb4j.group.InstanceState;
 import io.nlb4j.group.RunningAvailabilityGroup;
-import io.nlb4j.healthcheck.HealthStatus;
+import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.AvailabilityGroup;
+import io.nlb4j.model.InstanceLauncher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -76,7 +76,7 @@ class ScalingThroughLoadBalancerTest {
 
     @BeforeAll
     void runScenario() throws Exception {
-        AvailabilityGroup group = GroupSpecs.group(GROUP, InstanceLaunchers.inProcess(servers),
+        AvailabilityGroup group = GroupSpecs.group(GROUP, InstanceLauncher.inProcess(servers),
                 ZONES.toArray(String[]::new)).capacity(2, 2, 6).build();
         lb = NetworkLoadBalancer.startNow(GroupSpecs.loadBalancer("scaling-lb", group, DRAINING), GroupSpecs.options());
         following = timeline.follow(lb, GROUP);
@@ -86,16 +86,14 @@ class ScalingThroughLoadBalancerTest {
         sampler.setDaemon(true);
         sampler.start();
         try {
-            await().atMost(STEP).until(() -> settledAt(lb, GROUP, 2));
-            initial = ids(running.instances());
+            initial = ids(GroupSpecs.awaitSettledAt(lb, GROUP, 2, STEP));
             trafficStartSeq = timeline.tick();
             traffic = new Traffic(lb.listener(0).boundAddress(), timeline, SHORT_LIVED_CLIENTS, LONG_LIVED_CLIENTS,
                     20, HOLD_MILLIS);
             await().atMost(STEP).until(() -> traffic.succeeded() >= 300 || traffic.failed() > 0);
 
             running.setDesiredCapacity(6).block(STEP);
-            await().atMost(STEP).until(() -> settledAt(lb, GROUP, 6));
-            scaledOut = ids(running.instances());
+            scaledOut = ids(GroupSpecs.awaitSettledAt(lb, GROUP, 6, STEP));
             scaledOut.removeAll(initial);
             // every instance serves a share of the traffic before the scale-in
             await().atMost(STEP).until(() -> running.instances().stream()
@@ -103,7 +101,7 @@ class ScalingThroughLoadBalancerTest {
 
             running.setDesiredCapacity(2).block(STEP);
             await().atMost(STEP).until(() -> settledAt(lb, GROUP, 2)
-                    && timeline.of(GroupEvent.Type.TERMINATED).size() == 4);
+                    && timeline.of(GroupEvent.Terminated.class).size() == 4);
             remaining = ids(running.instances());
             long before = traffic.succeeded();
             await().atMost(STEP).until(() -> traffic.succeeded() >= before + 300 || traffic.failed() > 0);
@@ -145,34 +143,38 @@ class ScalingThroughLoadBalancerTest {
     void theGroupScaledOutByFourAndInByFour() {
         assertThat(initial).hasSize(2);
         assertThat(scaledOut).hasSize(4);
-        assertThat(timeline.of(GroupEvent.Type.TERMINATED)).extracting(Timeline.Entry::subject).hasSize(4)
+        assertThat(timeline.of(GroupEvent.Terminated.class)).extracting(e -> e.event().instance()).hasSize(4)
                 .doesNotHaveDuplicates().allMatch(id -> !remaining.contains(id));
+        assertThat(timeline.of(GroupEvent.Terminated.class)).allSatisfy(e -> assertThat(e.event().error()).isEmpty());
         assertThat(remaining).hasSize(2);
         // the service's servers are exactly the remaining instances, healthy and never removed: every leaving
         // server was removed, and no other
         assertThat(lb.backendService(SERVICE).servers()).extracting(ServerStats::address)
                 .containsExactlyInAnyOrderElementsOf(lb.availabilityGroup(GROUP).instances().stream()
-                        .map(i -> i.address().orElseThrow()).collect(Collectors.toList()));
+                        .map(GroupSpecs::address).collect(Collectors.toList()));
         assertThat(lb.backendService(SERVICE).servers())
                 .allSatisfy(s -> assertThat(s.health()).isEqualTo(HealthStatus.HEALTHY));
-        assertThat(lb.availabilityGroup(GROUP).instances()).extracting(GroupSpecs::key)
-                .allMatch(k -> timeline.first(LoadBalancerEvent.Type.SERVER_REMOVED, k).isEmpty());
+        assertThat(lb.availabilityGroup(GROUP).instances()).extracting(GroupSpecs::address)
+                .allMatch(a -> timeline.first(LoadBalancerEvent.ServerRemoved.class, a).isEmpty());
     }
 
     @Test
     void newInstancesTakeClientConnectionsOnlyAfterPassingTheirHealthCheck() {
         for (String id : scaledOut) {
             InstanceServer server = servers.byId(id);
-            long added = timeline.seq(LoadBalancerEvent.Type.SERVER_ADDED, server.key());
-            long healthy = timeline.seq(LoadBalancerEvent.Type.SERVER_HEALTHY, server.key());
+            long added = timeline.seq(LoadBalancerEvent.ServerAdded.class, server.address());
+            Timeline.Entry<LoadBalancerEvent.ServerHealthy> healthyEntry = timeline.get(
+                    LoadBalancerEvent.ServerHealthy.class, server.address());
+            assertThat(healthyEntry.event().cause()).isEqualTo(LoadBalancerEvent.HealthCause.HEALTH_CHECK);
+            long healthy = healthyEntry.seq();
             // registered with the load balancer as the group puts it in service
             assertThat(added).as("%s added, then in service", server)
-                    .isLessThan(timeline.seq(GroupEvent.Type.IN_SERVICE, id));
+                    .isLessThan(timeline.seq(GroupEvent.InService.class, id));
             assertThat(added).as("%s added, then healthy", server).isLessThan(healthy);
             List<ClientConnection> connections = server.clientConnections();
             assertThat(connections).as("client connections of %s", server).isNotEmpty();
             assertThat(connections.stream().mapToLong(ClientConnection::acceptSeq).min().orElseThrow())
-                    .as("first client connection of %s (SERVER_HEALTHY was #%d)", server, healthy)
+                    .as("first client connection of %s (ServerHealthy was #%d)", server, healthy)
                     .isGreaterThan(healthy);
         }
         // the first two instances were healthy before any client started
@@ -184,22 +186,29 @@ class ScalingThroughLoadBalancerTest {
 
     @Test
     void leavingInstancesTakeNoNewConnectionsAndAreTerminatedOnlyOnceDrained() {
-        Set<String> left = timeline.of(GroupEvent.Type.TERMINATED).stream().map(Timeline.Entry::subject)
+        Set<String> left = timeline.of(GroupEvent.Terminated.class).stream().map(e -> e.event().instance())
                 .collect(Collectors.toSet());
         int drainedWhileServing = 0;
         for (String id : left) {
             InstanceServer server = servers.byId(id);
-            long groupDraining = timeline.seq(GroupEvent.Type.DRAINING, id);
-            long draining = timeline.seq(LoadBalancerEvent.Type.SERVER_DRAINING, server.key());
-            Timeline.Entry removed = timeline.first(LoadBalancerEvent.Type.SERVER_REMOVED, server.key())
-                    .orElseThrow();
-            long terminated = timeline.seq(GroupEvent.Type.TERMINATED, id);
-            assertThat(List.of(groupDraining, draining, removed.seq(), server.closeSeq(), terminated))
-                    .as("%s: group DRAINING, SERVER_DRAINING, SERVER_REMOVED, handle closed, group TERMINATED; %s",
+            Timeline.Entry<GroupEvent.Draining> groupDraining = timeline.get(GroupEvent.Draining.class, id);
+            assertThat(groupDraining.event().reason()).as("why %s drained", server)
+                    .isEqualTo(GroupEvent.DrainReason.SCALE_IN);
+            Timeline.Entry<LoadBalancerEvent.ServerDraining> serverDraining = timeline.get(
+                    LoadBalancerEvent.ServerDraining.class, server.address());
+            assertThat(serverDraining.event().cause()).isEqualTo(LoadBalancerEvent.LeaveCause.LEFT_SOURCE);
+            assertThat(serverDraining.event().drainTimeout()).isEqualTo(DRAINING);
+            long draining = serverDraining.seq();
+            Timeline.Entry<LoadBalancerEvent.ServerRemoved> removed = timeline.get(
+                    LoadBalancerEvent.ServerRemoved.class, server.address());
+            long terminated = timeline.seq(GroupEvent.Terminated.class, id);
+            assertThat(List.of(groupDraining.seq(), draining, removed.seq(), server.closeSeq(), terminated))
+                    .as("%s: group Draining, ServerDraining, ServerRemoved, handle closed, group Terminated; %s",
                             server, timeline.describe())
                     .isSorted().doesNotHaveDuplicates();
-            assertThat(removed.detail()).as("%s left once drained, not at the draining timeout", server)
-                    .containsAnyOf("connections drained", "no open connections").doesNotContain("timeout");
+            assertThat(removed.event().outcome()).as("%s left once drained, not at the draining timeout", server)
+                    .isIn(LoadBalancerEvent.RemovalOutcome.DRAINED, LoadBalancerEvent.RemovalOutcome.NO_CONNECTIONS);
+            assertThat(removed.event().closedConnections()).isZero();
             for (ClientConnection c : server.clientConnections()) {
                 assertThat(traffic.conn(c.id()).startSeq)
                         .as("client connection %d accepted by %s was opened before its SERVER_DRAINING", c.id(), server)

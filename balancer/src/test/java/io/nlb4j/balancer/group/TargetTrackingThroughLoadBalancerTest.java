@@ -7,9 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.group.GroupEvent;
-import io.nlb4j.group.InstanceLaunchers;
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.model.AvailabilityGroup;
+import io.nlb4j.model.Capacity;
+import io.nlb4j.model.InstanceLauncher;
 import io.nlb4j.model.TargetTracking;
 import java.io.DataInputStream;
 import java.net.InetSocketAddress;
@@ -39,7 +40,7 @@ class TargetTrackingThroughLoadBalancerTest {
 
     @Test
     void heldConnectionsScaleTheGroupOutAndClosingThemScalesItBackIn() throws Exception {
-        AvailabilityGroup group = GroupSpecs.group(GROUP, InstanceLaunchers.inProcess(servers), "az-a", "az-b")
+        AvailabilityGroup group = GroupSpecs.group(GROUP, InstanceLauncher.inProcess(servers), "az-a", "az-b")
                 .capacity(1, 1, 4)
                 .targetTracking(TargetTracking.activeConnectionsPerInstance(2)
                         .cooldowns(SCALE_OUT_COOLDOWN, SCALE_IN_COOLDOWN))
@@ -49,7 +50,7 @@ class TargetTrackingThroughLoadBalancerTest {
                 GroupSpecs.loadBalancer("tracking-lb", group, Duration.ofSeconds(2)), GroupSpecs.options())) {
             Disposable following = timeline.follow(lb, GROUP);
             RunningAvailabilityGroup running = lb.availabilityGroup(GROUP);
-            await().atMost(STEP).until(() -> settledAt(lb, GROUP, 1));
+            GroupSpecs.awaitSettledAt(lb, GROUP, 1, STEP);
             // with no connections, 1 instance is what the policy wants: it stays there
             assertThat(running.capacity().desired()).isEqualTo(1);
 
@@ -63,15 +64,26 @@ class TargetTrackingThroughLoadBalancerTest {
             }
 
             // 6 connections at 2 per instance: 3 instances, all in service and healthy behind the load balancer
-            await().atMost(STEP).until(() -> running.capacity().desired() == 3 && settledAt(lb, GROUP, 3));
-            List<Timeline.Entry> scaling = timeline.of(GroupEvent.Type.SCALING);
-            assertThat(scaling).hasSize(1).first().satisfies(e -> assertThat(e.detail()).startsWith("scale-out")
-                    .contains(HELD + " active connections").contains("desired 1 -> 3"));
+            await().atMost(STEP).until(() -> running.capacity().desired() == 3);
+            GroupSpecs.awaitSettledAt(lb, GROUP, 3, STEP);
+            List<Timeline.Entry<GroupEvent.Scaling>> scaling = timeline.of(GroupEvent.Scaling.class);
+            assertThat(scaling).as(timeline.describe()).hasSize(1).first().satisfies(e -> {
+                assertThat(e.event().scaleOut()).isTrue();
+                assertThat(e.event().activeConnections()).isEqualTo(HELD);
+                assertThat(e.event().target()).isEqualTo(2);
+                assertThat(e.event().desiredBefore()).isEqualTo(1);
+                assertThat(e.event().desiredAfter()).isEqualTo(3);
+            });
+            assertThat(timeline.of(GroupEvent.CapacityChanged.class)).hasSize(1).first().satisfies(e -> {
+                assertThat(e.event().cause()).isEqualTo(GroupEvent.CapacityCause.TARGET_TRACKING);
+                assertThat(e.event().previous()).isEqualTo(Capacity.of(1, 1, 4));
+                assertThat(e.event().current()).isEqualTo(Capacity.of(1, 3, 4));
+            });
             // ...and stays there while the connections are held (no overshoot, no flapping): over two
             // reconcile ticks, longer than both cooldowns
             await().during(Duration.ofMillis(2_200)).atMost(Duration.ofSeconds(4))
                     .until(() -> running.capacity().desired() == 3 && running.instances().size() == 3);
-            assertThat(timeline.of(GroupEvent.Type.SCALING)).hasSize(1);
+            assertThat(timeline.of(GroupEvent.Scaling.class)).hasSize(1);
             for (Socket s : held) {
                 byte[] data = new byte[1 + ThreadLocalRandom.current().nextInt(4096)];
                 ThreadLocalRandom.current().nextBytes(data);
@@ -82,15 +94,20 @@ class TargetTrackingThroughLoadBalancerTest {
                 s.close();
             }
             await().atMost(STEP).until(() -> running.capacity().desired() == 1 && settledAt(lb, GROUP, 1)
-                    && timeline.of(GroupEvent.Type.TERMINATED).size() == 2);
+                    && timeline.of(GroupEvent.Terminated.class).size() == 2);
             following.dispose();
 
             // back to 1, in one step or more (a tick may see some of the closed connections still open)
-            List<Timeline.Entry> events = timeline.of(GroupEvent.Type.SCALING);
-            assertThat(events.subList(1, events.size())).isNotEmpty()
-                    .allSatisfy(e -> assertThat(e.detail()).startsWith("scale-in"));
-            assertThat(events.get(events.size() - 1).detail()).endsWith("-> 1 (min 1, max 4)");
-            assertThat(timeline.of(GroupEvent.Type.DRAINING)).hasSize(2);
+            List<Timeline.Entry<GroupEvent.Scaling>> events = timeline.of(GroupEvent.Scaling.class);
+            assertThat(events.subList(1, events.size())).as(timeline.describe()).isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.event().scaleOut()).isFalse());
+            assertThat(events.get(events.size() - 1).event().desiredAfter()).isEqualTo(1);
+            List<Timeline.Entry<GroupEvent.CapacityChanged>> changes = timeline.of(GroupEvent.CapacityChanged.class);
+            assertThat(changes).hasSize(events.size())
+                    .allSatisfy(e -> assertThat(e.event().cause()).isEqualTo(GroupEvent.CapacityCause.TARGET_TRACKING));
+            assertThat(changes.get(changes.size() - 1).event().current()).isEqualTo(Capacity.of(1, 1, 4));
+            assertThat(timeline.of(GroupEvent.Draining.class)).hasSize(2)
+                    .allSatisfy(e -> assertThat(e.event().reason()).isEqualTo(GroupEvent.DrainReason.SCALE_IN));
             // the instance left serves new connections
             try (Socket s = new Socket()) {
                 s.connect(address, 5_000);

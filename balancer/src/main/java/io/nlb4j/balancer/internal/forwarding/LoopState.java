@@ -1,5 +1,7 @@
 package io.nlb4j.balancer.internal.forwarding;
 
+import java.util.function.LongSupplier;
+
 /**
  * One event loop's connection pairs, in an intrusive list: adding and removing touch only the pair and its
  * neighbours, and every operation runs on the loop itself.
@@ -8,11 +10,11 @@ final class LoopState {
 
     private ProxyConnection head;
     private int size;
-    /** Activity is stamped with this time: an upper bound of the clock until the next sweep. */
-    long stamp;
+    /** The control clock: pairs stamp their activity with it. */
+    final LongSupplier clock;
 
-    LoopState(long stamp) {
-        this.stamp = stamp;
+    LoopState(LongSupplier clock) {
+        this.clock = clock;
     }
 
     void add(ProxyConnection c) {
@@ -51,8 +53,7 @@ final class LoopState {
         return all;
     }
 
-    void sweep(long now, long nextStamp) {
-        stamp = nextStamp;
+    void sweep(long now) {
         for (ProxyConnection c : snapshot()) {
             if (c != null && c.idleFor(now)) {
                 c.closeIdle(now);

@@ -10,15 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /** The loops' state behind {@link Loops#create}: a read-only map from each loop to its {@link LoopState}. */
 final class LoopStates implements Loops {
 
     private final Map<EventExecutor, LoopState> states = new IdentityHashMap<>();
 
-    LoopStates(EventLoopGroup group, long stamp) {
+    LoopStates(EventLoopGroup group, LongSupplier clock) {
         for (EventExecutor loop : group) {
-            states.put(loop, new LoopState(stamp));
+            states.put(loop, new LoopState(clock));
         }
     }
 
@@ -32,10 +33,10 @@ final class LoopStates implements Loops {
     }
 
     @Override
-    public void sweepIdle(long now, long nextStamp) {
+    public void sweepIdle(long now) {
         for (Map.Entry<EventExecutor, LoopState> e : states.entrySet()) {
             LoopState s = e.getValue();
-            e.getKey().execute(() -> s.sweep(now, nextStamp));
+            e.getKey().execute(() -> s.sweep(now));
         }
     }
 

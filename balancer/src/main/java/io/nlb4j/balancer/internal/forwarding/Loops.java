@@ -2,6 +2,7 @@ package io.nlb4j.balancer.internal.forwarding;
 
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * The per-event-loop state of a load balancer: each loop's list of the connection pairs it owns. Operations over
@@ -14,21 +15,21 @@ public interface Loops {
      * Creates the state of every loop of a group.
      *
      * @param group the event loops
-     * @param stamp the first activity stamp: a time, on the control clock, not before the first idle sweep
+     * @param clock the control clock, in nanoseconds: each read stamps its pair with it
      * @return the loops' state
      */
-    static Loops create(EventLoopGroup group, long stamp) {
-        return new LoopStates(group, stamp);
+    static Loops create(EventLoopGroup group, LongSupplier clock) {
+        return new LoopStates(group, clock);
     }
 
     /**
-     * Closes, on each loop, every connection pair idle for longer than its listener's idle timeout.
+     * Closes, on each loop, every connection pair idle for at least its listener's idle timeout. A pair's last
+     * activity is stamped with the control clock when its bytes are read, so a sweep that runs late, after newer
+     * bytes, never sees a pair as idler than it is.
      *
-     * @param now the control clock's time
-     * @param nextStamp the time of the next sweep: activity until then is stamped with it, so that no connection is
-     *        ever closed before it has been idle for its whole timeout
+     * @param now the control clock's time when the sweep was started
      */
-    void sweepIdle(long now, long nextStamp);
+    void sweepIdle(long now);
 
     /**
      * Closes the open connections to a server, on each loop.

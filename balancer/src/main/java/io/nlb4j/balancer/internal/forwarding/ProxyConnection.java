@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@link Backend} is the server channel's. Both channels live on the client channel's event loop, and so does
  * the pair's place in its loop's {@link LoopState}, so no field needs a lock. Reading is explicit (auto-read off):
  * a side is read again only while the other side is writable, so a slow reader never makes the proxy buffer
- * without bound. Idleness is stamped, not timed: each read records the loop's current stamp, and the loop's
- * sweep closes pairs whose stamp is older than the listener's idle timeout.
+ * without bound. Idleness is stamped, not timed: each batch of reads, in either direction, records the control
+ * clock, and the loop's sweep closes pairs whose stamp is older than the listener's idle timeout.
  */
 final class ProxyConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
 
@@ -57,7 +57,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     private int attempt;
     private InetAddress client;
     private int sourceHash;
-    /** The loop's stamp at the last byte in either direction. */
+    /** The control clock at the last batch of bytes read in either direction. */
     private long lastActivity;
     private boolean counted;
     private boolean serverHeld;
@@ -105,7 +105,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             return;
         }
         counted = true;
-        lastActivity = loop.stamp;
+        lastActivity = loop.clock.getAsLong();
         loop.add(this);
         sourceHash = SourceHash.of(client);
         connect();
@@ -205,7 +205,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             server.total.increment();
             listener.total.increment();
             route.connected(client, server);
-            lastActivity = loop.stamp;
+            lastActivity = loop.clock.getAsLong();
             if (early != null) {
                 forwardEarly();
             }
@@ -269,7 +269,6 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         int n = msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0;
-        lastActivity = loop.stamp;
         listener.bytesIn.add(n);
         Channel b = backend;
         if (connected && b.isActive()) {
@@ -291,6 +290,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         if (!connected) {
             return;
         }
+        lastActivity = loop.clock.getAsLong();
         backend.flush();
         if (clientEof) {
             return;
@@ -437,7 +437,6 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             int n = msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0;
-            lastActivity = loop.stamp;
             listener.bytesOut.add(n);
             if (frontend.isActive()) {
                 server.bytesFromServer.add(n);
@@ -449,6 +448,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            lastActivity = loop.clock.getAsLong();
             frontend.flush();
             if (serverEof) {
                 return;

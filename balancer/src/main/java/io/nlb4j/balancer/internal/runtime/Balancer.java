@@ -24,7 +24,6 @@ import io.nlb4j.group.AvailabilityGroups;
 import io.nlb4j.group.GroupOptions;
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.healthcheck.HealthChecker;
-import io.nlb4j.membership.Member;
 import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.membership.MembershipProviderFactory;
 import io.nlb4j.model.BackendService;
@@ -43,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -87,7 +85,10 @@ final class Balancer implements RunningLoadBalancer {
     private final Map<String, GroupMembers> groups = new LinkedHashMap<>();
     private final Map<String, StaticMembership> staticSources = new LinkedHashMap<>();
     private final List<MembershipProvider> ownedProviders = new ArrayList<>();
+    /** Provider subscriptions and periodic tasks: ended when a stop begins. */
     private final Disposable.Composite subscriptions = Disposables.composite();
+    /** The static lists' and groups' subscriptions: they last until the groups have stopped, as drains need them. */
+    private final Disposable.Composite sourceSubscriptions = Disposables.composite();
     private final Sinks.Empty<Void> stopped = Sinks.empty();
     private volatile boolean stopping;
     // ---- control-context state ----
@@ -108,7 +109,7 @@ final class Balancer implements RunningLoadBalancer {
         this.transport = Transport.choose(options.preferNativeTransport());
         this.idleSweep = sweepInterval(spec);
         this.group = transport.newGroup(options.eventLoopThreads(), "nlb4j-" + spec.name());
-        this.loops = Loops.create(group, ctx.nanoTime() + idleSweep.toNanos());
+        this.loops = Loops.create(group, ctx::nanoTime);
         this.checker = new HealthChecker(group, transport.socketChannels());
         AccessControl access = AccessControl.of(spec.securityGroups());
         int connectMillis = (int) options.connectTimeout().toMillis();
@@ -130,7 +131,7 @@ final class Balancer implements RunningLoadBalancer {
 
     private StaticMembership staticSource(ServiceRuntime service) {
         if (service.spec.servers() instanceof ServerSource.Static) {
-            StaticMembership s = new StaticMembership(service, Map.of());
+            StaticMembership s = new StaticMembership();
             staticSources.put(service.name, s);
             return s;
         }
@@ -189,31 +190,44 @@ final class Balancer implements RunningLoadBalancer {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /**
+     * Subscribes every service to its source, a membership provider in each case: the static list, the
+     * availability group, or a provider made by a factory.
+     */
     private void startMembership(Map<String, Map<InetSocketAddress, Integer>> resolved) {
+        List<String> subscribed = new ArrayList<>();
         for (int i = 0; i < spec.listeners().size(); i++) {
             BackendService bs = spec.listeners().get(i).backendService();
             ServiceRuntime service = services.get(bs.name());
+            if (subscribed.contains(bs.name())) {
+                continue; // a service shared by several listeners
+            }
+            subscribed.add(bs.name());
             String path = "listeners[" + i + "].backendService.servers";
             if (bs.servers() instanceof ServerSource.Static) {
                 StaticMembership source = staticSources.get(bs.name());
-                if (resolved.containsKey(bs.name())) {
-                    resolved.remove(bs.name()).forEach(source::add);
-                }
+                resolved.getOrDefault(bs.name(), Map.of()).forEach(source::add);
+                subscribeInContext(service, source, LeaveCause.REMOVED);
             } else if (bs.servers() instanceof ServerSource.Group g) {
                 GroupMembers members = groups.computeIfAbsent(g.group().name(), n -> new GroupMembers(g.group()));
-                if (!groupPaths.containsKey(g.group().name())) {
-                    groupPaths.put(g.group().name(), path + ".availabilityGroup");
-                }
+                groupPaths.putIfAbsent(g.group().name(), path + ".availabilityGroup");
                 members.serve(service);
-            } else if (!providerServices.contains(bs.name())) {
-                providerServices.add(bs.name());
+                subscribeInContext(service, members, LeaveCause.LEFT_SOURCE);
+            } else {
                 subscribe(service, provider((ServerSource.Provider) bs.servers(), path + ".provider"));
             }
         }
     }
 
     private final Map<String, String> groupPaths = new LinkedHashMap<>();
-    private final List<String> providerServices = new ArrayList<>();
+
+    /**
+     * A source that publishes in the control context, with resolved addresses (the static list, a group): each
+     * snapshot is applied in the task that published it, so a change is in the service when the call returns.
+     */
+    private void subscribeInContext(ServiceRuntime service, MembershipProvider source, LeaveCause cause) {
+        sourceSubscriptions.add(source.members().subscribe(members -> service.apply(Sources.resolve(members), cause)));
+    }
 
     private MembershipProvider provider(ServerSource.Provider ps, String path) {
         MembershipProviderFactory factory = options.membershipProviders().get(ps.type());
@@ -241,27 +255,17 @@ final class Balancer implements RunningLoadBalancer {
         return p;
     }
 
-    /** A provider's snapshots, resolved off the control context, then applied in it; failures keep the last set. */
+    /**
+     * A provider's snapshots, resolved off the control context (host names may need DNS), then applied in it;
+     * a failure keeps the last servers.
+     */
     private void subscribe(ServiceRuntime service, MembershipProvider provider) {
         subscriptions.add(provider.members()
                 .publishOn(Schedulers.boundedElastic())
-                .map(Balancer::resolve)
+                .map(Sources::resolve)
                 .subscribe(members -> ctx.tryExecute(() -> service.apply(members, LeaveCause.LEFT_SOURCE)),
                         e -> log.warn("backend service {}: membership provider failed, keeping the last servers: {}",
                                 service.name, e.toString())));
-    }
-
-    private static Map<InetSocketAddress, Integer> resolve(Set<Member> members) {
-        Map<InetSocketAddress, Integer> out = new LinkedHashMap<>();
-        for (Member m : members) {
-            InetSocketAddress a = new InetSocketAddress(m.host(), m.port());
-            if (a.isUnresolved()) {
-                log.warn("membership: {} does not resolve; left out until it does", m);
-            } else {
-                out.put(a, m.weight());
-            }
-        }
-        return out;
     }
 
     private Mono<Void> bindAll() {
@@ -312,10 +316,7 @@ final class Balancer implements RunningLoadBalancer {
     private RunningLoadBalancer started() {
         subscriptions.add(ctx.schedulePeriodically(() -> services.values().forEach(ServiceRuntime::sweepSessions),
                 SESSION_SWEEP));
-        subscriptions.add(ctx.schedulePeriodically(() -> {
-            long now = ctx.nanoTime();
-            loops.sweepIdle(now, now + idleSweep.toNanos());
-        }, idleSweep));
+        subscriptions.add(ctx.schedulePeriodically(() -> loops.sweepIdle(ctx.nanoTime()), idleSweep));
         List<InetSocketAddress> addresses = listeners.stream().map(ListenerHandle::boundAddress).toList();
         LoadBalancerEvent.Started e = new LoadBalancerEvent.Started(events.now(), spec.name(), addresses,
                 transport.name());
@@ -368,7 +369,10 @@ final class Balancer implements RunningLoadBalancer {
                 .then(Mono.when(listeners.stream().map(ListenerHandle::channel).filter(c -> c != null)
                         .map(c -> toMono(c.close())).toList()).onErrorResume(e -> Mono.empty()))
                 .then(stopGroups())
-                .then(Mono.defer(this::release));
+                .then(Mono.defer(() -> {
+                    sourceSubscriptions.dispose();
+                    return release();
+                }));
     }
 
     // ---- stop ----
@@ -443,6 +447,7 @@ final class Balancer implements RunningLoadBalancer {
         }
         // The groups drain (at once: no connection is left) and terminate their instances in this context.
         stopGroups().subscribe(null, null, () -> ctx.tryExecute(() -> {
+            sourceSubscriptions.dispose();
             services.values().forEach(ServiceRuntime::stop);
             LoadBalancerEvent.Stopped e = new LoadBalancerEvent.Stopped(events.now(), outcome);
             log.info("load balancer {} {}", spec.name(), e.description());

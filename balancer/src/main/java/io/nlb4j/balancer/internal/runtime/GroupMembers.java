@@ -1,28 +1,35 @@
 package io.nlb4j.balancer.internal.runtime;
 
-import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
 import io.nlb4j.group.GroupMembership;
 import io.nlb4j.group.InstanceInfo;
 import io.nlb4j.group.RunningAvailabilityGroup;
+import io.nlb4j.membership.HealthStatus;
+import io.nlb4j.membership.Member;
+import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.model.AvailabilityGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
- * An availability group as the source of the backend services it serves: its in-service instances are their
- * members, all with weight 1. Registering or deregistering an instance publishes a new snapshot to every service;
- * a deregistered instance is reported drained once it has left all of them. The services' health checks are
- * reported back to the group, which replaces instances that stay unhealthy. The group runs in the load balancer's
- * control context, so these calls need no locks.
+ * An availability group as the membership provider of the backend services it serves: its in-service instances
+ * are their members, all with weight 1. Registering or deregistering an instance publishes a new snapshot, which
+ * every service applies (in the same control-context task); a deregistered instance is reported drained once it
+ * has left all of them. The services' health checks are reported back to the group, which replaces instances that
+ * stay unhealthy. The group runs in the load balancer's control context, so these calls need no locks.
  */
-final class GroupMembers implements GroupMembership {
+final class GroupMembers implements GroupMembership, MembershipProvider {
 
     private static final Logger log = LoggerFactory.getLogger(GroupMembers.class);
 
@@ -30,15 +37,25 @@ final class GroupMembers implements GroupMembership {
     private final List<ServiceRuntime> services = new ArrayList<>();
     /** Server address to the instance that listens there. */
     private final Map<InetSocketAddress, String> instances = new LinkedHashMap<>();
+    private final Sinks.Many<Set<Member>> snapshots = Sinks.many().replay().latest();
+    /** The last health the services reported per address (one service's view when several share the group). */
+    private final Map<InetSocketAddress, HealthStatus> reported = new HashMap<>();
     private RunningAvailabilityGroup running;
 
     GroupMembers(AvailabilityGroup spec) {
         this.spec = spec;
+        publish();
+    }
+
+    @Override
+    public Flux<Set<Member>> members() {
+        return snapshots.asFlux();
     }
 
     void serve(ServiceRuntime service) {
         services.add(service);
         service.onHealth((address, health) -> {
+            reported.put(address, health);
             String id = instances.get(address);
             if (id != null && running != null) {
                 running.reportHealth(id, health);
@@ -46,8 +63,18 @@ final class GroupMembers implements GroupMembership {
         });
     }
 
+    /**
+     * The group has started: the health reported for its instances while it was starting (before its handle
+     * existed) is passed on now.
+     */
     void running(RunningAvailabilityGroup group) {
         this.running = group;
+        instances.forEach((address, id) -> {
+            HealthStatus health = reported.get(address);
+            if (health != null) {
+                group.reportHealth(id, health);
+            }
+        });
     }
 
     RunningAvailabilityGroup running() {
@@ -97,6 +124,7 @@ final class GroupMembers implements GroupMembership {
             return Mono.empty();
         }
         instances.remove(address);
+        reported.remove(address);
         publish();
         List<Mono<Void>> gone = new ArrayList<>();
         for (ServiceRuntime s : services) {
@@ -106,10 +134,8 @@ final class GroupMembers implements GroupMembership {
     }
 
     private void publish() {
-        Map<InetSocketAddress, Integer> members = new HashMap<>();
-        instances.keySet().forEach(a -> members.put(a, 1));
-        for (ServiceRuntime s : services) {
-            s.apply(members, LeaveCause.LEFT_SOURCE);
-        }
+        Set<Member> members = new LinkedHashSet<>();
+        instances.keySet().forEach(a -> members.add(Sources.member(a, 1)));
+        snapshots.tryEmitNext(Collections.unmodifiableSet(members)); // in the order they joined
     }
 }

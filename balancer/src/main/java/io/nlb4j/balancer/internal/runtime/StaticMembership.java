@@ -1,39 +1,45 @@
 package io.nlb4j.balancer.internal.runtime;
 
-import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
+import io.nlb4j.membership.Member;
+import io.nlb4j.membership.MembershipProvider;
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
- * The source of a service with a static server list: the list from the specification, changed only by hand
- * ({@code addServer}, {@code removeServer}, {@code setWeight}). Each change is a new snapshot applied to the service,
- * the same path every other source takes. Control context only.
+ * The membership provider of a service with a static server list: the list from the specification, changed only by
+ * hand ({@code addServer}, {@code removeServer}, {@code setWeight}). Each change publishes a new snapshot, which
+ * reaches the service the way every other source's snapshots do. Changed in the control context only.
  */
-final class StaticMembership {
+final class StaticMembership implements MembershipProvider {
 
-    private final ServiceRuntime service;
     private final Map<InetSocketAddress, Integer> members = new LinkedHashMap<>();
+    private final Sinks.Many<Set<Member>> snapshots = Sinks.many().replay().latest();
 
-    StaticMembership(ServiceRuntime service, Map<InetSocketAddress, Integer> initial) {
-        this.service = service;
-        this.members.putAll(initial);
+    StaticMembership() {
+        publish();
     }
 
-    void start() {
-        service.apply(Map.copyOf(members), LeaveCause.REMOVED);
+    @Override
+    public Flux<Set<Member>> members() {
+        return snapshots.asFlux();
     }
 
     void add(InetSocketAddress address, int weight) {
         members.put(address, weight);
-        service.apply(new LinkedHashMap<>(members), LeaveCause.REMOVED);
+        publish();
     }
 
     boolean remove(InetSocketAddress address) {
         if (members.remove(address) == null) {
             return false;
         }
-        service.apply(new LinkedHashMap<>(members), LeaveCause.REMOVED);
+        publish();
         return true;
     }
 
@@ -43,6 +49,17 @@ final class StaticMembership {
 
     void setWeight(InetSocketAddress address, int weight) {
         members.put(address, weight);
-        service.apply(new LinkedHashMap<>(members), LeaveCause.REMOVED);
+        publish();
+    }
+
+    private void publish() {
+        Set<Member> snapshot = new LinkedHashSet<>();
+        members.forEach((address, weight) -> snapshot.add(Sources.member(address, weight)));
+        snapshots.tryEmitNext(Collections.unmodifiableSet(snapshot)); // in the order they joined
+    }
+
+    @Override
+    public String toString() {
+        return "static" + members.keySet();
     }
 }
