@@ -72,7 +72,6 @@ final class Balancer implements RunningLoadBalancer {
     private final LoadBalancerSpec spec;
     private final LoadBalancerOptions options;
     private final ControlContext ctx;
-    private final boolean ownsContext;
     private final Transport transport;
     private final EventLoopGroup group;
     private final Loops loops;
@@ -102,7 +101,6 @@ final class Balancer implements RunningLoadBalancer {
         this.spec = spec;
         this.options = options;
         String owner = "load balancer \"" + spec.name() + '"';
-        this.ownsContext = options.controlScheduler().isEmpty();
         this.ctx = options.controlScheduler().map(s -> ControlContext.on(owner, s))
                 .orElseGet(() -> ControlContext.create(owner, "nlb4j-control-" + spec.name()));
         this.events = new Events(ctx, options.eventBufferSize());
@@ -272,6 +270,7 @@ final class Balancer implements RunningLoadBalancer {
         List<Mono<Void>> binds = new ArrayList<>();
         for (ListenerHandle l : listeners) {
             ChannelFuture f = l.path.serverBootstrap(group).bind(options.bindAddress(), l.spec().port());
+            l.binding(f);
             binds.add(toMono(f).onErrorMap(e -> new LoadBalancerStartException("listeners[" + l.id.index() + "].port: "
                     + l.spec().port() + " (expected: a port free on " + options.bindAddress() + "; binding failed: "
                     + e.getMessage() + ')', e)).then(ctx.run(() -> {
@@ -366,8 +365,8 @@ final class Balancer implements RunningLoadBalancer {
             subscriptions.dispose();
             services.values().forEach(ServiceRuntime::stop);
         }).onErrorResume(e -> Mono.empty())
-                .then(Mono.when(listeners.stream().map(ListenerHandle::channel).filter(c -> c != null)
-                        .map(c -> toMono(c.close())).toList()).onErrorResume(e -> Mono.empty()))
+                .then(Mono.when(listeners.stream().map(ListenerHandle::binding).filter(f -> f != null)
+                        .map(Balancer::closeOnceBound).toList()))
                 .then(stopGroups())
                 .then(Mono.defer(() -> {
                     sourceSubscriptions.dispose();
@@ -479,14 +478,20 @@ final class Balancer implements RunningLoadBalancer {
         return toMono(group.shutdownGracefully(0, 2, TimeUnit.SECONDS))
                 .onErrorResume(e -> Mono.empty())
                 .doFinally(signal -> {
-                    if (ownsContext) {
-                        ctx.dispose();
-                    } else {
-                        ctx.dispose(); // a caller's scheduler stays the caller's; only this context stops
-                    }
+                    ctx.dispose(); // a caller's scheduler stays the caller's: only this context stops
                     stopped.tryEmitEmpty();
                 })
                 .then();
+    }
+
+    /**
+     * Waits for a bind to finish, whatever its outcome, then closes its channel: a listener whose bind was still
+     * under way when another failed must not be bound after the event loops stop, a listening socket nobody closes.
+     */
+    private static Mono<Void> closeOnceBound(ChannelFuture bind) {
+        return toMono(bind).onErrorResume(e -> Mono.empty())
+                .then(Mono.defer(() -> toMono(bind.channel().close())))
+                .onErrorResume(e -> Mono.empty());
     }
 
     private static Mono<Void> toMono(Future<?> future) {

@@ -1,6 +1,7 @@
 package io.nlb4j.balancer.internal.runtime;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.nlb4j.balancer.ListenerId;
 import io.nlb4j.balancer.ListenerStats;
 import io.nlb4j.balancer.RunningBackendService;
@@ -15,6 +16,7 @@ final class ListenerHandle implements RunningListener {
     final ListenerId id;
     final ListenerPath path;
     final BackendServiceHandle service;
+    private volatile ChannelFuture binding;
     private volatile Channel channel;
     private volatile InetSocketAddress boundAddress;
 
@@ -22,6 +24,15 @@ final class ListenerHandle implements RunningListener {
         this.id = id;
         this.path = path;
         this.service = service;
+    }
+
+    /** The bind under way or done; kept so that a failed start closes this channel even if its bind was late. */
+    void binding(ChannelFuture future) {
+        this.binding = future;
+    }
+
+    ChannelFuture binding() {
+        return binding;
     }
 
     void bound(Channel channel) {
