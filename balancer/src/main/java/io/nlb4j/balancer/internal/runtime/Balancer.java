@@ -44,6 +44,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -605,10 +606,10 @@ final class Balancer implements RunningLoadBalancer {
 
     /** What one listener's path reports, handed to the runtime: the endpoint callbacks go to its service. */
     private final class PathEvents implements ForwardingEvents {
-        private final java.util.function.Supplier<ListenerHandle> listener;
+        private final Supplier<ListenerHandle> listener;
         private final ServiceRuntime service;
 
-        PathEvents(java.util.function.Supplier<ListenerHandle> listener, ServiceRuntime service) {
+        PathEvents(Supplier<ListenerHandle> listener, ServiceRuntime service) {
             this.listener = listener;
             this.service = service;
         }

@@ -12,25 +12,24 @@ import io.nlb4j.balancer.scheduling.SchedulingAlgorithm;
 import io.nlb4j.control.ControlContext;
 import io.nlb4j.healthcheck.HealthCheckedMembers;
 import io.nlb4j.healthcheck.HealthChecker;
-import io.nlb4j.healthcheck.OutlierDetector;
 import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
-import io.nlb4j.model.OutlierDetection;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -54,13 +53,12 @@ final class ServiceRuntime {
     private final boolean active;
     private final boolean failOpen;
     private final boolean closeOnUnhealthy;
-    private final OutlierDetection outlierSpec;
-    private final OutlierDetector outliers;
+    /** Passive ejection, or null when outlier detection is off. */
+    private final PassiveEjection ejection;
     private final Map<InetSocketAddress, ServerEntry> entries = new LinkedHashMap<>();
     private final Map<Endpoint, ServerEntry> byEndpoint = new IdentityHashMap<>();
     private final List<BiConsumer<InetSocketAddress, HealthStatus>> healthListeners = new ArrayList<>();
-    private final List<Waiter> servingWaiters = new ArrayList<>();
-    private final List<MonoSink<Void>> decidedWaiters = new ArrayList<>();
+    private final ServingWaiters waiters;
     /** The servers, for readers on any thread. */
     private volatile List<ServerEntry> snapshot = List.of();
     private boolean stopped;
@@ -78,9 +76,8 @@ final class ServiceRuntime {
         this.failOpen = hc instanceof HealthCheck.Active a && a.allUnhealthy() == HealthCheck.AllUnhealthy.FAIL_OPEN;
         this.closeOnUnhealthy = hc instanceof HealthCheck.Active a
                 && a.unhealthyConnections() == HealthCheck.UnhealthyConnections.CLOSE;
-        this.outlierSpec = hc.outlierDetection();
-        this.outliers = outlierSpec.enabled() ? new OutlierDetector(outlierSpec.consecutiveFailures(),
-                outlierSpec.baseEjectionTime().toNanos(), outlierSpec.maxEjectionPercent()) : null;
+        this.ejection = PassiveEjection.of(name, hc.outlierDetection(), ctx, events, this::rebuild);
+        this.waiters = new ServingWaiters(name);
         this.checked = new HealthCheckedMembers(checker, hc, ctx, this::healthChanged);
     }
 
@@ -192,7 +189,7 @@ final class ServiceRuntime {
         log.info("backend service {}: server {} draining ({}), {} open connections, timeout {}", name, e.key(),
                 cause, open, timeout);
         events.publish(t -> new LoadBalancerEvent.ServerDraining(t, name, e.address, cause, open, timeout));
-        failWaiters(e.address, "it left the service");
+        waiters.fail(e.address, "it left the service");
         if (open == 0) {
             finish(e, RemovalOutcome.NO_CONNECTIONS, 0);
         } else if (timeout.isZero()) {
@@ -287,9 +284,9 @@ final class ServiceRuntime {
         } else if (status == HealthStatus.UNHEALTHY) {
             rebuild();
             events.publish(t -> new LoadBalancerEvent.ServerUnhealthy(t, name, address, HealthCause.HEALTH_CHECK,
-                    status, reason, java.util.Optional.empty()));
+                    status, reason, Optional.empty()));
             if (!e.everHealthy) {
-                failWaiters(address, "its health checks find it unhealthy (" + reason + ')');
+                waiters.fail(address, "its health checks find it unhealthy (" + reason + ')');
             }
             if (closeOnUnhealthy && before == HealthStatus.HEALTHY) {
                 loops.closeConnectionsTo(e.endpoint).thenAccept(n -> log.info("backend service {}: server {}"
@@ -301,41 +298,14 @@ final class ServiceRuntime {
 
     /** From the data plane: a connect failure or reset; ejects the server when it reaches the threshold. */
     void failed(Endpoint endpoint, int consecutive) {
-        if (outliers != null && outliers.ejects(consecutive)) {
-            ctx.tryExecute(() -> eject(endpoint));
+        if (ejection != null && ejection.ejects(consecutive)) {
+            ctx.tryExecute(() -> {
+                ServerEntry e = byEndpoint.get(endpoint);
+                if (e != null && !stopped) {
+                    ejection.eject(e, entries.values());
+                }
+            });
         }
-    }
-
-    private void eject(Endpoint endpoint) {
-        ServerEntry e = byEndpoint.get(endpoint);
-        if (e == null || e.outlier.ejected() || stopped) {
-            return;
-        }
-        int ejected = (int) entries.values().stream().filter(x -> x.outlier.ejected()).count();
-        long nanos = outliers.eject(e.outlier, ejected, entries.size(), ctx.nanoTime());
-        e.endpoint.resetFailures();
-        if (nanos == 0) {
-            log.info("backend service {}: server {} not ejected: at most {}% of servers may be ejected", name, e.key(),
-                    outlierSpec.maxEjectionPercent());
-            return;
-        }
-        rebuild();
-        Duration length = Duration.ofNanos(nanos);
-        String reason = outlierSpec.consecutiveFailures() + " consecutive connect failures or resets";
-        log.info("backend service {}: server {} ejected for {} after {}", name, e.key(), length, reason);
-        events.publish(t -> new LoadBalancerEvent.ServerUnhealthy(t, name, e.address, HealthCause.OUTLIER_DETECTION,
-                e.health, reason, java.util.Optional.of(length)));
-        e.ejection = ctx.schedule(() -> {
-            if (entries.get(e.address) != e) {
-                return;
-            }
-            outliers.release(e.outlier);
-            e.endpoint.resetFailures();
-            log.info("backend service {}: server {} back from ejection", name, e.key());
-            events.publish(t -> new LoadBalancerEvent.ServerHealthy(t, name, e.address, HealthCause.OUTLIER_DETECTION,
-                    "ejection ended"));
-            rebuild();
-        }, length);
     }
 
     // ---- the picker ----
@@ -360,16 +330,10 @@ final class ServiceRuntime {
         }
         route.publish(algorithm.picker(serving));
         snapshot = List.copyOf(entries.values());
-        if (!servingWaiters.isEmpty()) {
-            servingWaiters.removeIf(w -> {
-                ServerEntry e = entries.get(w.address);
-                if (e != null && e.servesTraffic()) {
-                    w.sink.success(e.stats());
-                    return true;
-                }
-                return false;
-            });
-        }
+        waiters.servingChanged(address -> {
+            ServerEntry e = entries.get(address);
+            return e != null && e.servesTraffic() ? e.stats() : null;
+        });
     }
 
     // ---- waiting ----
@@ -385,9 +349,9 @@ final class ServiceRuntime {
                 } else if (e.servesTraffic()) {
                     sink.success(e.stats());
                 } else if (e.health == HealthStatus.UNHEALTHY && !e.everHealthy) {
-                    sink.error(notServing(e, "its health checks find it unhealthy (" + e.reason + ')'));
+                    sink.error(waiters.notServing(address, "its health checks find it unhealthy (" + e.reason + ')'));
                 } else {
-                    servingWaiters.add(new Waiter(address, sink));
+                    waiters.awaitServing(address, sink);
                 }
             })) {
                 sink.error(ctx.stopped());
@@ -395,27 +359,11 @@ final class ServiceRuntime {
         });
     }
 
-    private IllegalStateException notServing(ServerEntry e, String why) {
-        return new IllegalStateException("server " + e.key() + " of backend service \"" + name + "\" does not take"
-                + " connections: " + why);
-    }
-
-    private void failWaiters(InetSocketAddress address, String why) {
-        servingWaiters.removeIf(w -> {
-            if (w.address.equals(address)) {
-                w.sink.error(new IllegalStateException("server " + address.getHostString() + ':' + address.getPort()
-                        + " of backend service \"" + name + "\" does not take connections: " + why));
-                return true;
-            }
-            return false;
-        });
-    }
-
     /** Completes once no server is still pending its first health outcome. */
     Mono<Void> awaitDecided() {
         return Mono.create(sink -> {
             if (!ctx.tryExecute(() -> {
-                decidedWaiters.add(sink);
+                waiters.awaitDecided(sink);
                 checkDecided();
             })) {
                 sink.error(ctx.stopped());
@@ -424,10 +372,7 @@ final class ServiceRuntime {
     }
 
     private void checkDecided() {
-        if (!decidedWaiters.isEmpty() && pending().isEmpty()) {
-            decidedWaiters.forEach(MonoSink::success);
-            decidedWaiters.clear();
-        }
+        waiters.decidedIf(pending().isEmpty());
     }
 
     /** The servers in service whose health is not decided yet. */
@@ -446,7 +391,7 @@ final class ServiceRuntime {
             return null;
         }
         return "backend service \"" + name + "\": no server is healthy after its first health checks: "
-                + inService.stream().map(e -> e.key() + ' ' + e.health.name().toLowerCase(java.util.Locale.ROOT)
+                + inService.stream().map(e -> e.key() + ' ' + e.health.name().toLowerCase(Locale.ROOT)
                         + (e.reason.isEmpty() ? "" : " (" + e.reason + ')')).collect(Collectors.joining(", "))
                 + " (expected: at least one healthy server; start the servers first, or set"
                 + " healthCheck.allUnhealthy: FAIL_OPEN)";
@@ -510,13 +455,6 @@ final class ServiceRuntime {
                 e.removal.tryEmitEmpty();
             }
         }
-        IllegalStateException stopping = ctx.stopped();
-        servingWaiters.forEach(w -> w.sink.error(stopping));
-        servingWaiters.clear();
-        decidedWaiters.forEach(s -> s.error(stopping));
-        decidedWaiters.clear();
-    }
-
-    private record Waiter(InetSocketAddress address, MonoSink<ServerStats> sink) {
+        waiters.failAll(ctx.stopped());
     }
 }
