@@ -14,6 +14,7 @@ import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.InstanceHandle;
 import io.nlb4j.model.InstanceLauncher;
 import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.Listener;
@@ -149,20 +150,7 @@ class PromisesTest {
     @Test
     void groupInstancesCarryTheLoadBalancersHealthAndCanBeAwaited() throws Exception {
         AvailabilityGroup group = AvailabilityGroup.builder("echoes").region("local").vpc("lo").zones("z1", "z2")
-                .template(InstanceTemplate.builder("t").port(0).launcher(InstanceLauncher.inProcess(ctx -> {
-                    TestBackend b = TestBackend.echo(ctx.instanceId());
-                    return new io.nlb4j.model.InstanceHandle() {
-                        @Override
-                        public InetSocketAddress address() {
-                            return b.address();
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            b.close();
-                        }
-                    };
-                })))
+                .template(InstanceTemplate.builder("t").port(0).launcher(echoInstances()))
                 .capacity(1, 2, 4).build();
         LoadBalancerSpec spec = Fixtures.specBuilder("awaiting").zones("z1", "z2")
                 .listener(Listener.tcp(0).backendService(BackendService.builder("web")
@@ -207,20 +195,7 @@ class PromisesTest {
     @Test
     void serversOfAServiceFedByAGroupCannotBeChangedByHand() throws Exception {
         AvailabilityGroup group = AvailabilityGroup.builder("fed").region("local").vpc("lo").zones("z1")
-                .template(InstanceTemplate.builder("t").port(0).launcher(InstanceLauncher.inProcess(ctx -> {
-                    TestBackend b = TestBackend.echo(ctx.instanceId());
-                    return new io.nlb4j.model.InstanceHandle() {
-                        @Override
-                        public InetSocketAddress address() {
-                            return b.address();
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            b.close();
-                        }
-                    };
-                }))).build();
+                .template(InstanceTemplate.builder("t").port(0).launcher(echoInstances())).build();
         try (TestBackend other = TestBackend.echo("other");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(Fixtures.spec("fed",
                 Listener.tcp(0).backendService(BackendService.builder("web").healthCheck(HealthCheck.none())
@@ -254,5 +229,23 @@ class PromisesTest {
             // and stopping again is a no-op that completes at once
             lb.stop(Duration.ZERO).block(Duration.ofSeconds(1));
         }
+    }
+
+    /** Instances that are echo servers of their own, started in this JVM. */
+    private static InstanceLauncher echoInstances() {
+        return InstanceLauncher.inProcess(ctx -> {
+            TestBackend b = TestBackend.echo(ctx.instanceId());
+            return new InstanceHandle() {
+                @Override
+                public InetSocketAddress address() {
+                    return b.address();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    b.close();
+                }
+            };
+        });
     }
 }
