@@ -42,7 +42,12 @@ public sealed interface LoadBalancerEvent {
         /** No server of the backend service takes connections. */
         NO_SERVER,
         /** Every server tried refused or timed out. */
-        NO_SERVER_REACHABLE
+        NO_SERVER_REACHABLE,
+        /**
+         * The client is this load balancer itself: the connection comes from one of its own connections to a
+         * server, so the server forwards back to it (directly, or through an address translation) — a loop.
+         */
+        FORWARDING_LOOP
     }
 
     /** Why a server leaves a backend service. */
@@ -349,6 +354,7 @@ public sealed interface LoadBalancerEvent {
                 case MAX_CONNECTIONS -> "listener at its connection " + detail;
                 case NO_SERVER -> "no server in service";
                 case NO_SERVER_REACHABLE -> "no server reachable after " + detail;
+                case FORWARDING_LOOP -> "forwarding loop: " + detail;
             };
         }
     }

@@ -85,6 +85,10 @@ final class ListenerPipe implements ListenerPath {
         return boundPort;
     }
 
+    LoopStates loops() {
+        return loops;
+    }
+
     boolean acquire() {
         if (active.incrementAndGet() > maxConnections) {
             active.decrementAndGet();

@@ -4,11 +4,14 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -16,11 +19,49 @@ import java.util.function.LongSupplier;
 final class LoopStates implements Loops {
 
     private final Map<EventExecutor, LoopState> states = new IdentityHashMap<>();
+    /*
+     * Forwarding loops: a connection to a server that comes back to one of this load balancer's listeners. Each
+     * side records itself, then looks for the other — the connecting side its local address in `outbound`, the
+     * accepting side a same-host client in `sameHostClients` — so that whichever comes second sees the first,
+     * however the two event loops interleave.
+     */
+    /** The local addresses of this load balancer's connections to servers, open or opening, from every loop. */
+    private final Set<InetSocketAddress> outbound = ConcurrentHashMap.newKeySet();
+    /** Accepted pairs whose client is on this host, by the client's address. */
+    private final Map<InetSocketAddress, ProxyConnection> sameHostClients = new ConcurrentHashMap<>();
 
     LoopStates(EventLoopGroup group, LongSupplier clock) {
         for (EventExecutor loop : group) {
             states.put(loop, new LoopState(clock));
         }
+    }
+
+    /**
+     * A connection to a server is opening from this local address.
+     *
+     * @return a pair already accepted from that address — the connection came back — or null
+     */
+    ProxyConnection outboundOpened(InetSocketAddress local) {
+        outbound.add(local);
+        return sameHostClients.get(local);
+    }
+
+    void outboundClosed(InetSocketAddress local) {
+        outbound.remove(local);
+    }
+
+    /**
+     * A pair was accepted from a client on this host.
+     *
+     * @return whether the client is one of this load balancer's own connections to a server: a loop
+     */
+    boolean sameHostClient(InetSocketAddress remote, ProxyConnection pair) {
+        sameHostClients.put(remote, pair);
+        return outbound.contains(remote);
+    }
+
+    void sameHostClientClosed(InetSocketAddress remote, ProxyConnection pair) {
+        sameHostClients.remove(remote, pair);
     }
 
     /** The state of a loop of the group; called on that loop. */

@@ -82,6 +82,11 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         this.loop = loop;
     }
 
+    /** The local address of the connection to the server while it is open or opening, known to {@link LoopStates}. */
+    private InetSocketAddress outboundLocal;
+    /** The client's address when the client is on this host (it could be this load balancer), else null. */
+    private InetSocketAddress sameHostClient;
+
     Endpoint endpoint() {
         return server;
     }
@@ -92,7 +97,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         frontend = ctx.channel();
-        client = ((InetSocketAddress) frontend.remoteAddress()).getAddress();
+        InetSocketAddress remote = (InetSocketAddress) frontend.remoteAddress();
+        client = remote.getAddress();
+        if (client.equals(((InetSocketAddress) frontend.localAddress()).getAddress())) {
+            // A client on this host, as is each connection of a forwarding loop.
+            sameHostClient = remote;
+            if (listener.loops().sameHostClient(remote, this)) {
+                forgetSameHostClient();
+                reject(RejectReason.FORWARDING_LOOP, loopDetail(remote));
+                return;
+            }
+        }
         String denied = listener.access.deny(client, listener.boundPort());
         if (denied != null) {
             listener.denied.increment();
@@ -152,7 +167,18 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         b.pipeline().addLast(backendHandler);
         backend = b;
         frontend.eventLoop().register(b);
-        b.connect(s.address()).addListener(this);
+        ChannelFuture connecting = b.connect(s.address());
+        // The connect has run on this loop: the kernel chose the local port when it sent the SYN, before any
+        // loop could accept the connection should it come back to this load balancer. It is known before the
+        // outcome is handled, even one that came at once.
+        outboundLocal = (InetSocketAddress) b.localAddress();
+        if (outboundLocal != null) {
+            ProxyConnection cameBack = listener.loops().outboundOpened(outboundLocal);
+            if (cameBack != null) {
+                cameBack.closeAsLoop();
+            }
+        }
+        connecting.addListener(this);
     }
 
     /** A pair to {@code s} has closed, or a connect was given up: its count goes, and a drain may end. */
@@ -219,6 +245,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         // Netty's Bootstrap closes a channel whose connect failed (CLOSE_ON_FAILURE); this one is ours to close.
         f.channel().close();
+        forgetOutbound();
         ServerEndpoint failed = server;
         failed.connectFailures.increment();
         listener.events.failed(failed, failed.recordFailure());
@@ -382,6 +409,24 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     }
 
     /** Closes both sides at once: draining timeout, stop, idle timeout. Safe from any thread. */
+    private static String loopDetail(InetSocketAddress remote) {
+        return "the client " + remote.getAddress().getHostAddress() + ':' + remote.getPort()
+                + " is this load balancer's own connection to a server";
+    }
+
+    /**
+     * This pair's client turned out to be this load balancer's own connection to a server, accepted before that
+     * connection was known: the pair is refused as a loop. Any thread.
+     */
+    private void closeAsLoop() {
+        frontend.eventLoop().execute(() -> {
+            if (!finished && sameHostClient != null) {
+                listener.events.rejected(listener, client, RejectReason.FORWARDING_LOOP, loopDetail(sameHostClient));
+                closeNow();
+            }
+        });
+    }
+
     void closeNow() {
         Channel f = frontend;
         Channel b = backend;
@@ -412,11 +457,26 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         finished = true;
         releaseEarly();
+        forgetOutbound();
+        forgetSameHostClient();
         if (counted) {
             loop.remove(this);
             listener.release();
         }
         releaseServer();
+    }
+
+    private void forgetSameHostClient() {
+        if (sameHostClient != null) {
+            listener.loops().sameHostClientClosed(sameHostClient, this);
+        }
+    }
+
+    private void forgetOutbound() {
+        if (outboundLocal != null) {
+            listener.loops().outboundClosed(outboundLocal);
+            outboundLocal = null;
+        }
     }
 
     private void releaseServer() {
@@ -482,6 +542,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         public void channelInactive(ChannelHandlerContext ctx) {
             if (ctx.channel() == backend) {
                 closeOnFlush(frontend);
+                forgetOutbound();
                 // The server has gone, but the client may still be receiving the end of the response: the
                 // server is released now (so that its draining can end), the pair when the client side closes.
                 releaseServer();

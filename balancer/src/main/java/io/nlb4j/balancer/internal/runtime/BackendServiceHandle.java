@@ -41,7 +41,14 @@ final class BackendServiceHandle implements RunningBackendService {
         return Mono.defer(() -> {
             checkWeight(weight);
             checkResolved(address);
-            return change(() -> staticMembers.add(address, weight)).then(service.awaitServing(address)).then();
+            return change(() -> {
+                String loop = service.forwardsToItself(address);
+                if (loop != null) {
+                    throw new IllegalArgumentException("address: " + address.getHostString() + ':' + address.getPort()
+                            + " (expected: a server other than this load balancer: " + loop + ')');
+                }
+                staticMembers.add(address, weight);
+            }).then(service.awaitServing(address)).then();
         });
     }
 

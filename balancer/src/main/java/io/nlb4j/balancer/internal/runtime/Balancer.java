@@ -80,6 +80,9 @@ final class Balancer implements RunningLoadBalancer {
     private final Events events;
     private final HealthChecker checker;
     private final List<ListenerHandle> listeners = new ArrayList<>();
+    private final SelfAddresses self = new SelfAddresses();
+    /** The address the listeners bind, resolved at the start. */
+    private InetAddress bindAddress;
     private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
     private final Map<String, BackendServiceHandle> serviceHandles = new LinkedHashMap<>();
     private final Map<String, GroupMembers> groups = new LinkedHashMap<>();
@@ -116,10 +119,11 @@ final class Balancer implements RunningLoadBalancer {
             Listener l = spec.listeners().get(i);
             BackendService bs = l.backendService();
             ServiceRuntime service = services.computeIfAbsent(bs.name(),
-                    n -> new ServiceRuntime(bs, ctx, events, loops, checker));
+                    n -> new ServiceRuntime(bs, ctx, events, loops, checker, self));
             BackendServiceHandle handle = serviceHandles.computeIfAbsent(bs.name(), n -> new BackendServiceHandle(
                     service, ctx, staticSource(service)));
             ListenerId id = new ListenerId(i, l.name(), l.port());
+            self.listener(l.port());
             ListenerHandle[] self = new ListenerHandle[1];
             ListenerPath path = ListenerPath.create(i, l, service.route, access, transport, loops,
                     new PathEvents(() -> self[0], service), connectMillis, options.maxConnectAttempts());
@@ -161,9 +165,19 @@ final class Balancer implements RunningLoadBalancer {
         });
     }
 
-    /** Static servers named by host name are resolved before the start, on a worker thread: DNS may block. */
+    /**
+     * The bind address and the static servers named by host name are resolved before the start, on a worker thread:
+     * DNS may block. A static server that is one of this load balancer's own listeners fails the start.
+     */
     private Mono<Map<String, Map<InetSocketAddress, Integer>>> resolveStaticServers() {
         return Mono.fromCallable(() -> {
+            try {
+                bindAddress = InetAddress.getByName(options.bindAddress());
+            } catch (UnknownHostException e) {
+                throw new LoadBalancerStartException("bindAddress: \"" + options.bindAddress() + "\" (expected: an IP"
+                        + " address or host name of this host; it does not resolve)", e);
+            }
+            self.resolved(bindAddress);
             Map<String, Map<InetSocketAddress, Integer>> out = new LinkedHashMap<>();
             for (int i = 0; i < spec.listeners().size(); i++) {
                 BackendService bs = spec.listeners().get(i).backendService();
@@ -175,8 +189,16 @@ final class Balancer implements RunningLoadBalancer {
                     StaticServer server = s.servers().get(j);
                     int port = server.port().orElseGet(() -> bs.port().orElseThrow());
                     try {
-                        members.put(new InetSocketAddress(InetAddress.getByName(server.address()), port),
-                                server.weight());
+                        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(server.address()), port);
+                        Optional<Integer> loop = self.listenerAt(address);
+                        if (loop.isPresent()) {
+                            throw new LoadBalancerStartException("listeners[" + i + "].backendService.servers.static["
+                                    + j + "]: " + server.address() + ':' + port + " (expected: a server other than this"
+                                    + " load balancer; it is its own listeners[" + loop.get() + "] on "
+                                    + bindAddress.getHostAddress() + ':' + port + ", so every connection would come"
+                                    + " back as a new one, without end)", null);
+                        }
+                        members.put(address, server.weight());
                     } catch (UnknownHostException e) {
                         throw new LoadBalancerStartException("listeners[" + i + "].backendService.servers.static[" + j
                                 + "].address: \"" + server.address() + "\" (expected: a resolvable address or host"
@@ -270,12 +292,13 @@ final class Balancer implements RunningLoadBalancer {
     private Mono<Void> bindAll() {
         List<Mono<Void>> binds = new ArrayList<>();
         for (ListenerHandle l : listeners) {
-            ChannelFuture f = l.path.serverBootstrap(group).bind(options.bindAddress(), l.spec().port());
+            ChannelFuture f = l.path.serverBootstrap(group).bind(new InetSocketAddress(bindAddress, l.spec().port()));
             l.binding(f);
             binds.add(toMono(f).onErrorMap(e -> new LoadBalancerStartException("listeners[" + l.id.index() + "].port: "
                     + l.spec().port() + " (expected: a port free on " + options.bindAddress() + "; binding failed: "
                     + e.getMessage() + ')', e)).then(ctx.run(() -> {
                         l.bound(f.channel());
+                        self.bound(l.id.index(), l.boundAddress().getPort());
                         events.publish(t -> new LoadBalancerEvent.ListenerBound(t, l.id, l.service.spec().name(),
                                 l.boundAddress()));
                     })));

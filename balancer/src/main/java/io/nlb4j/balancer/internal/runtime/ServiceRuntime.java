@@ -59,12 +59,15 @@ final class ServiceRuntime {
     private final Map<Endpoint, ServerEntry> byEndpoint = new IdentityHashMap<>();
     private final List<BiConsumer<InetSocketAddress, HealthStatus>> healthListeners = new ArrayList<>();
     private final ServingWaiters waiters;
+    private final SelfAddresses self;
     /** The servers, for readers on any thread. */
     private volatile List<ServerEntry> snapshot = List.of();
     private boolean stopped;
 
-    ServiceRuntime(BackendService spec, ControlContext ctx, Events events, Loops loops, HealthChecker checker) {
+    ServiceRuntime(BackendService spec, ControlContext ctx, Events events, Loops loops, HealthChecker checker,
+            SelfAddresses self) {
         this.spec = spec;
+        this.self = self;
         this.name = spec.name();
         this.ctx = ctx;
         this.events = events;
@@ -121,6 +124,12 @@ final class ServiceRuntime {
     private boolean join(InetSocketAddress address, int weight) {
         ServerEntry e = entries.get(address);
         if (e == null) {
+            String loop = forwardsToItself(address);
+            if (loop != null) {
+                log.warn("backend service {}: server {}:{} left out: {}", name, address.getHostString(),
+                        address.getPort(), loop);
+                return false;
+            }
             e = new ServerEntry(address, weight, HealthStatus.PENDING);
             entries.put(address, e);
             byEndpoint.put(e.endpoint, e);
@@ -141,6 +150,14 @@ final class ServiceRuntime {
             changed = true;
         }
         return changed;
+    }
+
+    /**
+     * Why a server must not join because it is one of this load balancer's own listeners, or null if it may.
+     */
+    String forwardsToItself(InetSocketAddress address) {
+        return self.listenerAt(address).map(i -> "it is this load balancer's own listeners[" + i + "]; a connection"
+                + " to it would come back as a new connection, without end").orElse(null);
     }
 
     /** Whether a server is still part of this service (in service or draining). */
