@@ -234,6 +234,7 @@ public final class LoadBalancerOptions {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
             check(positive(timeout) && timeout.toMillis() <= Integer.MAX_VALUE, "connectTimeout", timeout,
                     "a positive duration of at most " + Integer.MAX_VALUE + " ms");
             this.connectTimeout = timeout;
@@ -271,6 +272,7 @@ public final class LoadBalancerOptions {
          * @return this builder
          */
         public Builder startTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
             check(positive(timeout), "startTimeout", timeout, "a positive duration");
             this.startTimeout = timeout;
             return this;

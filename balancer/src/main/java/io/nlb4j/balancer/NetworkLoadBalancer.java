@@ -73,6 +73,8 @@ public final class NetworkLoadBalancer {
      * @throws LoadBalancerStartException if it could not start, or did not within the start timeout
      */
     public static RunningLoadBalancer startNow(LoadBalancerSpec spec, LoadBalancerOptions options) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(options, "options");
         Duration wait = options.startTimeout().plusSeconds(START_SLACK_SECONDS);
         RunningLoadBalancer lb = start(spec, options)
                 .timeout(wait, Mono.error(() -> new LoadBalancerStartException("load balancer \"" + spec.name()

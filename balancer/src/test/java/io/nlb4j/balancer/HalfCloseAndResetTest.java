@@ -81,11 +81,15 @@ class HalfCloseAndResetTest {
     @ParameterizedTest
     @EnumSource(TransportKind.class)
     void aLargeResponseAfterTheClientHalfClosedReachesALateReader(TransportKind transport) throws Exception {
-        int responseSize = 16 << 20;
+        // Larger than every buffer on the way could ever hold, however the kernel sizes them: the load balancer's
+        // own sockets may grow to tcp_wmem and tcp_rmem's maximum (4 MiB and 32 MiB here); the client's and the
+        // server's are held at 64 KiB.
+        int responseSize = 64 << 20;
         AtomicLong written = new AtomicLong();
         CompletableFuture<String> sent = new CompletableFuture<>();
         TestBackend.Behaviour download = (server, s) -> {
             s.getInputStream().transferTo(OutputStream.nullOutputStream()); // the request, to its EOF
+            s.setSendBufferSize(64 * 1024);
             MessageDigest d = sha256();
             byte[] chunk = new byte[64 * 1024];
             for (int i = 0; i < responseSize / chunk.length; i++) {
@@ -99,7 +103,10 @@ class HalfCloseAndResetTest {
         try (TestBackend a = TestBackend.start("download", download);
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("download",
                      Listener.tcp(0).backendService(service("files", a))), options(transport));
-             Socket s = connect(lb.listener(0))) {
+             Socket s = new Socket()) {
+            s.setReceiveBufferSize(64 * 1024);
+            s.connect(lb.listener(0).boundAddress(), 5_000);
+            s.setSoTimeout(30_000);
             s.getOutputStream().write("GET /big\n".getBytes(StandardCharsets.UTF_8));
             s.shutdownOutput();
             // Read nothing until every buffer on the way is full.

@@ -20,15 +20,21 @@ final class LoopStates implements Loops {
 
     private final Map<EventExecutor, LoopState> states = new IdentityHashMap<>();
     /*
-     * Forwarding loops: a connection to a server that comes back to one of this load balancer's listeners. Each
-     * side records itself, then looks for the other — the connecting side its local address in `outbound`, the
-     * accepting side a same-host client in `sameHostClients` — so that whichever comes second sees the first,
-     * however the two event loops interleave.
+     * Forwarding loops: a connection to a server that comes back to one of this load balancer's listeners. It is
+     * the same TCP connection seen from both ends: our connection from L to R is accepted as a client at L by the
+     * listener at R. Only the whole pair of addresses identifies it: the kernel gives one local port to several
+     * connections with different destinations, so a client may well share L with one of ours. Each side records
+     * itself, then looks for the other — the connecting side in `sameHostClients`, the accepting side in
+     * `outbound` — so that whichever comes second sees the first, however the event loops interleave.
      */
-    /** The local addresses of this load balancer's connections to servers, open or opening, from every loop. */
-    private final Set<InetSocketAddress> outbound = ConcurrentHashMap.newKeySet();
-    /** Accepted pairs whose client is on this host, by the client's address. */
-    private final Map<InetSocketAddress, ProxyConnection> sameHostClients = new ConcurrentHashMap<>();
+    /** This load balancer's connections to servers, open or opening, from every loop. */
+    private final Set<Flow> outbound = ConcurrentHashMap.newKeySet();
+    /** Accepted pairs whose client is on this host, by their connection's addresses. */
+    private final Map<Flow, ProxyConnection> sameHostClients = new ConcurrentHashMap<>();
+
+    /** A TCP connection's addresses, as seen by the side that connected. */
+    record Flow(InetSocketAddress from, InetSocketAddress to) {
+    }
 
     LoopStates(EventLoopGroup group, LongSupplier clock) {
         for (EventExecutor loop : group) {
@@ -37,17 +43,17 @@ final class LoopStates implements Loops {
     }
 
     /**
-     * A connection to a server is opening from this local address.
+     * A connection to a server is opening.
      *
-     * @return a pair already accepted from that address — the connection came back — or null
+     * @return a pair that accepted this very connection — it came back — or null
      */
-    ProxyConnection outboundOpened(InetSocketAddress local) {
-        outbound.add(local);
-        return sameHostClients.get(local);
+    ProxyConnection outboundOpened(Flow flow) {
+        outbound.add(flow);
+        return sameHostClients.get(flow);
     }
 
-    void outboundClosed(InetSocketAddress local) {
-        outbound.remove(local);
+    void outboundClosed(Flow flow) {
+        outbound.remove(flow);
     }
 
     /**
@@ -55,13 +61,13 @@ final class LoopStates implements Loops {
      *
      * @return whether the client is one of this load balancer's own connections to a server: a loop
      */
-    boolean sameHostClient(InetSocketAddress remote, ProxyConnection pair) {
-        sameHostClients.put(remote, pair);
-        return outbound.contains(remote);
+    boolean sameHostClient(Flow flow, ProxyConnection pair) {
+        sameHostClients.put(flow, pair);
+        return outbound.contains(flow);
     }
 
-    void sameHostClientClosed(InetSocketAddress remote, ProxyConnection pair) {
-        sameHostClients.remove(remote, pair);
+    void sameHostClientClosed(Flow flow, ProxyConnection pair) {
+        sameHostClients.remove(flow, pair);
     }
 
     /** The state of a loop of the group; called on that loop. */

@@ -82,10 +82,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         this.loop = loop;
     }
 
-    /** The local address of the connection to the server while it is open or opening, known to {@link LoopStates}. */
-    private InetSocketAddress outboundLocal;
-    /** The client's address when the client is on this host (it could be this load balancer), else null. */
-    private InetSocketAddress sameHostClient;
+    /** The connection to the server while it is open or opening, known to {@link LoopStates}. */
+    private LoopStates.Flow outbound;
+    /** The client's connection when the client is on this host (it could be this load balancer), else null. */
+    private LoopStates.Flow sameHostClient;
 
     Endpoint endpoint() {
         return server;
@@ -99,10 +99,11 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         frontend = ctx.channel();
         InetSocketAddress remote = (InetSocketAddress) frontend.remoteAddress();
         client = remote.getAddress();
-        if (client.equals(((InetSocketAddress) frontend.localAddress()).getAddress())) {
+        InetSocketAddress local = (InetSocketAddress) frontend.localAddress();
+        if (client.equals(local.getAddress())) {
             // A client on this host, as is each connection of a forwarding loop.
-            sameHostClient = remote;
-            if (listener.loops().sameHostClient(remote, this)) {
+            sameHostClient = new LoopStates.Flow(remote, local);
+            if (listener.loops().sameHostClient(sameHostClient, this)) {
                 forgetSameHostClient();
                 reject(RejectReason.FORWARDING_LOOP, loopDetail(remote));
                 return;
@@ -171,9 +172,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         // The connect has run on this loop: the kernel chose the local port when it sent the SYN, before any
         // loop could accept the connection should it come back to this load balancer. It is known before the
         // outcome is handled, even one that came at once.
-        outboundLocal = (InetSocketAddress) b.localAddress();
-        if (outboundLocal != null) {
-            ProxyConnection cameBack = listener.loops().outboundOpened(outboundLocal);
+        InetSocketAddress from = (InetSocketAddress) b.localAddress();
+        if (from != null) {
+            outbound = new LoopStates.Flow(from, s.address());
+            ProxyConnection cameBack = listener.loops().outboundOpened(outbound);
             if (cameBack != null) {
                 cameBack.closeAsLoop();
             }
@@ -421,7 +423,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     private void closeAsLoop() {
         frontend.eventLoop().execute(() -> {
             if (!finished && sameHostClient != null) {
-                listener.events.rejected(listener, client, RejectReason.FORWARDING_LOOP, loopDetail(sameHostClient));
+                listener.events.rejected(listener, client, RejectReason.FORWARDING_LOOP,
+                        loopDetail(sameHostClient.from()));
                 closeNow();
             }
         });
@@ -473,9 +476,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     }
 
     private void forgetOutbound() {
-        if (outboundLocal != null) {
-            listener.loops().outboundClosed(outboundLocal);
-            outboundLocal = null;
+        if (outbound != null) {
+            listener.loops().outboundClosed(outbound);
+            outbound = null;
         }
     }
 

@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
@@ -402,6 +403,7 @@ final class Balancer implements RunningLoadBalancer {
 
     @Override
     public Mono<Void> stop(Duration drain) {
+        Objects.requireNonNull(drain, "drainTimeout");
         if (drain.isNegative()) {
             return Mono.error(new IllegalArgumentException("drainTimeout: " + Durations.format(drain)
                     + " (expected: zero or a positive duration)"));
@@ -553,6 +555,7 @@ final class Balancer implements RunningLoadBalancer {
 
     @Override
     public RunningListener listener(String name) {
+        Objects.requireNonNull(name, "name");
         return listeners.stream().filter(l -> l.spec().name().equals(Optional.of(name))).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("listener: \"" + name + "\" (expected: a listener"
                         + " name, one of " + listeners.stream().flatMap(l -> l.spec().name().stream()).toList() + ')'));
@@ -565,6 +568,7 @@ final class Balancer implements RunningLoadBalancer {
 
     @Override
     public RunningBackendService backendService(String name) {
+        Objects.requireNonNull(name, "name");
         BackendServiceHandle s = serviceHandles.get(name);
         if (s == null) {
             throw new IllegalArgumentException("backend service: \"" + name + "\" (expected: one of "
@@ -575,6 +579,7 @@ final class Balancer implements RunningLoadBalancer {
 
     @Override
     public RunningAvailabilityGroup availabilityGroup(String name) {
+        Objects.requireNonNull(name, "name");
         GroupMembers g = groups.get(name);
         if (g == null || g.running() == null) {
             throw new IllegalArgumentException("availability group: \"" + name + "\" (expected: one of "
