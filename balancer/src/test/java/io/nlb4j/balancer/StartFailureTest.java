@@ -77,6 +77,19 @@ class StartFailureTest {
         }
     }
 
+    @Test
+    void aBindAddressThatDoesNotResolveFailsTheStartNamingIt() throws Exception {
+        try (TestBackend a = TestBackend.echo("a")) {
+            assertThatThrownBy(() -> NetworkLoadBalancer.startNow(specBuilder("badbind")
+                    .listener(Listener.tcp(0).backendService(service("web", a))).build(),
+                    Fixtures.optionsBuilder().bindAddress("[::1").build()))
+                    .isInstanceOf(LoadBalancerStartException.class)
+                    .hasMessage("bindAddress: \"[::1\" (expected: an IP address or host name of this host; it does not"
+                            + " resolve)");
+            await().untilAsserted(() -> assertThat(threadsOf("badbind")).isEmpty());
+        }
+    }
+
     private static Set<Integer> union(Set<Integer> set, int... more) {
         Set<Integer> out = new HashSet<>(set);
         for (int m : more) {

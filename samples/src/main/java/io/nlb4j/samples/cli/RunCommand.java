@@ -9,6 +9,8 @@ import io.nlb4j.config.SpecFiles;
 import io.nlb4j.model.Durations;
 import io.nlb4j.model.LoadBalancerSpec;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
     ConfigFile configFile;
 
     @Option(names = "--bind-address", paramLabel = "ADDRESS", defaultValue = LoadBalancerOptions.DEFAULT_BIND_ADDRESS,
+            converter = BindAddressConverter.class,
             description = "The local address listeners bind to (default: ${DEFAULT-VALUE}).")
     String bindAddress;
 
@@ -110,6 +113,23 @@ final class RunCommand implements Callable<Integer> {
     private static void stop(RunningLoadBalancer running, Duration drain) {
         log.info("stopping: no new connections; draining open connections for up to {}", Durations.format(drain));
         running.stop(drain).subscribe(null, e -> log.warn("stopping failed: {}", e.toString()));
+    }
+
+    /** Takes an IP address or a host name that resolves; a blank or unresolvable one is a usage mistake. */
+    static final class BindAddressConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String expected = " (expected: an IP address or host name of this host, such as 0.0.0.0 or 127.0.0.1";
+            if (value.isBlank()) {
+                throw new CommandLine.TypeConversionException('"' + value + '"' + expected + ')');
+            }
+            try {
+                InetAddress.getByName(value);
+            } catch (UnknownHostException e) {
+                throw new CommandLine.TypeConversionException('"' + value + '"' + expected + "; it does not resolve)");
+            }
+            return value;
+        }
     }
 
     /** Reads {@code 30s}, {@code 5m}, {@code PT30S}; rejects negative durations. */

@@ -159,6 +159,12 @@ class ValidateCommandIT {
                 Arguments.of("missing --config", List.of("run"), "Missing required option: '--config=FILE'"),
                 Arguments.of("bad --drain-timeout", List.of("run", "--config", "FILE", "--drain-timeout", "soon"),
                         "\"soon\" (expected: a duration"),
+                Arguments.of("empty --bind-address", List.of("run", "--config", "FILE", "--bind-address", ""),
+                        "Invalid value for option '--bind-address': \"\" (expected: an IP address or host name of"
+                                + " this host"),
+                Arguments.of("malformed IPv6 --bind-address", List.of("run", "--config", "FILE", "--bind-address",
+                        "[::1"), "Invalid value for option '--bind-address': \"[::1\" (expected: an IP address or"
+                                + " host name of this host, such as 0.0.0.0 or 127.0.0.1; it does not resolve)"),
                 Arguments.of("no command", List.of(), "a command is required: run or validate"));
     }
 
