@@ -2,6 +2,7 @@ package io.nlb4j.config;
 
 import io.nlb4j.config.ConfigException.Problem;
 import io.nlb4j.config.Document.Node;
+import io.nlb4j.config.Document.ScalarNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,8 +15,53 @@ import java.util.Set;
  */
 final class Binding {
 
+    /** An integer beyond the range of an {@code int}: where it is, and on which side (1 above, -1 below). */
+    record BeyondInt(String path, ScalarNode node, int side) {
+    }
+
     private final List<Problem> problems = new ArrayList<>();
     private final Set<String> notBound = new HashSet<>();
+    private final List<BeyondInt> beyondInt = new ArrayList<>();
+    /** Whether this walk only asks the validator what it expects of integers beyond an int's range. */
+    private final boolean probing;
+
+    Binding() {
+        this(false);
+    }
+
+    private Binding(boolean probing) {
+        this.probing = probing;
+    }
+
+    /**
+     * A walk that gives the builders, in place of each integer beyond an int's range, the nearest int, so that
+     * the validator says what range the field takes: an integer of 20 digits is out of a port's range as 70000
+     * is, and is reported alike. Its builders are for that question only.
+     */
+    static Binding probing() {
+        return new Binding(true);
+    }
+
+    /**
+     * Takes note of an integer beyond the range of an {@code int}, to be reported once the validator has said
+     * what the field takes.
+     *
+     * @return {@code null} in a reading walk, which does not give it to the builder; in a probing walk, the
+     *         nearest int
+     */
+    Integer beyondInt(String path, ScalarNode node, int side) {
+        if (probing) {
+            return side > 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE;
+        }
+        beyondInt.add(new BeyondInt(path, node, side));
+        notBound.add(path);
+        return null;
+    }
+
+    /** The integers beyond an int's range found, in the order of the walk. */
+    List<BeyondInt> beyondInt() {
+        return beyondInt;
+    }
 
     /** Reports a value that was not given to its builder, located at the value. */
     void reject(String path, Node value, String expected) {

@@ -1,7 +1,9 @@
 package io.nlb4j.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /** The file formats a load balancer specification can be read from and written to. */
 public enum ConfigFormat {
@@ -16,8 +18,10 @@ public enum ConfigFormat {
      * @param file the file
      * @return the format
      * @throws ConfigException if the extension is neither
+     * @throws NullPointerException if {@code file} is {@code null}
      */
     public static ConfigFormat of(Path file) {
+        Objects.requireNonNull(file, "file");
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".json")) {
             return JSON;
@@ -25,7 +29,7 @@ public enum ConfigFormat {
         if (name.endsWith(".yaml") || name.endsWith(".yml")) {
             return YAML;
         }
-        throw new ConfigException(file.toString(), java.util.List.of(new ConfigException.Problem("",
+        throw new ConfigException(file.toString(), List.of(new ConfigException.Problem("",
                 '"' + file.toString() + '"', "a file name ending in .yaml, .yml or .json", 0, 0)));
     }
 }

@@ -1,5 +1,6 @@
 package io.nlb4j.config;
 
+import com.fasterxml.jackson.core.JsonToken;
 import io.nlb4j.config.Document.ListNode;
 import io.nlb4j.config.Document.Member;
 import io.nlb4j.config.Document.Node;
@@ -29,7 +30,37 @@ abstract class Kind<R, W> {
     /** As {@link Durations#parse(String)} says. */
     static final String DURATION_EXPECTED = "a duration such as 250ms, 30s, 5m, 1h, 1d or ISO-8601 PT30S";
 
-    static final Kind<Integer, Integer> INTEGER = scalar("an integer", Kind::integer, (v, path) -> v);
+    /**
+     * A whole number within the range of an {@code int}; one beyond it is reported as out of the field's range
+     * (see {@link Binding#beyondInt}), like any other value out of range.
+     */
+    static final Kind<Integer, Integer> INTEGER = new Kind<>() {
+        @Override
+        String expected() {
+            return "an integer";
+        }
+
+        @Override
+        Integer read(Node node, String path, Binding binding) {
+            if (node instanceof ScalarNode s) {
+                Integer value = s.intValue();
+                if (value != null) {
+                    return value;
+                }
+                int beyond = s.beyondInt();
+                if (beyond != 0) {
+                    return binding.beyondInt(path, s, beyond);
+                }
+            }
+            binding.reject(path, node, expected());
+            return null;
+        }
+
+        @Override
+        Object write(Integer value, String path) {
+            return value;
+        }
+    };
     static final Kind<String, String> STRING = scalar("a string", Kind::text, (v, path) -> v);
     static final Kind<Boolean, Boolean> BOOLEAN = scalar("true or false", Kind::bool, (v, path) -> v);
     static final Kind<Duration, Duration> DURATION = scalar(DURATION_EXPECTED, Kind::duration,
@@ -91,6 +122,11 @@ abstract class Kind<R, W> {
                 }
             }
             return new Rejected(fallback);
+        }
+
+        /** As {@link #fromMessage}, but showing the value as written rather than as the message does. */
+        static Rejected expectationOf(String message, String fallback) {
+            return new Rejected(null, fromMessage(message, fallback).getMessage());
         }
 
         void report(String path, Node node, Binding binding) {
@@ -159,19 +195,14 @@ abstract class Kind<R, W> {
     static <E extends Enum<E>> Kind<E, E> enumOf(Class<E> type) {
         E[] constants = type.getEnumConstants();
         String expected = "one of " + Arrays.stream(constants).map(Enum::name).collect(Collectors.joining(", "));
-        return scalar(expected, s -> s.number != null ? null : Arrays.stream(constants)
+        return scalar(expected, s -> s.isNumber() ? null : Arrays.stream(constants)
                 .filter(c -> c.name().equalsIgnoreCase(s.text.trim())).findFirst().orElse(null),
                 (v, path) -> v.name());
     }
 
-    private static Integer integer(ScalarNode s) {
-        return s.number instanceof Integer i ? i
-                : s.number instanceof Long l && l == l.intValue() ? Integer.valueOf(l.intValue()) : null;
-    }
-
     /** Strings, and numbers and booleans as written: {@code expectedStatuses: [200]} is {@code "200"}. */
     private static String text(ScalarNode s) {
-        return s.isNull() ? null : s.text;
+        return s.isNull() || s.token == JsonToken.VALUE_EMBEDDED_OBJECT ? null : s.text;
     }
 
     private static Boolean bool(ScalarNode s) {

@@ -332,13 +332,20 @@ final class Schema {
     }
 
     private static PortRange ports(ScalarNode s) {
-        if (!s.isString() && !(s.number instanceof Integer)) {
+        Integer port = s.intValue();
+        int beyond = s.beyondInt();
+        if (!s.isString() && port == null && beyond == 0) {
             return null;
         }
         try {
-            return s.isString() ? PortRange.parse(s.text) : PortRange.of((Integer) s.number);
+            if (beyond != 0) { // a port beyond any int is out of range as 70000 is, shown as written
+                PortRange.of(beyond > 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE);
+                throw new Rejected(PORTS_EXPECTED);
+            }
+            return s.isString() ? PortRange.parse(s.text) : PortRange.of(port);
         } catch (IllegalArgumentException e) { // ports: 70000 (expected: ports 1-65535, first not above last)
-            throw Rejected.fromMessage(e.getMessage(), PORTS_EXPECTED);
+            throw beyond != 0 ? Rejected.expectationOf(e.getMessage(), PORTS_EXPECTED)
+                    : Rejected.fromMessage(e.getMessage(), PORTS_EXPECTED);
         }
     }
 

@@ -16,7 +16,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -38,10 +38,37 @@ import java.util.TreeSet;
  * value, a missing value at the object that lacks it. Durations are written {@code 30s}, {@code 5m},
  * {@code 1h} and read in those forms or ISO-8601 ({@code PT30S}); enum values are read in any case.
  *
+ * <p>A document is UTF-8 text of at most {@value #MAX_DOCUMENT_BYTES} bytes (3 MiB), YAML or JSON alike,
+ * without control characters other than tab, line feed and carriage return, and with objects and lists nested
+ * at most {@value #MAX_NESTING_DEPTH} levels deep. YAML anchors and aliases are read as the values they name,
+ * and merge keys ({@code <<: *defaults}) as YAML 1.1 defines them; aliases may repeat at most
+ * {@value #MAX_ALIASED_VALUES} values in all. Each of these limits, like every other problem, is reported as a
+ * {@link ConfigException}: nothing else is thrown for anything a file holds.
+ *
  * <p>Writing gives deterministic text: fields in the order of {@link #fields()}, empty optional values, lists
  * and maps left out, map entries sorted by key. Reading what was written gives an equal specification.
  */
 public final class SpecFiles {
+
+    /**
+     * The largest document read, in bytes of UTF-8, for files and texts, YAML and JSON alike: {@value} (3 MiB).
+     * A file's size is checked before it is read, and no more than this is ever read.
+     */
+    public static final int MAX_DOCUMENT_BYTES = 3 * 1024 * 1024;
+
+    /**
+     * The most levels of objects and lists a document may nest, the whole document being the first:
+     * {@value}. A specification needs about 10 ({@code listeners[].backendService.servers.availabilityGroup
+     * .template.launcher.process.environment}).
+     */
+    public static final int MAX_NESTING_DEPTH = 32;
+
+    /**
+     * The most values YAML aliases may repeat in a document, in all: {@value}. An alias repeats the value it
+     * names with every value inside it, so that {@code *service} naming a backend service of 50 values repeats
+     * 50; the limit keeps a small file from standing for an immense one.
+     */
+    public static final int MAX_ALIASED_VALUES = 100_000;
 
     private static final JsonFactory YAML = YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -73,22 +100,15 @@ public final class SpecFiles {
      *
      * @param file the file
      * @return the validated specification
-     * @throws ConfigException if the file has another extension, is missing, unreadable or malformed, or holds
-     *         an invalid specification
+     * @throws ConfigException if the file has another extension, is missing, unreadable, a directory, larger
+     *         than {@link #MAX_DOCUMENT_BYTES}, not UTF-8 or malformed, or holds an invalid specification
+     * @throws NullPointerException if {@code file} is {@code null}
      */
     public static LoadBalancerSpec read(Path file) {
-        ConfigFormat format = ConfigFormat.of(file);
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), List.of(new Problem("", "no such file",
-                    "an existing, readable " + format + " file", 0, 0)), e);
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), List.of(new Problem("",
-                    "unreadable file (" + e.getMessage() + ')', "an existing, readable " + format + " file", 0, 0)), e);
-        }
-        return read(text, format, file.toString());
+        ConfigFormat format = ConfigFormat.of(Objects.requireNonNull(file, "file"));
+        String source = file.toString();
+        String text = Text.decode(Text.readFile(file, format, source), format, source);
+        return read(text, format, source);
     }
 
     /**
@@ -98,8 +118,10 @@ public final class SpecFiles {
      * @param format its format
      * @return the validated specification
      * @throws ConfigException listing every problem
+     * @throws NullPointerException if an argument is {@code null}
      */
     public static LoadBalancerSpec read(String text, ConfigFormat format) {
+        Objects.requireNonNull(format, "format");
         return read(text, format, format.name().toLowerCase(Locale.ROOT) + " text");
     }
 
@@ -111,8 +133,12 @@ public final class SpecFiles {
      * @param source a name for the text in error messages, such as a file name
      * @return the validated specification
      * @throws ConfigException listing every problem, in the order of the text
+     * @throws NullPointerException if an argument is {@code null}
      */
     public static LoadBalancerSpec read(String text, ConfigFormat format, String source) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(source, "source");
         Node root = Document.parse(text, format, source);
         Binding binding = new Binding();
         if (!(root instanceof ObjectNode)) {
@@ -132,11 +158,37 @@ public final class SpecFiles {
                 }
             }
         }
+        problems.addAll(beyondInt(root, binding.beyondInt()));
         if (!problems.isEmpty()) {
             problems.sort(IN_DOCUMENT_ORDER);
             throw new ConfigException(source, problems);
         }
         return spec;
+    }
+
+    /**
+     * Reports integers beyond an int's range as out of their fields' range, with the range the validator states
+     * for the nearest int, asked in a second walk; where it states none (a field taking any positive int), the
+     * int's own bound.
+     */
+    private static List<Problem> beyondInt(Node root, List<Binding.BeyondInt> found) {
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        List<Violation> violations = List.of();
+        try {
+            Schema.LOAD_BALANCER.read(root, "", Binding.probing()).build();
+        } catch (SpecValidationException e) {
+            violations = e.violations();
+        }
+        List<Problem> problems = new ArrayList<>();
+        for (Binding.BeyondInt b : found) {
+            String expected = violations.stream().filter(v -> v.path().equals(b.path())).findFirst()
+                    .map(Violation::expected)
+                    .orElse(b.side() > 0 ? "at most " + Integer.MAX_VALUE : "at least " + Integer.MIN_VALUE);
+            problems.add(new Problem(b.path(), b.node().shown(), expected, b.node().line, b.node().column));
+        }
+        return problems;
     }
 
     /**
@@ -147,8 +199,11 @@ public final class SpecFiles {
      * @return the text
      * @throws IllegalArgumentException naming the field if part of the specification cannot be written, such
      *         as an in-process launcher made from a lambda or object rather than a factory class
+     * @throws NullPointerException if an argument is {@code null}
      */
     public static String write(LoadBalancerSpec spec, ConfigFormat format) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(format, "format");
         Object plain = Schema.LOAD_BALANCER.write(spec, "");
         StringWriter out = new StringWriter();
         try (JsonGenerator g = (format == ConfigFormat.JSON ? JSON : YAML).createGenerator(out)) {
@@ -172,8 +227,11 @@ public final class SpecFiles {
      * @throws IllegalArgumentException if part of the specification cannot be written, as for
      *         {@link #write(LoadBalancerSpec, ConfigFormat)}
      * @throws IOException if the file cannot be written
+     * @throws NullPointerException if an argument is {@code null}
      */
     public static void write(LoadBalancerSpec spec, Path file) throws IOException {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(file, "file");
         Files.writeString(file, write(spec, ConfigFormat.of(file)), StandardCharsets.UTF_8);
     }
 

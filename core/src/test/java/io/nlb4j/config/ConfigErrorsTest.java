@@ -40,6 +40,8 @@ class ConfigErrorsTest {
             "one of connectionDraining, healthCheck, name, port, protocol, scheduling, servers, sessionPersistence";
     private static final String FACTORY = "the name of a class implementing io.nlb4j.model.InstanceFactory with a"
             + " public no-argument constructor";
+    private static final String EMPTY = "empty: no specification in the file";
+    private static final String CONTROL = "text without control characters other than tab, line feed and carriage return";
     private static final String S = "listeners[0].backendService";
     private static final String TEMPLATE = S + ".servers.availabilityGroup.template";
 
@@ -64,6 +66,13 @@ class ConfigErrorsTest {
                   name: web
                   port: 9000
                   servers: {static: [{address: 10.0.0.1}]}
+            """;
+
+    /** {@link #VALID} in JSON; its line 2 holds the listener's port at column 17, line 3 the servers. */
+    static final String JSON_VALID = """
+            {"name": "web-lb", "placement": {"region": "cn-north-1", "vpc": "vpc-web", "zones": ["az-a"]},
+             "listeners": [{"port": 8080, "backendService": {"name": "web", "port": 9000,
+                            "servers": {"static": [{"address": "10.0.0.1"}]}}}]}
             """;
 
     /** The same with an availability group; line 11 is its placement, 14 its launcher, 15 its capacity. */
@@ -173,7 +182,7 @@ class ConfigErrorsTest {
                                 + " cannot start any token. (Do not use \\t(TAB) for indentation))",
                         "well-formed YAML or JSON", 7, 1),
                 bad("malformed JSON", JSON, "{\"name\": \"web-lb\",\n \"placement\": {\"region\": \"cn-north-1\",}\n}\n",
-                        "", "malformed document (Unexpected character ('}' (code 125)): was expecting double-quote to"
+                        "", "malformed document (Unexpected character '}': was expecting double-quote to"
                                 + " start field name)", "well-formed YAML or JSON", 2, 39),
                 bad("unclosed JSON object: the message names places without quoting the text", JSON,
                         "{\"name\": \"web-lb\"",
@@ -213,6 +222,18 @@ class ConfigErrorsTest {
                         TEMPLATE + ".launcher", "both inProcess and process",
                         "an object with exactly one of inProcess (a class name) or process", 14, 78),
 
+                bad("wrongly typed field of a process launcher, in block style: the path keeps process", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher:\n              process:\n                command: [server]\n"
+                                        + "                readyTimeout: 5",
+                                "          capacity: {min: 1, desired: 2, max: 3}"),
+                        TEMPLATE + ".launcher.process.readyTimeout", "5", DURATION, 17, 31),
+                bad("wrongly typed environment of a process launcher", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: {process: {command: [server], environment: {PORT: [1]}}}",
+                                "          capacity: {min: 1, desired: 2, max: 3}"),
+                        TEMPLATE + ".launcher.process.environment.PORT", "a list", "a string", 14, 73),
+
                 // missing values
                 bad("backend service without name", YAML, VALID.replace("      name: web\n", ""),
                         S + ".name", "absent", "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
@@ -222,7 +243,87 @@ class ConfigErrorsTest {
                                 "            launcher: {inProcess: io.nlb4j.model.Specs$NoopFactory}",
                                 "          capacity: {min: 1, max: 3}"),
                         S + ".servers.availabilityGroup.capacity.desired", "absent", "an integer", 15, 21),
-                bad("empty file", YAML, "\n  \n", "", "empty file", "a load balancer specification", 0, 0),
+                bad("empty file", YAML, "\n  \n", "", EMPTY, "a load balancer specification", 0, 0),
+
+                // nothing but comments, blank lines or document markers: empty, all alike
+                bad("comment-only file", YAML, "# a load balancer, one day\n\n# not yet\n",
+                        "", EMPTY, "a load balancer specification", 0, 0),
+                bad("document marker only", YAML, "---\n", "", EMPTY, "a load balancer specification", 0, 0),
+                bad("comments around a document marker", YAML, "# c\n---\n# d\n",
+                        "", EMPTY, "a load balancer specification", 0, 0),
+                bad("byte order mark only", JSON, "\uFEFF\n", "", EMPTY, "a load balancer specification", 0, 0),
+                bad("blank JSON", JSON, " \n\t\n", "", EMPTY, "a load balancer specification", 0, 0),
+
+                // characters no document may hold: named, at their own place
+                bad("control character in a YAML value", YAML, VALID.replace("  name: web\n", "  name: we\u0001b\n"),
+                        "", "control character U+0001", CONTROL, 6, 15),
+                bad("NUL in a JSON string", JSON, "{\"name\": \"web\u0000-lb\"}",
+                        "", "control character U+0000 (NUL)", CONTROL, 1, 14),
+                bad("control character after CRLF line ends", JSON, "{\"name\": \"web-lb\",\r\n \"x\": 1,\r\n\u001b}",
+                        "", "control character U+001B", CONTROL, 3, 1),
+                bad("DEL in YAML", YAML, VALID.replace("vpc: vpc-web", "vpc: vpc\u007F"),
+                        "", "control character U+007F", CONTROL, 2, 41),
+                bad("C1 control character in JSON", JSON, "{\"name\": \"\u009b\"}",
+                        "", "control character U+009B", CONTROL, 1, 11),
+                bad("unpaired surrogate", YAML, "name: a\uD800b\n", "", "unpaired surrogate U+D800", CONTROL, 1, 8),
+
+                // integers beyond an int: out of the field's range like any other, at the start of the value
+                bad("port beyond any integer", YAML, VALID.replace("- port: 8080", "- port: 99999999999999999999"),
+                        "listeners[0].port", "99999999999999999999", "0-65535, 0 for an ephemeral port", 4, 11),
+                bad("negative port beyond any integer in JSON", JSON, JSON_VALID.replace("\"port\": 8080",
+                                "\"port\": -99999999999999999999"),
+                        "listeners[0].port", "-99999999999999999999", "0-65535, 0 for an ephemeral port", 2, 25),
+                bad("weight 1e400 in JSON", JSON, JSON_VALID.replace("\"10.0.0.1\"}", "\"10.0.0.1\", \"weight\": 1e400}"),
+                        S + ".servers.static[0].weight", "1e400", "1-100", 3, 74),
+                bad("integer beyond an int where the validator states no bound for the field itself", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: {inProcess: io.nlb4j.model.Specs$NoopFactory}",
+                                "          capacity: {min: 99999999999999999999, desired: 2, max: 3}"),
+                        S + ".servers.availabilityGroup.capacity.min", "99999999999999999999", "at most 2147483647",
+                        15, 27),
+                bad("capacity beyond an int", YAML, group(
+                                "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
+                                "            launcher: {inProcess: io.nlb4j.model.Specs$NoopFactory}",
+                                "          capacity: {min: 1, desired: 4294967296, max: 3}"),
+                        S + ".servers.availabilityGroup.capacity.desired", "4294967296", "between min 1 and max 3",
+                        15, 39),
+                bad("port range beyond an int", YAML, VALID.replace("listeners:\n", "securityGroups: [{name: sg,"
+                                + " rules: [{action: ALLOW, source: 10.0.0.0/8, ports: 99999999999999999999}]}]\nlisteners:\n"),
+                        "securityGroups[0].rules[0].ports", "99999999999999999999", "ports 1-65535, first not above last",
+                        3, 80),
+
+                // nesting, for YAML and JSON alike
+                bad("YAML nested deeper than the limit", YAML, "a: " + "[".repeat(40) + "]".repeat(40) + "\n",
+                        "a" + "[0]".repeat(31), "document nested deeper than 32 levels",
+                        "at most 32 levels of objects and lists", 1, 35),
+                bad("JSON nested deeper than the limit", JSON, "{\"a\": " + "[".repeat(40) + "]".repeat(40) + "}",
+                        "a" + "[0]".repeat(31), "document nested deeper than 32 levels",
+                        "at most 32 levels of objects and lists", 1, 38),
+
+                // aliases that name nothing they can
+                bad("alias of no anchor: one problem, at the alias", YAML, VALID.replace("zones: [az-a]", "zones: *zs"),
+                        "placement.zones", "alias *zs", "an anchor &zs defined before the alias", 2, 54),
+                bad("alias inside the value it names", YAML,
+                        VALID.replace("placement: {region", "placement: &pl {x: [*pl], region"),
+                        "placement.x[0]", "alias *pl", "an alias of a value that does not hold it; &pl holds this alias",
+                        2, 21),
+                bad("alias as a field name", YAML, "name: &n web-lb\n*n : 2\n",
+                        "", "an alias as a field name", "a field name: text, a number or a boolean", 2, 1),
+                bad("list as a field name", YAML, "placement:\n  ? [a, b]\n  : 2\n",
+                        "placement", "a list as a field name", "a field name: text, a number or a boolean", 2, 5),
+                bad("merge key of a string", YAML, VALID.replace("placement: {region", "placement: {<<: north, region"),
+                        "placement.<<", "\"north\"", "an object or a list of objects to merge (YAML's merge key <<)",
+                        2, 17),
+
+                // what the parsers say of their own features is left out
+                bad("plus sign in JSON", JSON, JSON_VALID.replace("\"port\": 8080", "\"port\": +8080"),
+                        "", "malformed document (Unexpected character '+' in numeric value: JSON does not allow a plus"
+                                + " sign before a number)", "well-formed YAML or JSON", 2, 26),
+                bad("NaN in JSON", JSON, JSON_VALID.replace("\"port\": 8080", "\"port\": NaN"),
+                        "", "malformed document (Non-standard token 'NaN')", "well-formed YAML or JSON", 2, 28),
+                bad("comment in JSON", JSON, JSON_VALID.replace("\"port\": 8080", "\"port\": 8080 // http"),
+                        "", "malformed document (Unexpected character '/': comments are not allowed in JSON)",
+                        "well-formed YAML or JSON", 2, 30),
 
                 // valid syntax, invalid specification: the same rules as builders, with lines
                 bad("health check timeout not below interval", YAML, VALID.replace("      port: 9000\n",

@@ -172,6 +172,49 @@ class ValidFilesTest {
         assertThat(unknown).isEmpty();
     }
 
+    @Test
+    void aWronglyTypedValueIsReportedAtItsWholePathInsideEveryKindOfObject() {
+        // nested, inline (placement, servers, launcher), chosen by a field (health checks), created by a field
+        List<String> incomplete = new ArrayList<>();
+        for (String path : SpecFiles.fields()) {
+            String concrete = path.replace("[]", "[0]");
+            for (ConfigFormat format : ConfigFormat.values()) {
+                try {
+                    SpecFiles.read(nested(path), format);
+                    incomplete.add(format + " " + path + ": read");
+                } catch (ConfigException e) {
+                    boolean atPath = e.problems().stream().anyMatch(p -> (p.path().equals(concrete)
+                            || p.path().equals(concrete + "[0]")) && p.value().equals("a list") && p.line() == 1);
+                    if (!atPath) {
+                        incomplete.add(format + " " + path + ": " + e.problems());
+                    }
+                }
+            }
+        }
+        assertThat(incomplete).isEmpty();
+    }
+
+    @Test
+    void aWholeNumberIsAnIntegerWhateverItsForm() {
+        for (String port : List.of("8080", "8080.0", "8.08e3", "80800e-1")) {
+            LoadBalancerSpec spec = SpecFiles.read(ConfigErrorsTest.VALID.replace("- port: 8080", "- port: " + port),
+                    ConfigFormat.YAML);
+            assertThat(spec.listeners().get(0).port()).as(port).isEqualTo(8080);
+        }
+    }
+
+    @Test
+    void aDocumentNestedToTheLimitIsNotTooDeep() {
+        int levels = SpecFiles.MAX_NESTING_DEPTH - 1; // the document itself is the first
+        String text = "{\"name\": " + "[".repeat(levels) + "]".repeat(levels) + "}";
+        for (ConfigFormat format : ConfigFormat.values()) {
+            assertThatThrownBy(() -> SpecFiles.read(text, format))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                            .noneMatch(p -> p.value().contains("nested")));
+        }
+        assertThat(SpecFiles.MAX_NESTING_DEPTH).isEqualTo(32);
+    }
+
     /** A JSON document holding only the given path, ending in {@code [[]]}, of the wrong kind for every field. */
     private static String nested(String path) {
         StringBuilder open = new StringBuilder();
