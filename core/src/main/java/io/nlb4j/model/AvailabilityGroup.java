@@ -33,7 +33,8 @@ public final class AvailabilityGroup {
     /**
      * Starts building a group.
      *
-     * @param name the group's name
+     * @param name the group's name; {@code null} (not set, as a file may leave it out) is reported when the group
+     *        is built
      * @return a builder
      */
     public static Builder builder(String name) {
@@ -146,14 +147,14 @@ public final class AvailabilityGroup {
          * @return this builder
          */
         public Builder template(InstanceTemplate template) {
-            this.template = template.toBuilder();
+            this.template = Objects.requireNonNull(template, "template").toBuilder();
             return this;
         }
 
         /**
          * Sets the instance template from a builder; it is validated with this group.
          *
-         * @param template the template builder
+         * @param template the template builder; {@code null} is reported as a missing template when the group is built
          * @return this builder
          */
         public Builder template(InstanceTemplate.Builder template) {
@@ -164,9 +165,9 @@ public final class AvailabilityGroup {
         /**
          * Sets the capacity; checked when the group is built. Default one instance.
          *
-         * @param min the fewest instances, at least 0
+         * @param min the fewest instances, 0-{@value Capacity#MAX_INSTANCES}
          * @param desired the instances to run now, between min and max
-         * @param max the most instances, at least 1
+         * @param max the most instances, 1-{@value Capacity#MAX_INSTANCES}
          * @return this builder
          */
         public Builder capacity(int min, int desired, int max) {
@@ -180,6 +181,7 @@ public final class AvailabilityGroup {
          * @return this builder
          */
         public Builder capacity(Capacity capacity) {
+            Objects.requireNonNull(capacity, "capacity");
             return capacity(capacity.min(), capacity.desired(), capacity.max());
         }
 
@@ -187,9 +189,9 @@ public final class AvailabilityGroup {
          * Sets the capacity, with absent values reported when the group is built: for files that may miss a
          * field.
          *
-         * @param min the fewest instances
-         * @param desired the instances to run now
-         * @param max the most instances
+         * @param min the fewest instances; {@code null} is reported when the group is built
+         * @param desired the instances to run now; {@code null} is reported when the group is built
+         * @param max the most instances; {@code null} is reported when the group is built
          * @return this builder
          */
         public Builder capacity(Integer min, Integer desired, Integer max) {
@@ -211,7 +213,7 @@ public final class AvailabilityGroup {
          * @return this builder
          */
         public Builder targetTracking(TargetTracking policy) {
-            this.targetTracking = policy.toBuilder();
+            this.targetTracking = Objects.requireNonNull(policy, "policy").toBuilder();
             return this;
         }
 
@@ -222,7 +224,7 @@ public final class AvailabilityGroup {
          * @return this builder
          */
         public Builder targetTracking(TargetTracking.Builder policy) {
-            this.targetTracking = policy.copy();
+            this.targetTracking = Objects.requireNonNull(policy, "policy").copy();
             return this;
         }
 
@@ -230,11 +232,11 @@ public final class AvailabilityGroup {
          * Sets how long an instance may stay unhealthy before it is replaced. Default
          * {@value #DEFAULT_REPLACE_UNHEALTHY_AFTER_SECONDS}s.
          *
-         * @param delay a positive duration
+         * @param delay a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder replaceUnhealthyAfter(Duration delay) {
-            this.replaceUnhealthyAfter = delay;
+            this.replaceUnhealthyAfter = Objects.requireNonNull(delay, "delay");
             return this;
         }
 
@@ -251,7 +253,8 @@ public final class AvailabilityGroup {
          * @throws SpecValidationException listing every violation
          */
         public AvailabilityGroup build() {
-            SpecValidator.throwIfInvalid("availability group \"" + name + '"', v -> v.availabilityGroup("", this));
+            SpecValidator.throwIfInvalid(SpecValidator.named("availability group", name),
+                    v -> v.availabilityGroup("", this));
             return make();
         }
 

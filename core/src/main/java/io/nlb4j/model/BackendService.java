@@ -42,7 +42,8 @@ public final class BackendService {
     /**
      * Starts building a backend service.
      *
-     * @param name the service's name, unique within a load balancer
+     * @param name the service's name, unique within a load balancer; {@code null} (not set, as a file may leave it
+     *        out) is reported when the service is built
      * @return a builder
      */
     public static Builder builder(String name) {
@@ -208,10 +209,12 @@ public final class BackendService {
         /**
          * Turns on session persistence by source IP with the given timeout.
          *
-         * @param timeout how long an unused client-to-server mapping lives
+         * @param timeout how long an unused client-to-server mapping lives, a positive duration, at most
+         *        {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder sessionPersistence(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
             this.sessionPersistence = SessionPersistence.builder().mode(SessionPersistence.Mode.SOURCE_IP)
                     .timeout(timeout);
             return this;
@@ -224,7 +227,7 @@ public final class BackendService {
          * @return this builder
          */
         public Builder sessionPersistence(SessionPersistence persistence) {
-            this.sessionPersistence = persistence.toBuilder();
+            this.sessionPersistence = Objects.requireNonNull(persistence, "persistence").toBuilder();
             return this;
         }
 
@@ -235,7 +238,7 @@ public final class BackendService {
          * @return this builder
          */
         public Builder sessionPersistence(SessionPersistence.Builder persistence) {
-            this.sessionPersistence = persistence.copy();
+            this.sessionPersistence = Objects.requireNonNull(persistence, "persistence").copy();
             return this;
         }
 
@@ -243,11 +246,11 @@ public final class BackendService {
          * Sets the connection draining timeout; {@link Duration#ZERO} turns draining off.
          * Default {@value #DEFAULT_CONNECTION_DRAINING_SECONDS}s.
          *
-         * @param timeout zero or a positive duration
+         * @param timeout zero or a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder connectionDraining(Duration timeout) {
-            this.connectionDraining = timeout;
+            this.connectionDraining = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
@@ -263,7 +266,7 @@ public final class BackendService {
          * @return this builder
          */
         public Builder healthCheck(HealthCheck healthCheck) {
-            this.healthCheck = healthCheck.toBuilder();
+            this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck").toBuilder();
             return this;
         }
 
@@ -274,7 +277,7 @@ public final class BackendService {
          * @return this builder
          */
         public Builder healthCheck(HealthCheck.Builder<?> healthCheck) {
-            this.healthCheck = healthCheck.copy();
+            this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck").copy();
             return this;
         }
 
@@ -305,7 +308,7 @@ public final class BackendService {
          * @return this builder
          */
         public Builder staticServers(StaticServer... servers) {
-            return staticServers(Arrays.asList(servers));
+            return staticServers(Arrays.asList(Objects.requireNonNull(servers, "servers")));
         }
 
         /**
@@ -315,8 +318,9 @@ public final class BackendService {
          * @return this builder
          */
         public Builder staticServers(List<StaticServer> servers) {
+            List<StaticServer.Builder> added = Lists.build(Lists.nonNull(servers, "servers"), StaticServer::toBuilder);
             clearSource(ServerSource.Kind.STATIC);
-            servers.forEach(s -> staticServers.add(s.toBuilder()));
+            staticServers.addAll(added);
             return this;
         }
 
@@ -341,7 +345,7 @@ public final class BackendService {
          * @return this builder
          */
         public Builder availabilityGroup(AvailabilityGroup group) {
-            return availabilityGroup(group.toBuilder());
+            return availabilityGroup(Objects.requireNonNull(group, "group").toBuilder());
         }
 
         /**
@@ -352,6 +356,7 @@ public final class BackendService {
          * @return this builder
          */
         public Builder availabilityGroup(AvailabilityGroup.Builder group) {
+            Objects.requireNonNull(group, "group");
             clearSource(ServerSource.Kind.AVAILABILITY_GROUP);
             this.group = group.copy();
             return this;
@@ -360,8 +365,9 @@ public final class BackendService {
         /**
          * Takes the servers from a membership provider named by type.
          *
-         * @param type the provider type, such as {@code file}
-         * @param properties the provider's settings
+         * @param type the provider type, such as {@code file}; {@code null} (not set, as a file may leave it out) is
+         *        reported when the service is built
+         * @param properties the provider's settings; {@code null} for none
          * @return this builder
          */
         public Builder provider(String type, Map<String, String> properties) {
@@ -387,7 +393,8 @@ public final class BackendService {
          * @throws SpecValidationException listing every violation
          */
         public BackendService build() {
-            SpecValidator.throwIfInvalid("backend service \"" + name + '"', v -> v.backendService("", this));
+            SpecValidator.throwIfInvalid(SpecValidator.named("backend service", name),
+                    v -> v.backendService("", this));
             return make();
         }
 

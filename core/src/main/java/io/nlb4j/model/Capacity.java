@@ -1,13 +1,21 @@
 package io.nlb4j.model;
 
 /**
- * How many instances an availability group runs: {@code 0 <= min <= desired <= max}, {@code max >= 1}.
+ * How many instances an availability group runs: {@code 0 <= min <= desired <= max},
+ * {@code 1 <= max <= }{@value #MAX_INSTANCES}.
  *
- * @param min the fewest instances, at least 0
+ * @param min the fewest instances, 0-{@value #MAX_INSTANCES}
  * @param desired the instances to run now, between {@code min} and {@code max}
- * @param max the most instances, at least 1
+ * @param max the most instances, 1-{@value #MAX_INSTANCES}
  */
 public record Capacity(int min, int desired, int max) {
+
+    /**
+     * The most instances one availability group may have: {@value}. Instances are processes or servers this JVM
+     * starts and watches, and counts of them are added and multiplied (connections per instance times instances);
+     * the bound keeps both within reason.
+     */
+    public static final int MAX_INSTANCES = 1000;
 
     /** The capacity of a group that sets none: one instance. */
     public static final Capacity DEFAULT = new Capacity(1, 1, 1);

@@ -82,7 +82,7 @@ public final class Cidr {
      * @return {@code true} if it is in the block
      */
     public boolean contains(InetAddress address) {
-        byte[] a = address.getAddress();
+        byte[] a = Objects.requireNonNull(address, "address").getAddress();
         if (a.length != network.length) {
             return false;
         }

@@ -3,12 +3,13 @@ package io.nlb4j.model;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The opt-in check that a valid specification also fits the seed cloud's documented ranges
- * (JD Cloud NLB with availability groups). nlb4j itself accepts any positive duration, so that tests can
- * run with millisecond timings; this check reports each value that the cloud would not accept, without
- * preventing local use.
+ * (JD Cloud NLB with availability groups). nlb4j itself accepts any positive duration up to
+ * {@link Durations#MAX_DURATION}, so that tests can run with millisecond timings; this check reports each value
+ * that the cloud would not accept, without preventing local use.
  *
  * <p>Ranges checked: listener ports 1-65535; idle connection timeout 1-86400 s; session persistence
  * 1-3600 s; connection draining 0-3600 s; health check interval 5-300 s, timeout 2-60 s, thresholds 1-5,
@@ -27,6 +28,7 @@ public final class CloudCompatibility {
      * @return the values outside the cloud's ranges, each with its path; empty if none
      */
     public static List<Violation> check(LoadBalancerSpec spec) {
+        Objects.requireNonNull(spec, "spec");
         List<Violation> out = new ArrayList<>();
         for (int i = 0; i < spec.listeners().size(); i++) {
             Listener l = spec.listeners().get(i);

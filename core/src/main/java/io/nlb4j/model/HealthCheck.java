@@ -33,6 +33,11 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
     public static final int DEFAULT_HEALTHY_THRESHOLD = 3;
     /** Default consecutive failures to become unhealthy. */
     public static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
+    /**
+     * The largest healthy or unhealthy threshold: {@value} consecutive probes (the seed cloud takes 1-5), so that
+     * a threshold times the interval stays a duration the runtime can count.
+     */
+    public static final int MAX_THRESHOLD = 100;
     /** Default HTTP request path. */
     public static final String DEFAULT_PATH = "/";
     /** Default HTTP success codes. */
@@ -98,8 +103,10 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
      * A send/expect check: {@code send} is written after connecting and the reply must start with
      * {@code expect}.
      *
-     * @param send the text to send (UTF-8), may be empty to only read a greeting
-     * @param expect the expected reply prefix (UTF-8), not empty
+     * @param send the text to send (UTF-8), may be empty to only read a greeting; {@code null} (not set) is
+     *        reported when the check is built
+     * @param expect the expected reply prefix (UTF-8), not empty; {@code null} (not set) is reported when the
+     *        check is built
      * @return a builder
      */
     public static SendExpect.Builder sendExpect(String send, String expect) {
@@ -123,6 +130,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
      * @return the health check
      */
     public static None none(OutlierDetection outlierDetection) {
+        Objects.requireNonNull(outlierDetection, "outlierDetection");
         return new None.Builder().outlierDetection(outlierDetection).make();
     }
 
@@ -310,11 +318,11 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
             /**
              * Sets the time between probes of one server. Default {@value #DEFAULT_INTERVAL_SECONDS}s.
              *
-             * @param interval a positive duration
+             * @param interval a positive duration, at most {@link Durations#MAX_DURATION}
              * @return this builder
              */
             public B interval(Duration interval) {
-                this.interval = interval;
+                this.interval = Objects.requireNonNull(interval, "interval");
                 return self();
             }
 
@@ -322,11 +330,11 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
              * Sets how long one probe may take. Default {@value #DEFAULT_TIMEOUT_SECONDS}s; must be less than
              * the interval.
              *
-             * @param timeout a positive duration
+             * @param timeout a positive duration, less than the interval
              * @return this builder
              */
             public B timeout(Duration timeout) {
-                this.timeout = timeout;
+                this.timeout = Objects.requireNonNull(timeout, "timeout");
                 return self();
             }
 
@@ -334,7 +342,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
              * Sets the consecutive successes that make a server healthy. Default
              * {@value #DEFAULT_HEALTHY_THRESHOLD}.
              *
-             * @param threshold at least 1
+             * @param threshold 1-{@value #MAX_THRESHOLD}
              * @return this builder
              */
             public B healthyThreshold(int threshold) {
@@ -346,7 +354,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
              * Sets the consecutive failures that make a server unhealthy. Default
              * {@value #DEFAULT_UNHEALTHY_THRESHOLD}.
              *
-             * @param threshold at least 1
+             * @param threshold 1-{@value #MAX_THRESHOLD}
              * @return this builder
              */
             public B unhealthyThreshold(int threshold) {
@@ -554,7 +562,8 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
             /**
              * Sets the request path. Default {@value #DEFAULT_PATH}.
              *
-             * @param path a path starting with {@code /}
+             * @param path a path starting with {@code /}, without spaces or control characters (percent-encode
+             *        them); {@code null} for {@value #DEFAULT_PATH}
              * @return this builder
              */
             public Builder path(String path) {
@@ -565,7 +574,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
             /**
              * Sets the {@code Host} header. Default the server's address.
              *
-             * @param host the host name
+             * @param host the host name, without spaces or control characters; {@code null} for the server's address
              * @return this builder
              */
             public Builder host(String host) {
@@ -577,28 +586,29 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
              * Sets the accepted status codes, each {@code 200}, {@code 2xx} or {@code 200-299}. Default
              * {@code 2xx} and {@code 3xx}.
              *
-             * @param statuses the accepted codes
+             * @param statuses the accepted codes; a {@code null} element is reported when the check is built
              * @return this builder
              */
             public Builder expectedStatuses(String... statuses) {
-                return expectedStatuses(Arrays.asList(statuses));
+                return expectedStatuses(Arrays.asList(Objects.requireNonNull(statuses, "statuses")));
             }
 
             /**
              * Sets the accepted status codes.
              *
-             * @param statuses the accepted codes
+             * @param statuses the accepted codes; none for the default; a {@code null} element is reported when the
+             *        check is built
              * @return this builder
              */
             public Builder expectedStatuses(List<String> statuses) {
-                this.expectedStatuses = Lists.copy(statuses);
+                this.expectedStatuses = Lists.copy(Objects.requireNonNull(statuses, "statuses"));
                 return this;
             }
 
             /**
              * Requires the response body to contain a text.
              *
-             * @param text the expected text (UTF-8), not empty
+             * @param text the expected text (UTF-8), not empty; {@code null} for none
              * @return this builder
              */
             public Builder expectBody(String text) {
@@ -701,7 +711,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
             /**
              * Sets the text sent after connecting. Required; may be empty.
              *
-             * @param send the text (UTF-8)
+             * @param send the text (UTF-8); {@code null} (not set) is reported when the check is built
              * @return this builder
              */
             public Builder send(String send) {
@@ -712,7 +722,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
             /**
              * Sets the prefix the reply must start with. Required.
              *
-             * @param expect the prefix (UTF-8), not empty
+             * @param expect the prefix (UTF-8), not empty; {@code null} (not set) is reported when the check is built
              * @return this builder
              */
             public Builder expect(String expect) {
@@ -824,7 +834,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
          * @return this builder
          */
         public B outlierDetection(OutlierDetection detection) {
-            this.outlierDetection = detection.toBuilder();
+            this.outlierDetection = Objects.requireNonNull(detection, "detection").toBuilder();
             return self();
         }
 
@@ -835,7 +845,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
          * @return this builder
          */
         public B outlierDetection(OutlierDetection.Builder detection) {
-            this.outlierDetection = detection.copy();
+            this.outlierDetection = Objects.requireNonNull(detection, "detection").copy();
             return self();
         }
 

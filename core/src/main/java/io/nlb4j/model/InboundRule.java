@@ -40,7 +40,7 @@ public final class InboundRule {
     /**
      * A rule allowing a source on every port, with the default priority.
      *
-     * @param source the source CIDR block, such as {@code 10.0.0.0/8}
+     * @param source the source CIDR block, such as {@code 10.0.0.0/8}; {@code null} is reported as missing
      * @return the rule
      * @throws SpecValidationException if the source is not a CIDR block
      */
@@ -51,7 +51,7 @@ public final class InboundRule {
     /**
      * A rule denying a source on every port, with the default priority.
      *
-     * @param source the source CIDR block
+     * @param source the source CIDR block; {@code null} is reported as missing
      * @return the rule
      * @throws SpecValidationException if the source is not a CIDR block
      */
@@ -62,8 +62,9 @@ public final class InboundRule {
     /**
      * Starts building a rule.
      *
-     * @param action allow or deny; required
-     * @param source the source CIDR block; required
+     * @param action allow or deny; required: {@code null} (not set, as a file may leave it out) is reported when
+     *        the rule is built
+     * @param source the source CIDR block; required: {@code null} is reported when the rule is built
      * @return a builder
      */
     public static Builder builder(Action action, String source) {
@@ -86,6 +87,7 @@ public final class InboundRule {
      * @return the new rule
      */
     public InboundRule ports(PortRange ports) {
+        Objects.requireNonNull(ports, "ports");
         return toBuilder().ports(ports).build();
     }
 
@@ -165,7 +167,7 @@ public final class InboundRule {
         /**
          * Sets what a matching rule does. Required.
          *
-         * @param action allow or deny
+         * @param action allow or deny; {@code null} (not set) is reported when the rule is built
          * @return this builder
          */
         public Builder action(Action action) {
@@ -176,7 +178,8 @@ public final class InboundRule {
         /**
          * Sets the source CIDR block. Required.
          *
-         * @param source an IPv4 or IPv6 block such as {@code 10.0.0.0/8} or a single address
+         * @param source an IPv4 or IPv6 block such as {@code 10.0.0.0/8} or a single address; {@code null} (not
+         *        set) is reported when the rule is built
          * @return this builder
          */
         public Builder source(String source) {

@@ -28,6 +28,7 @@ public record InstanceContext(String instanceId, String group, String zone, Stri
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(labels, "labels");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
         }

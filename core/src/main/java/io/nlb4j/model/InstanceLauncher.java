@@ -1,6 +1,7 @@
 package io.nlb4j.model;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * How the instances of a template are started: inside this JVM by an {@link InstanceFactory}
@@ -37,13 +38,14 @@ public sealed interface InstanceLauncher permits InProcessLauncher, ProcessLaunc
     /**
      * A launcher that starts each instance as an operating-system process, with the default ready timeout
      * and stop grace period; {@link ProcessLauncher#builder(String...)} sets those. Arguments may hold the
-     * placeholders {@code {port}}, {@code {host}}, {@code {instanceId}}, {@code {zone}} and {@code {group}}.
+     * placeholders {@code {port}}, {@code {host}}, {@code {instanceId}}, {@code {zone}} and {@code {group}}, and
+     * doubled braces for literal ones, as {@link ProcessLauncher} says.
      *
      * @param command the program and its arguments
      * @return the launcher
-     * @throws SpecValidationException if the command is empty
+     * @throws SpecValidationException if the command is empty or an argument is invalid
      */
     static ProcessLauncher process(String... command) {
-        return ProcessLauncher.builder(Arrays.asList(command)).build();
+        return ProcessLauncher.builder(Arrays.asList(Objects.requireNonNull(command, "command"))).build();
     }
 }

@@ -26,7 +26,8 @@ public final class InstanceTemplate {
     /**
      * Starts building a template.
      *
-     * @param name the template's name
+     * @param name the template's name; {@code null} (not set, as a file may leave it out) is reported when the
+     *        template is built
      * @return a builder
      */
     public static Builder builder(String name) {
@@ -135,6 +136,7 @@ public final class InstanceTemplate {
          * @return this builder
          */
         public Builder launcher(ProcessLauncher.Builder launcher) {
+            Objects.requireNonNull(launcher, "launcher");
             this.inProcess = null;
             this.process = launcher.copy();
             return this;
@@ -154,8 +156,8 @@ public final class InstanceTemplate {
         /**
          * Adds a label.
          *
-         * @param key the label's key
-         * @param value the label's value
+         * @param key the label's key; {@code null} is reported when the template is built
+         * @param value the label's value; {@code null} is reported when the template is built
          * @return this builder
          */
         public Builder label(String key, String value) {
@@ -166,11 +168,11 @@ public final class InstanceTemplate {
         /**
          * Adds labels.
          *
-         * @param labels the labels
+         * @param labels the labels; a {@code null} key or value is reported when the template is built
          * @return this builder
          */
         public Builder labels(Map<String, String> labels) {
-            this.labels.putAll(labels);
+            this.labels.putAll(Objects.requireNonNull(labels, "labels"));
             return this;
         }
 
@@ -186,7 +188,8 @@ public final class InstanceTemplate {
          * @throws SpecValidationException listing every violation
          */
         public InstanceTemplate build() {
-            SpecValidator.throwIfInvalid("instance template \"" + name + '"', v -> v.template("", this));
+            SpecValidator.throwIfInvalid(SpecValidator.named("instance template", name),
+                    v -> v.template("", this));
             return make();
         }
 

@@ -12,6 +12,12 @@ public final class Listener {
 
     /** Default idle connection timeout, in seconds, as in the seed cloud. */
     public static final long DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
+    /**
+     * The largest {@code maxConnections} a listener may set: {@value}, more open connections than one process
+     * can hold (each takes two sockets), and small enough that counting them never overflows. A listener that
+     * sets none has no limit.
+     */
+    public static final int MAX_CONNECTIONS_LIMIT = 10_000_000;
 
     private final Optional<String> name;
     private final Protocol protocol;
@@ -181,11 +187,11 @@ public final class Listener {
         /**
          * Sets the idle connection timeout. Default {@value #DEFAULT_IDLE_TIMEOUT_SECONDS}s.
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = timeout;
+            this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
@@ -196,7 +202,7 @@ public final class Listener {
         /**
          * Limits the open connections; excess connections are refused at accept.
          *
-         * @param max at least 1
+         * @param max 1-{@value #MAX_CONNECTIONS_LIMIT}
          * @return this builder
          */
         public Builder maxConnections(int max) {
@@ -211,7 +217,7 @@ public final class Listener {
          * @return this builder
          */
         public Builder backendService(BackendService service) {
-            this.backendService = service.toBuilder();
+            this.backendService = Objects.requireNonNull(service, "service").toBuilder();
             return this;
         }
 
@@ -222,7 +228,7 @@ public final class Listener {
          * @return this builder
          */
         public Builder backendService(BackendService.Builder service) {
-            this.backendService = service.copy();
+            this.backendService = Objects.requireNonNull(service, "service").copy();
             return this;
         }
 

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -22,6 +23,21 @@ final class Lists {
 
     static <K, V> Map<K, V> copy(Map<K, V> map) {
         return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /**
+     * Checks that a list and its elements are not {@code null}.
+     *
+     * @throws NullPointerException naming the list, or the element as {@code name[index]}
+     */
+    static <T> List<T> nonNull(List<T> list, String name) {
+        Objects.requireNonNull(list, name);
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
+                throw new NullPointerException(name + '[' + i + ']');
+            }
+        }
+        return list;
     }
 
     /** Builds each element of a validated list of builders. */

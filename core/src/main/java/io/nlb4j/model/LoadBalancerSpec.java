@@ -28,7 +28,8 @@ public final class LoadBalancerSpec {
     /**
      * Starts building a load balancer.
      *
-     * @param name the load balancer's name
+     * @param name the load balancer's name; {@code null} (not set, as a file may leave it out) is reported when the
+     *        load balancer is built
      * @return a builder
      */
     public static Builder builder(String name) {
@@ -123,7 +124,7 @@ public final class LoadBalancerSpec {
         /**
          * Renames the load balancer.
          *
-         * @param name the name
+         * @param name the name; {@code null} (not set) is reported when the load balancer is built
          * @return this builder
          */
         public Builder name(String name) {
@@ -138,7 +139,7 @@ public final class LoadBalancerSpec {
          * @return this builder
          */
         public Builder securityGroup(SecurityGroup group) {
-            securityGroups.add(group.toBuilder());
+            securityGroups.add(Objects.requireNonNull(group, "group").toBuilder());
             return this;
         }
 
@@ -170,7 +171,7 @@ public final class LoadBalancerSpec {
          * @return this builder
          */
         public Builder listener(Listener listener) {
-            listeners.add(listener.toBuilder());
+            listeners.add(Objects.requireNonNull(listener, "listener").toBuilder());
             return this;
         }
 
@@ -211,7 +212,7 @@ public final class LoadBalancerSpec {
          * @throws SpecValidationException listing every violation, each with its path
          */
         public LoadBalancerSpec build() {
-            SpecValidator.throwIfInvalid("load balancer \"" + name + '"', v -> v.loadBalancer(this));
+            SpecValidator.throwIfInvalid(SpecValidator.named("load balancer", name), v -> v.loadBalancer(this));
             return new LoadBalancerSpec(this);
         }
     }

@@ -18,6 +18,8 @@ public final class OutlierDetection {
     public static final long DEFAULT_BASE_EJECTION_SECONDS = 30;
     /** Default largest share of ejected servers, in percent. */
     public static final int DEFAULT_MAX_EJECTION_PERCENT = 10;
+    /** The largest {@code consecutiveFailures}: {@value} failures in a row. */
+    public static final int MAX_CONSECUTIVE_FAILURES = 1000;
 
     private static final OutlierDetection DEFAULTS = new Builder().make();
     private static final OutlierDetection OFF = new Builder().enabled(false).make();
@@ -55,13 +57,14 @@ public final class OutlierDetection {
     /**
      * Passive checking with the given settings.
      *
-     * @param consecutiveFailures failures in a row that eject a server, at least 1
-     * @param baseEjectionTime the first ejection's length, positive
+     * @param consecutiveFailures failures in a row that eject a server, 1-{@value #MAX_CONSECUTIVE_FAILURES}
+     * @param baseEjectionTime the first ejection's length, positive, at most {@link Durations#MAX_DURATION}
      * @param maxEjectionPercent the largest share of servers ejected at once, 0-100
      * @return the setting
      * @throws SpecValidationException naming every wrong value
      */
     public static OutlierDetection of(int consecutiveFailures, Duration baseEjectionTime, int maxEjectionPercent) {
+        Objects.requireNonNull(baseEjectionTime, "baseEjectionTime");
         return builder().consecutiveFailures(consecutiveFailures).baseEjectionTime(baseEjectionTime)
                 .maxEjectionPercent(maxEjectionPercent).build();
     }
@@ -162,7 +165,7 @@ public final class OutlierDetection {
         /**
          * Sets the failures in a row that eject a server. Default {@value #DEFAULT_CONSECUTIVE_FAILURES}.
          *
-         * @param failures at least 1
+         * @param failures 1-{@value #MAX_CONSECUTIVE_FAILURES}
          * @return this builder
          */
         public Builder consecutiveFailures(int failures) {
@@ -173,11 +176,11 @@ public final class OutlierDetection {
         /**
          * Sets the first ejection's length. Default {@value #DEFAULT_BASE_EJECTION_SECONDS}s.
          *
-         * @param time a positive duration
+         * @param time a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder baseEjectionTime(Duration time) {
-            this.baseEjectionTime = time;
+            this.baseEjectionTime = Objects.requireNonNull(time, "time");
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.nlb4j.model;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The placement setters shared by the builders of placed resources (load balancers, availability groups and
@@ -22,7 +23,8 @@ public abstract class PlacedBuilder<B extends PlacedBuilder<B>> {
     /**
      * Sets the region. Required.
      *
-     * @param region the region, such as {@code cn-north-1}
+     * @param region the region, such as {@code cn-north-1}; {@code null} (not set, as a file may leave it out) is
+     *        reported when built
      * @return this builder
      */
     public B region(String region) {
@@ -33,7 +35,7 @@ public abstract class PlacedBuilder<B extends PlacedBuilder<B>> {
     /**
      * Sets the VPC. Required.
      *
-     * @param vpc the VPC identifier
+     * @param vpc the VPC identifier; {@code null} (not set) is reported when built
      * @return this builder
      */
     public B vpc(String vpc) {
@@ -55,21 +57,21 @@ public abstract class PlacedBuilder<B extends PlacedBuilder<B>> {
     /**
      * Sets the availability zones. At least one is required, each listed once.
      *
-     * @param zones the zones
+     * @param zones the zones; a {@code null} zone is reported when built
      * @return this builder
      */
     public B zones(String... zones) {
-        return zones(Arrays.asList(zones));
+        return zones(Arrays.asList(Objects.requireNonNull(zones, "zones")));
     }
 
     /**
      * Sets the availability zones. At least one is required, each listed once.
      *
-     * @param zones the zones
+     * @param zones the zones; a {@code null} zone is reported when built
      * @return this builder
      */
     public B zones(List<String> zones) {
-        this.zones = Lists.copy(zones);
+        this.zones = Lists.copy(Objects.requireNonNull(zones, "zones"));
         return self();
     }
 
@@ -80,6 +82,7 @@ public abstract class PlacedBuilder<B extends PlacedBuilder<B>> {
      * @return this builder
      */
     public B placement(Placement placement) {
+        Objects.requireNonNull(placement, "placement");
         this.region = placement.region();
         this.vpc = placement.vpc();
         this.subnet = placement.subnet().orElse(null);

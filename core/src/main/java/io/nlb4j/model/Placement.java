@@ -25,13 +25,14 @@ public final class Placement {
     /**
      * A placement without a subnet.
      *
-     * @param region the region
-     * @param vpc the VPC
+     * @param region the region; {@code null} is reported as missing
+     * @param vpc the VPC; {@code null} is reported as missing
      * @param zones the availability zones, at least one, each once
      * @return the placement
      * @throws SpecValidationException naming every wrong field
      */
     public static Placement of(String region, String vpc, String... zones) {
+        Objects.requireNonNull(zones, "zones");
         return builder().region(region).vpc(vpc).zones(zones).build();
     }
 

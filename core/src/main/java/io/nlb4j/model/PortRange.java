@@ -1,5 +1,7 @@
 package io.nlb4j.model;
 
+import java.util.Objects;
+
 /**
  * An inclusive range of TCP ports, written {@code 8080}, {@code 8000-8100} or {@code all}.
  *
@@ -56,7 +58,7 @@ public record PortRange(int from, int to) {
      * @throws IllegalArgumentException if the text is not one of those forms or the ports are out of range
      */
     public static PortRange parse(String text) {
-        String s = text.trim();
+        String s = Objects.requireNonNull(text, "text").trim();
         if (s.equalsIgnoreCase("all")) {
             return ALL;
         }

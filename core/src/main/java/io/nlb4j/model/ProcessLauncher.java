@@ -1,7 +1,10 @@
 package io.nlb4j.model;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,14 +14,26 @@ import java.util.Optional;
  * Starts each instance as an operating-system process: the settings only; the availability group's runtime
  * runs the processes.
  *
- * <p>Every argument of the command and every environment value may hold the placeholders
- * {@code {port}}, {@code {host}}, {@code {instanceId}}, {@code {zone}} and {@code {group}}. When the
- * instance's port is {@code 0}, a free port is chosen before the process starts. The instance is ready
+ * <p>When the instance's port is {@code 0}, a free port is chosen before the process starts. The instance is ready
  * when its port accepts a TCP connection; if that does not happen within {@code readyTimeout}, or the
  * process exits first, the launch fails and the process is stopped. The process's standard output and
  * error go to SLF4J, logger {@code io.nlb4j.instance}, each line tagged with the instance id. Stopping
  * sends a graceful termination signal, waits {@code stopGracePeriod}, then kills the process and its
  * descendants.
+ *
+ * <p><b>Placeholders.</b> Every argument of the command (the program too) and every environment value may hold
+ * the placeholders {@code {port}}, {@code {host}}, {@code {instanceId}}, {@code {zone}} and {@code {group}}
+ * ({@link #PLACEHOLDERS}); {@link #commandFor(InstanceContext)} and {@link #environmentFor(InstanceContext)}
+ * replace them, in one pass (a replaced value is not read again). A literal brace is written twice:
+ * <code>&#123;&#123;</code> stands for <code>&#123;</code> and <code>&#125;&#125;</code> for <code>&#125;</code>,
+ * so that {@code --json={{"port": {port}}}} becomes {@code --json={"port": 8080}}. Any other brace, such as the
+ * misspelled {@code {prot}}, is reported when the launcher is built, with its path:
+ * {@code command[2]: "--port={prot}" (expected: placeholders among {port}, {host}, {instanceId}, {zone}, {group};
+ * {{ and }} for literal braces)}. The working directory is taken as it is, braces included.
+ *
+ * <p>No argument, environment variable or working directory may hold a NUL character, and variable names are
+ * neither blank nor hold {@code =}: no operating system could start such a process, so they are reported when the
+ * launcher is built rather than at every launch.
  */
 public final class ProcessLauncher implements InstanceLauncher {
 
@@ -26,6 +41,12 @@ public final class ProcessLauncher implements InstanceLauncher {
     public static final long DEFAULT_READY_TIMEOUT_SECONDS = 30;
     /** Default time a stopping process has before it is killed, in seconds. */
     public static final long DEFAULT_STOP_GRACE_PERIOD_SECONDS = 10;
+    /**
+     * The placeholders' names: {@code {port}}, {@code {host}}, {@code {instanceId}}, {@code {zone}} and
+     * {@code {group}} are replaced by the instance's port, listening address, identifier, availability zone and
+     * availability group name.
+     */
+    public static final List<String> PLACEHOLDERS = List.of("port", "host", "instanceId", "zone", "group");
 
     private final List<String> command;
     private final Map<String, String> environment;
@@ -44,17 +65,19 @@ public final class ProcessLauncher implements InstanceLauncher {
     /**
      * Starts building a process launcher.
      *
-     * @param command the program and its arguments, with placeholders
+     * @param command the program and its arguments, with placeholders; a {@code null} element is reported when
+     *        the launcher is built
      * @return a builder
      */
     public static Builder builder(String... command) {
-        return builder(Arrays.asList(command));
+        return builder(Arrays.asList(Objects.requireNonNull(command, "command")));
     }
 
     /**
      * Starts building a process launcher.
      *
-     * @param command the program and its arguments, with placeholders
+     * @param command the program and its arguments, with placeholders; {@code null} (no command, as a file may
+     *        leave it out) and {@code null} elements are reported when the launcher is built
      * @return a builder
      */
     public static Builder builder(List<String> command) {
@@ -80,6 +103,37 @@ public final class ProcessLauncher implements InstanceLauncher {
      */
     public List<String> command() {
         return command;
+    }
+
+    /**
+     * Returns the command that starts one instance: the command with every placeholder replaced by the instance's
+     * value and every doubled brace by a single one.
+     *
+     * @param instance the instance; {@code {port}} is its {@link InstanceContext#port() port}, so a caller that
+     *        chose a free port for an instance of port {@code 0} passes a context holding that port
+     * @return the program and its arguments, as the process gets them
+     */
+    public List<String> commandFor(InstanceContext instance) {
+        Map<String, String> values = Placeholders.of(Objects.requireNonNull(instance, "instance"));
+        List<String> out = new ArrayList<>(command.size());
+        for (String arg : command) {
+            out.add(Placeholders.expand(arg, values)); // well formed: validated when built
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Returns the extra environment variables of one instance, with the placeholders of their values replaced
+     * as {@link #commandFor(InstanceContext)} does.
+     *
+     * @param instance the instance
+     * @return the variables, as the process gets them
+     */
+    public Map<String, String> environmentFor(InstanceContext instance) {
+        Map<String, String> values = Placeholders.of(Objects.requireNonNull(instance, "instance"));
+        Map<String, String> out = new LinkedHashMap<>();
+        environment.forEach((name, value) -> out.put(name, Placeholders.expand(value, values)));
+        return Collections.unmodifiableMap(out);
     }
 
     /**
@@ -150,18 +204,18 @@ public final class ProcessLauncher implements InstanceLauncher {
         /**
          * Sets extra environment variables; values may hold placeholders.
          *
-         * @param environment the variables
+         * @param environment the variables; a {@code null} name or value is reported when the launcher is built
          * @return this builder
          */
         public Builder environment(Map<String, String> environment) {
-            this.environment = Lists.copy(environment);
+            this.environment = Lists.copy(Objects.requireNonNull(environment, "environment"));
             return this;
         }
 
         /**
-         * Sets the working directory.
+         * Sets the working directory. Default this JVM's.
          *
-         * @param directory the directory
+         * @param directory the directory, or {@code null} for this JVM's
          * @return this builder
          */
         public Builder workingDirectory(String directory) {
@@ -172,11 +226,11 @@ public final class ProcessLauncher implements InstanceLauncher {
         /**
          * Sets how long a process has to accept connections. Default {@value #DEFAULT_READY_TIMEOUT_SECONDS}s.
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder readyTimeout(Duration timeout) {
-            this.readyTimeout = timeout;
+            this.readyTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
@@ -184,11 +238,11 @@ public final class ProcessLauncher implements InstanceLauncher {
          * Sets how long a stopping process has before it is killed. Default
          * {@value #DEFAULT_STOP_GRACE_PERIOD_SECONDS}s.
          *
-         * @param gracePeriod zero or a positive duration
+         * @param gracePeriod zero or a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder stopGracePeriod(Duration gracePeriod) {
-            this.stopGracePeriod = gracePeriod;
+            this.stopGracePeriod = Objects.requireNonNull(gracePeriod, "gracePeriod");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.nlb4j.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,12 +25,13 @@ public final class SecurityGroup {
     /**
      * A security group with the given rules.
      *
-     * @param name the name
+     * @param name the name; {@code null} is reported as missing
      * @param rules the rules
      * @return the group
      * @throws SpecValidationException if the name is invalid
      */
     public static SecurityGroup of(String name, InboundRule... rules) {
+        Lists.nonNull(Arrays.asList(Objects.requireNonNull(rules, "rules")), "rules");
         Builder b = builder(name);
         for (InboundRule r : rules) {
             b.rule(r);
@@ -49,7 +51,8 @@ public final class SecurityGroup {
     /**
      * Starts building a security group.
      *
-     * @param name the group's name, unique within a load balancer
+     * @param name the group's name, unique within a load balancer; {@code null} (not set, as a file may leave it
+     *        out) is reported when the group is built
      * @return a builder
      */
     public static Builder builder(String name) {
@@ -116,7 +119,7 @@ public final class SecurityGroup {
          * @return this builder
          */
         public Builder rule(InboundRule rule) {
-            rules.add(rule.toBuilder());
+            rules.add(Objects.requireNonNull(rule, "rule").toBuilder());
             return this;
         }
 
@@ -138,7 +141,8 @@ public final class SecurityGroup {
          * @throws SpecValidationException listing every violation
          */
         public SecurityGroup build() {
-            SpecValidator.throwIfInvalid("security group \"" + name + '"', v -> v.securityGroup("", this));
+            SpecValidator.throwIfInvalid(SpecValidator.named("security group", name),
+                    v -> v.securityGroup("", this));
             return make();
         }
 

@@ -35,7 +35,7 @@ public sealed interface ServerSource permits ServerSource.Static, ServerSource.G
      * @return the source
      */
     static Static staticServers(StaticServer... servers) {
-        return staticServers(Arrays.asList(servers));
+        return staticServers(Arrays.asList(Objects.requireNonNull(servers, "servers")));
     }
 
     /**
@@ -45,7 +45,7 @@ public sealed interface ServerSource permits ServerSource.Static, ServerSource.G
      * @return the source
      */
     static Static staticServers(List<StaticServer> servers) {
-        return new Static(List.copyOf(servers));
+        return new Static(List.copyOf(Lists.nonNull(servers, "servers")));
     }
 
     /**
@@ -63,17 +63,17 @@ public sealed interface ServerSource permits ServerSource.Static, ServerSource.G
      * {@code MembershipProviderFactory} registered in the load balancer's options or found by
      * {@link java.util.ServiceLoader}.
      *
-     * @param type the provider type, such as {@code file}
-     * @param properties the provider's settings
+     * @param type the provider type, such as {@code file}; {@code null} is reported as missing
+     * @param properties the provider's settings; {@code null} for none
      * @return the source
-     * @throws SpecValidationException if the type is blank or a property is null
+     * @throws SpecValidationException if the type is missing or blank or a property is null
      */
     static Provider provider(String type, Map<String, String> properties) {
         List<Violation> violations = SpecValidator.violations(v -> v.provider("", type, properties));
         if (!violations.isEmpty()) {
             throw new SpecValidationException("membership provider", violations);
         }
-        return new Provider(type, properties);
+        return new Provider(type, properties == null ? Map.of() : properties);
     }
 
     /** A static list of servers. */

@@ -44,11 +44,12 @@ public final class SessionPersistence {
     /**
      * Persistence by source IP with the given idle timeout.
      *
-     * @param timeout how long an unused mapping lives, a positive duration
+     * @param timeout how long an unused mapping lives, a positive duration, at most {@link Durations#MAX_DURATION}
      * @return the setting
-     * @throws SpecValidationException if the timeout is not positive
+     * @throws SpecValidationException if the timeout is not positive or too long
      */
     public static SessionPersistence sourceIp(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         return builder().mode(Mode.SOURCE_IP).timeout(timeout).build();
     }
 
@@ -134,11 +135,11 @@ public final class SessionPersistence {
         /**
          * Sets how long an unused mapping lives. Default {@value #DEFAULT_TIMEOUT_SECONDS}s.
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            this.timeout = timeout;
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

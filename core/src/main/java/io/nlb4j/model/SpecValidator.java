@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +24,12 @@ final class SpecValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern STATUS = Pattern.compile("[1-5](\\d\\d|xx)|[1-5]\\d\\d-[1-5]\\d\\d");
     static final String SOURCES = "exactly one of static, availabilityGroup or provider";
+    static final String POSITIVE = "a positive duration";
+    static final String ZERO_OR_POSITIVE = "0s or a positive duration";
+    static final String DRAINING = "0s (off) or a positive duration";
+    static final String ENVIRONMENT_NAMES = "non-blank variable names without '=' or NUL characters";
+    /** The most zones an expectation lists. */
+    private static final int LISTED_ZONES = 16;
 
     private final List<Violation> out = new ArrayList<>();
     /** The placement of the load balancer being checked, or null when a part is checked on its own. */
@@ -41,6 +48,11 @@ final class SpecValidator {
         return List.copyOf(v.out);
     }
 
+    /** The subject of a named value's exception: {@code load balancer "web-lb"}, the name abbreviated. */
+    static String named(String kind, String name) {
+        return kind + " \"" + abbreviate(name) + '"';
+    }
+
     static void throwIfInvalid(String subject, Consumer<SpecValidator> check) {
         List<Violation> violations = violations(check);
         if (!violations.isEmpty()) {
@@ -48,6 +60,11 @@ final class SpecValidator {
         }
     }
 
+    /**
+     * Renders a value as violations show it: text quoted, abbreviated after
+     * {@value SpecValidationException#MAX_VALUE_LENGTH} characters and with control characters escaped, durations
+     * as {@link Durations#format(Duration)} writes them, {@code absent} for {@code null}.
+     */
     static String render(Object value) {
         if (value == null) {
             return "absent";
@@ -56,7 +73,7 @@ final class SpecValidator {
             return render(o.orElse(null));
         }
         if (value instanceof String s) {
-            return '"' + s + '"';
+            return quote(s);
         }
         if (value instanceof Duration d) {
             return Durations.format(d);
@@ -65,6 +82,64 @@ final class SpecValidator {
             return l.stream().map(SpecValidator::render).collect(Collectors.joining(", ", "[", "]"));
         }
         return String.valueOf(value);
+    }
+
+    /** Text in quotes, abbreviated: {@code "wwww…"…(1048576 characters)}; the one place values are shortened. */
+    static String quote(String text) {
+        return text.length() <= SpecValidationException.MAX_VALUE_LENGTH ? '"' + escape(text) + '"'
+                : '"' + escape(prefix(text)) + "\"…(" + text.length() + " characters)";
+    }
+
+    /** Text as it is part of a path or an expectation, unquoted and abbreviated like {@link #quote(String)}. */
+    static String abbreviate(String text) {
+        if (text == null) {
+            return "null";
+        }
+        return text.length() <= SpecValidationException.MAX_VALUE_LENGTH ? escape(text)
+                : escape(prefix(text)) + "…(" + text.length() + " characters)";
+    }
+
+    private static String prefix(String text) {
+        int end = SpecValidationException.MAX_VALUE_LENGTH;
+        return text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end);
+    }
+
+    /**
+     * Control characters and line separators as Java escapes (backslash and {@code n}, {@code r}, {@code t}, or
+     * {@code u} and four hex digits), as {@code io.nlb4j.config.ConfigException} writes them, so that a value never
+     * breaks a message into lines or hides a NUL character.
+     */
+    private static String escape(String text) {
+        if (text.chars().noneMatch(SpecValidator::escaped)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (escaped(c)) {
+                        out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** Control characters, and the line and paragraph separators that some viewers break lines at. */
+    private static boolean escaped(int c) {
+        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+    }
+
+    /** A path to a map entry, whose key a user chose: {@code environment.ZONE}. */
+    private static String key(String base, String field, String key) {
+        return at(base, field + '.' + abbreviate(key));
     }
 
     private void fail(String path, Object value, String expected) {
@@ -110,9 +185,12 @@ final class SpecValidator {
         }
     }
 
+    /** A positive duration, at most {@link Durations#MAX_DURATION}. */
     private void positive(String path, Duration d) {
         if (!isPositive(d)) {
-            fail(path, d, "a positive duration");
+            fail(path, d, POSITIVE);
+        } else {
+            atMostMaxDuration(path, d);
         }
     }
 
@@ -120,16 +198,39 @@ final class SpecValidator {
         return d != null && !d.isNegative() && !d.isZero();
     }
 
+    /** Zero or a positive duration, at most {@link Durations#MAX_DURATION}. */
     private void notNegative(String path, Duration d, String expected) {
         if (d == null || d.isNegative()) {
             fail(path, d, expected);
+        } else {
+            atMostMaxDuration(path, d);
         }
     }
 
-    private void atLeast(String path, Integer value, int min) {
+    /** Every duration of a specification passes here: the one upper bound, so that whatever validates also runs. */
+    private void atMostMaxDuration(String path, Duration d) {
+        if (d.compareTo(Durations.MAX_DURATION) > 0) {
+            fail(path, d, "at most " + render(Durations.MAX_DURATION));
+        }
+    }
+
+    private static boolean withinMaxDuration(Duration d) {
+        return d.compareTo(Durations.MAX_DURATION) <= 0;
+    }
+
+    /** An integer between {@code min} and {@code max}: {@code at least 1}, {@code at most 100}. */
+    private void between(String path, Integer value, int min, int max) {
         if (value == null || value < min) {
             fail(path, value, "at least " + min);
+        } else if (value > max) {
+            fail(path, value, "at most " + max);
         }
+    }
+
+    /** Whether a text holds a character that no request line, header or address may hold: space or control. */
+    private static boolean hasSpaceOrControl(String text) {
+        return text.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
+                || Character.isSpaceChar(c));
     }
 
     // ---- load balancer ----
@@ -223,8 +324,8 @@ final class SpecValidator {
         }
         port(at(path, "port"), l.port, true);
         positive(at(path, "idleTimeout"), l.idleTimeout());
-        if (l.maxConnections != null && l.maxConnections < 1) {
-            fail(at(path, "maxConnections"), l.maxConnections, "at least 1");
+        if (l.maxConnections != null) {
+            between(at(path, "maxConnections"), l.maxConnections, 1, Listener.MAX_CONNECTIONS_LIMIT);
         }
         String sp = at(path, "backendService");
         if (present(sp, l.backendService, "a backend service")) {
@@ -252,7 +353,7 @@ final class SpecValidator {
             port(at(path, "port"), s.port, false);
         }
         sessionPersistence(at(path, "sessionPersistence"), s.sessionPersistence);
-        notNegative(at(path, "connectionDraining"), s.connectionDraining(), "0s (off) or a positive duration");
+        notNegative(at(path, "connectionDraining"), s.connectionDraining(), DRAINING);
         if (s.healthCheck != null) {
             healthCheck(at(path, "healthCheck"), s.healthCheck);
         }
@@ -340,17 +441,24 @@ final class SpecValidator {
         }
         positive(at(path, "interval"), a.interval());
         positive(at(path, "timeout"), a.timeout());
-        if (isPositive(a.interval()) && isPositive(a.timeout()) && a.timeout().compareTo(a.interval()) >= 0) {
+        if (isPositive(a.interval()) && isPositive(a.timeout()) && withinMaxDuration(a.interval())
+                && withinMaxDuration(a.timeout()) && a.timeout().compareTo(a.interval()) >= 0) {
             fail(at(path, "timeout"), a.timeout(), "less than interval " + render(a.interval()));
         }
-        atLeast(at(path, "healthyThreshold"), a.healthyThreshold(), 1);
-        atLeast(at(path, "unhealthyThreshold"), a.unhealthyThreshold(), 1);
+        between(at(path, "healthyThreshold"), a.healthyThreshold(), 1, HealthCheck.MAX_THRESHOLD);
+        between(at(path, "unhealthyThreshold"), a.unhealthyThreshold(), 1, HealthCheck.MAX_THRESHOLD);
         if (hc instanceof HealthCheck.Http.Builder http) {
             if (http.path != null && !http.path.startsWith("/")) {
                 fail(at(path, "path"), http.path, "a path starting with /");
+            } else if (http.path != null && hasSpaceOrControl(http.path)) { // it is sent as is in the request line
+                fail(at(path, "path"), http.path, "a path without spaces or control characters, percent-encoded");
             }
             if (http.host != null) {
-                text(at(path, "host"), http.host, "a host name");
+                if (http.host.isBlank()) {
+                    fail(at(path, "host"), http.host, "a host name");
+                } else if (hasSpaceOrControl(http.host)) { // it is sent as is in the Host header
+                    fail(at(path, "host"), http.host, "a host name without spaces or control characters");
+                }
             }
             List<String> statuses = http.expectedStatuses == null ? List.of() : http.expectedStatuses;
             for (int i = 0; i < statuses.size(); i++) {
@@ -379,7 +487,8 @@ final class SpecValidator {
         if (!od.enabled) {
             return;
         }
-        atLeast(at(path, "consecutiveFailures"), od.consecutiveFailures(), 1);
+        between(at(path, "consecutiveFailures"), od.consecutiveFailures(), 1,
+                OutlierDetection.MAX_CONSECUTIVE_FAILURES);
         positive(at(path, "baseEjectionTime"), od.baseEjectionTime());
         int percent = od.maxEjectionPercent();
         if (percent < 0 || percent > 100) {
@@ -388,7 +497,7 @@ final class SpecValidator {
     }
 
     void staticServer(String p, StaticServer.Builder s, boolean servicePort, String servicePortPath) {
-        if (s.address == null || s.address.isBlank() || s.address.chars().anyMatch(Character::isWhitespace)) {
+        if (s.address == null || s.address.isBlank() || hasSpaceOrControl(s.address)) {
             fail(at(p, "address"), s.address, "an IP address or host name");
         }
         if (s.port != null) {
@@ -413,7 +522,7 @@ final class SpecValidator {
                 if (e.getKey() == null || e.getKey().isBlank()) {
                     fail(at(p, "properties"), e.getKey(), "non-blank property names");
                 } else if (e.getValue() == null) {
-                    fail(at(p, "properties." + e.getKey()), null, "a value");
+                    fail(key(p, "properties", e.getKey()), null, "a value");
                 }
             }
         }
@@ -433,10 +542,17 @@ final class SpecValidator {
         for (int i = 0; i < p.zones.size(); i++) {
             String z = p.zones.get(i);
             if (z != null && !z.isBlank() && !lbPlacement.zones.contains(z)) {
-                fail(index(path, "zones", i), z, "a zone the load balancer serves " + lbPlacement.zones
+                fail(index(path, "zones", i), z, "a zone the load balancer serves " + zoneList(lbPlacement.zones)
                         + "; this one is not served by the load balancer");
             }
         }
+    }
+
+    /** Zones as an expectation lists them: {@code [az-a, az-b]}, each abbreviated, at most {@value #LISTED_ZONES}. */
+    private static String zoneList(List<String> zones) {
+        String listed = zones.stream().limit(LISTED_ZONES).map(SpecValidator::abbreviate)
+                .collect(Collectors.joining(", "));
+        return '[' + listed + (zones.size() > LISTED_ZONES ? ", …(" + zones.size() + " zones)" : "") + ']';
     }
 
     // ---- availability group ----
@@ -458,9 +574,10 @@ final class SpecValidator {
     }
 
     void targetTracking(String tp, TargetTracking.Builder tt) {
-        atLeast(at(tp, "targetConnectionsPerInstance"), tt.targetConnectionsPerInstance, 1);
-        notNegative(at(tp, "scaleOutCooldown"), tt.scaleOutCooldown(), "0s or a positive duration");
-        notNegative(at(tp, "scaleInCooldown"), tt.scaleInCooldown(), "0s or a positive duration");
+        between(at(tp, "targetConnectionsPerInstance"), tt.targetConnectionsPerInstance, 1,
+                TargetTracking.MAX_TARGET_CONNECTIONS_PER_INSTANCE);
+        notNegative(at(tp, "scaleOutCooldown"), tt.scaleOutCooldown(), ZERO_OR_POSITIVE);
+        notNegative(at(tp, "scaleInCooldown"), tt.scaleInCooldown(), ZERO_OR_POSITIVE);
     }
 
     /** The capacity rules, for specifications and for capacities changed at run time alike. */
@@ -471,12 +588,10 @@ final class SpecValidator {
             present(at(path, "max"), max, "an integer");
             return;
         }
-        if (min < 0) {
+        if (min < 0) { // and at most max, which is at most MAX_INSTANCES
             fail(at(path, "min"), min, "at least 0");
         }
-        if (max < 1) {
-            fail(at(path, "max"), max, "at least 1");
-        }
+        between(at(path, "max"), max, 1, Capacity.MAX_INSTANCES);
         if (min > max) {
             failDescribed(path, "min " + min + " > max " + max, "min <= desired <= max");
         } else if (desired < min || desired > max) {
@@ -498,7 +613,7 @@ final class SpecValidator {
             if (e.getKey() == null || e.getKey().isBlank()) {
                 fail(at(path, "labels"), e.getKey(), "non-blank label keys");
             } else if (e.getValue() == null) {
-                fail(at(path, "labels." + e.getKey()), null, "a value");
+                fail(key(path, "labels", e.getKey()), null, "a value");
             }
         }
     }
@@ -507,24 +622,40 @@ final class SpecValidator {
         if (pl.command == null || pl.command.isEmpty()) {
             fail(at(lp, "command"), pl.command, "a program and its arguments");
         } else {
-            if (pl.command.get(0) == null || pl.command.get(0).isBlank()) {
-                fail(index(lp, "command", 0), pl.command.get(0), "a program");
-            }
-            for (int i = 1; i < pl.command.size(); i++) {
-                present(index(lp, "command", i), pl.command.get(i), "an argument");
+            for (int i = 0; i < pl.command.size(); i++) {
+                String arg = pl.command.get(i);
+                String p = index(lp, "command", i);
+                String what = i == 0 ? "a program" : "an argument";
+                if (arg == null || (i == 0 && arg.isBlank())) {
+                    fail(p, arg, what);
+                } else if (arg.indexOf('\0') >= 0) {
+                    fail(p, arg, what + " without NUL characters");
+                } else if (!Placeholders.valid(arg)) {
+                    fail(p, arg, Placeholders.EXPECTED);
+                }
             }
         }
         for (Map.Entry<String, String> e : pl.environment.entrySet()) {
-            if (e.getKey() == null || e.getKey().isBlank()) {
-                fail(at(lp, "environment"), e.getKey(), "non-blank variable names");
-            } else if (e.getValue() == null) {
-                fail(at(lp, "environment." + e.getKey()), null, "a value");
+            String name = e.getKey();
+            String value = e.getValue();
+            if (name == null || name.isBlank() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                fail(at(lp, "environment"), name, ENVIRONMENT_NAMES);
+            } else if (value == null) {
+                fail(key(lp, "environment", name), null, "a value");
+            } else if (value.indexOf('\0') >= 0) {
+                fail(key(lp, "environment", name), value, "a value without NUL characters");
+            } else if (!Placeholders.valid(value)) {
+                fail(key(lp, "environment", name), value, Placeholders.EXPECTED);
             }
         }
         if (pl.workingDirectory != null) {
-            text(at(lp, "workingDirectory"), pl.workingDirectory, "a directory");
+            if (pl.workingDirectory.isBlank()) {
+                fail(at(lp, "workingDirectory"), pl.workingDirectory, "a directory");
+            } else if (pl.workingDirectory.indexOf('\0') >= 0) {
+                fail(at(lp, "workingDirectory"), pl.workingDirectory, "a directory without NUL characters");
+            }
         }
         positive(at(lp, "readyTimeout"), pl.readyTimeout());
-        notNegative(at(lp, "stopGracePeriod"), pl.stopGracePeriod(), "0s or a positive duration");
+        notNegative(at(lp, "stopGracePeriod"), pl.stopGracePeriod(), ZERO_OR_POSITIVE);
     }
 }

@@ -31,9 +31,9 @@ public final class StaticServer {
     /**
      * A server on the backend service's port with the default weight.
      *
-     * @param address an IP address or host name
+     * @param address an IP address or host name; {@code null} is reported as missing
      * @return the server
-     * @throws SpecValidationException if the address is blank
+     * @throws SpecValidationException if the address is missing or blank
      */
     public static StaticServer of(String address) {
         return builder(address).build();
@@ -42,10 +42,10 @@ public final class StaticServer {
     /**
      * A server on a port with the default weight.
      *
-     * @param address an IP address or host name
+     * @param address an IP address or host name; {@code null} is reported as missing
      * @param port the traffic port, 1-65535
      * @return the server
-     * @throws SpecValidationException if the address is blank or the port out of range
+     * @throws SpecValidationException if the address is missing or blank or the port out of range
      */
     public static StaticServer of(String address, int port) {
         return builder(address).port(port).build();
@@ -54,7 +54,8 @@ public final class StaticServer {
     /**
      * Starts building a server.
      *
-     * @param address an IP address or host name
+     * @param address an IP address or host name; {@code null} (not set, as a file may leave it out) is reported
+     *        when the server is built
      * @return a builder
      */
     public static Builder builder(String address) {
@@ -187,7 +188,7 @@ public final class StaticServer {
          * @return this builder
          */
         public Builder placement(Placement placement) {
-            this.placement = placement.toBuilder();
+            this.placement = Objects.requireNonNull(placement, "placement").toBuilder();
             return this;
         }
 
@@ -198,7 +199,7 @@ public final class StaticServer {
          * @return this builder
          */
         public Builder placement(Placement.Builder placement) {
-            this.placement = placement.copy();
+            this.placement = Objects.requireNonNull(placement, "placement").copy();
             return this;
         }
 

@@ -15,6 +15,11 @@ public final class TargetTracking {
     public static final long DEFAULT_SCALE_OUT_COOLDOWN_SECONDS = 60;
     /** Default scale-in cooldown, in seconds. */
     public static final long DEFAULT_SCALE_IN_COOLDOWN_SECONDS = 300;
+    /**
+     * The largest target: {@value} active connections per instance, so that the target times
+     * {@link Capacity#MAX_INSTANCES} instances is still an {@code int}.
+     */
+    public static final int MAX_TARGET_CONNECTIONS_PER_INSTANCE = 1_000_000;
 
     private final int targetConnectionsPerInstance;
     private final Duration scaleOutCooldown;
@@ -29,9 +34,9 @@ public final class TargetTracking {
     /**
      * A policy with the default cooldowns.
      *
-     * @param targetConnectionsPerInstance the target, at least 1
+     * @param targetConnectionsPerInstance the target, 1-{@value #MAX_TARGET_CONNECTIONS_PER_INSTANCE}
      * @return the policy
-     * @throws SpecValidationException if the target is below 1
+     * @throws SpecValidationException if the target is out of range
      */
     public static TargetTracking activeConnectionsPerInstance(int targetConnectionsPerInstance) {
         return builder(targetConnectionsPerInstance).build();
@@ -40,7 +45,9 @@ public final class TargetTracking {
     /**
      * Starts building a policy.
      *
-     * @param targetConnectionsPerInstance the average active connections per instance to keep, at least 1
+     * @param targetConnectionsPerInstance the average active connections per instance to keep,
+     *        1-{@value #MAX_TARGET_CONNECTIONS_PER_INSTANCE}; {@code null} (not set, as a file may leave it out) is
+     *        reported when the policy is built
      * @return a builder
      */
     public static Builder builder(Integer targetConnectionsPerInstance) {
@@ -59,12 +66,14 @@ public final class TargetTracking {
     /**
      * Returns a copy with other cooldowns.
      *
-     * @param scaleOut quiet time after a scale-out, zero or positive
-     * @param scaleIn quiet time before a scale-in, zero or positive
+     * @param scaleOut quiet time after a scale-out, zero or positive, at most {@link Durations#MAX_DURATION}
+     * @param scaleIn quiet time before a scale-in, zero or positive, at most {@link Durations#MAX_DURATION}
      * @return the new policy
-     * @throws SpecValidationException if a cooldown is negative
+     * @throws SpecValidationException if a cooldown is negative or too long
      */
     public TargetTracking cooldowns(Duration scaleOut, Duration scaleIn) {
+        Objects.requireNonNull(scaleOut, "scaleOut");
+        Objects.requireNonNull(scaleIn, "scaleIn");
         return toBuilder().scaleOutCooldown(scaleOut).scaleInCooldown(scaleIn).build();
     }
 
@@ -125,22 +134,22 @@ public final class TargetTracking {
         /**
          * Sets the quiet time after a scale-out. Default {@value #DEFAULT_SCALE_OUT_COOLDOWN_SECONDS}s.
          *
-         * @param cooldown zero or a positive duration
+         * @param cooldown zero or a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder scaleOutCooldown(Duration cooldown) {
-            this.scaleOutCooldown = cooldown;
+            this.scaleOutCooldown = Objects.requireNonNull(cooldown, "cooldown");
             return this;
         }
 
         /**
          * Sets the quiet time before a scale-in. Default {@value #DEFAULT_SCALE_IN_COOLDOWN_SECONDS}s.
          *
-         * @param cooldown zero or a positive duration
+         * @param cooldown zero or a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder scaleInCooldown(Duration cooldown) {
-            this.scaleInCooldown = cooldown;
+            this.scaleInCooldown = Objects.requireNonNull(cooldown, "cooldown");
             return this;
         }
 

@@ -33,6 +33,7 @@ public record Violation(String path, String value, String expected) {
      * @return the violation with path {@code parent.path}
      */
     public Violation under(String parent) {
+        Objects.requireNonNull(parent, "parent");
         if (parent.isEmpty()) {
             return this;
         }

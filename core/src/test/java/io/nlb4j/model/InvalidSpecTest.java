@@ -41,6 +41,11 @@ class InvalidSpecTest {
     private static final String T = AG + ".template";
     private static final String PL = T + ".launcher.process";
     private static final String RULE = "securityGroups[0].rules[0]";
+    private static final String AT_MOST_365D = "(expected: at most 365d)";
+    private static final String PLACEHOLDERS = "(expected: placeholders among {port}, {host}, {instanceId}, {zone},"
+            + " {group}; {{ and }} for literal braces)";
+    private static final String ENV_NAMES = "(expected: non-blank variable names without '=' or NUL characters)";
+    private static final Duration D366 = Duration.ofDays(366);
 
     // ---- valid building blocks; each row changes one thing ----
 
@@ -162,7 +167,7 @@ class InvalidSpecTest {
                         S + ".name", S + ".name: \"-web\" (expected: " + NAME_RULE + ")"),
                 bad("service name of 65 characters", () -> with(BackendService.builder("w".repeat(65)).port(9000)
                                 .staticServers(StaticServer.of("10.0.0.1"))),
-                        S + ".name", S + ".name: \"" + "w".repeat(65) + "\" (expected: " + NAME_RULE + ")"),
+                        S + ".name", S + ".name: \"" + "w".repeat(64) + "\"…(65 characters) (expected: " + NAME_RULE + ")"),
                 bad("blank security group name", () -> lb()
                                 .securityGroup(SecurityGroup.builder(" ").rule(InboundRule.allow("10.0.0.0/8")))
                                 .listener(listener()),
@@ -273,6 +278,15 @@ class InvalidSpecTest {
                         HC + ".path", HC + ".path: \"\" (expected: a path starting with /)"),
                 bad("blank HTTP host", () -> with(HealthCheck.http("/").host(" ")),
                         HC + ".host", HC + ".host: \" \" (expected: a host name)"),
+                bad("HTTP path with a space", () -> with(HealthCheck.http("/health check")),
+                        HC + ".path", HC + ".path: \"/health check\" (expected: a path without spaces or control"
+                                + " characters, percent-encoded)"),
+                bad("HTTP path with a line break", () -> with(HealthCheck.http("/health\r\nX-Injected: 1")),
+                        HC + ".path", HC + ".path: \"/health\\r\\nX-Injected: 1\" (expected: a path without spaces or"
+                                + " control characters, percent-encoded)"),
+                bad("HTTP host with a line break", () -> with(HealthCheck.http("/").host("web\r\nX-Injected: 1")),
+                        HC + ".host", HC + ".host: \"web\\r\\nX-Injected: 1\" (expected: a host name without spaces or"
+                                + " control characters)"),
                 bad("HTTP status 600", () -> with(HealthCheck.http("/").expectedStatuses("600")),
                         HC + ".expectedStatuses[0]",
                         HC + ".expectedStatuses[0]: \"600\" (expected: a status such as 200, 2xx or 200-299)"),
@@ -461,6 +475,64 @@ class InvalidSpecTest {
                         AG + ".targetTracking.scaleInCooldown",
                         AG + ".targetTracking.scaleInCooldown: -1ms (expected: 0s or a positive duration)"),
 
+                // every duration is at most 365 days, shown as written
+                bad("idle timeout of 366 days", () -> with(listener().idleTimeout(D366)),
+                        "listeners[0].idleTimeout", "listeners[0].idleTimeout: 366d " + AT_MOST_365D),
+                bad("idle timeout 1ms over 365 days", () -> with(listener()
+                                .idleTimeout(Duration.ofDays(365).plusMillis(1))),
+                        "listeners[0].idleTimeout", "listeners[0].idleTimeout: 31536000001ms " + AT_MOST_365D),
+                bad("connection draining of a million days", () -> with(service()
+                                .connectionDraining(Duration.ofDays(1_000_000))),
+                        S + ".connectionDraining", S + ".connectionDraining: 1000000d " + AT_MOST_365D),
+                bad("connection draining too long for nanoseconds", () -> with(service()
+                                .connectionDraining(Duration.ofSeconds(Long.MAX_VALUE))),
+                        S + ".connectionDraining", S + ".connectionDraining: 9223372036854775807s " + AT_MOST_365D),
+                bad("session persistence of 366 days", () -> with(service().sessionPersistence(D366)),
+                        S + ".sessionPersistence.timeout", S + ".sessionPersistence.timeout: 366d " + AT_MOST_365D),
+                bad("health check interval of 8784 hours", () -> with(HealthCheck.tcp()
+                                .interval(Duration.ofHours(8784))),
+                        HC + ".interval", HC + ".interval: 366d " + AT_MOST_365D),
+                bad("health check timeout of 366 days", () -> with(HealthCheck.http("/").timeout(D366)),
+                        HC + ".timeout", HC + ".timeout: 366d " + AT_MOST_365D),
+                bad("base ejection time of 366 days", () -> with(HealthCheck.tcp()
+                                .outlierDetection(OutlierDetection.builder().baseEjectionTime(D366))),
+                        OD + ".baseEjectionTime", OD + ".baseEjectionTime: 366d " + AT_MOST_365D),
+                bad("unhealthy replacement after 366 days", () -> withGroup(group().replaceUnhealthyAfter(D366)),
+                        AG + ".replaceUnhealthyAfter", AG + ".replaceUnhealthyAfter: 366d " + AT_MOST_365D),
+                bad("scale-out cooldown of 366 days", () -> withGroup(group().targetTracking(TargetTracking.builder(50)
+                                .scaleOutCooldown(D366))),
+                        AG + ".targetTracking.scaleOutCooldown",
+                        AG + ".targetTracking.scaleOutCooldown: 366d " + AT_MOST_365D),
+                bad("scale-in cooldown of 366 days", () -> withGroup(group().targetTracking(TargetTracking.builder(50)
+                                .scaleInCooldown(D366))),
+                        AG + ".targetTracking.scaleInCooldown",
+                        AG + ".targetTracking.scaleInCooldown: 366d " + AT_MOST_365D),
+                bad("ready timeout of 366 days", () -> withLauncher(process().readyTimeout(D366)),
+                        PL + ".readyTimeout", PL + ".readyTimeout: 366d " + AT_MOST_365D),
+                bad("stop grace period of 366 days", () -> withLauncher(process().stopGracePeriod(D366)),
+                        PL + ".stopGracePeriod", PL + ".stopGracePeriod: 366d " + AT_MOST_365D),
+
+                // every count has an upper bound too
+                bad("max connections 10000001", () -> with(listener().maxConnections(10_000_001)),
+                        "listeners[0].maxConnections",
+                        "listeners[0].maxConnections: 10000001 (expected: at most 10000000)"),
+                bad("healthy threshold 101", () -> with(HealthCheck.tcp().healthyThreshold(101)),
+                        HC + ".healthyThreshold", HC + ".healthyThreshold: 101 (expected: at most 100)"),
+                bad("unhealthy threshold Integer.MAX_VALUE", () -> with(HealthCheck.http("/")
+                                .unhealthyThreshold(Integer.MAX_VALUE)),
+                        HC + ".unhealthyThreshold", HC + ".unhealthyThreshold: 2147483647 (expected: at most 100)"),
+                bad("outlier detection after 1001 failures", () -> with(HealthCheck.tcp()
+                                .outlierDetection(OutlierDetection.builder().consecutiveFailures(1001))),
+                        OD + ".consecutiveFailures", OD + ".consecutiveFailures: 1001 (expected: at most 1000)"),
+                bad("capacity max 1001", () -> withGroup(group().capacity(1, 2, 1001)),
+                        AG + ".capacity.max", AG + ".capacity.max: 1001 (expected: at most 1000)"),
+                bad("capacity max Integer.MAX_VALUE", () -> withGroup(group().capacity(0, 0, Integer.MAX_VALUE)),
+                        AG + ".capacity.max", AG + ".capacity.max: 2147483647 (expected: at most 1000)"),
+                bad("target tracking with target 1000001", () -> withGroup(group()
+                                .targetTracking(TargetTracking.builder(1_000_001))),
+                        AG + ".targetTracking.targetConnectionsPerInstance",
+                        AG + ".targetTracking.targetConnectionsPerInstance: 1000001 (expected: at most 1000000)"),
+
                 // server sources
                 bad("backend service without servers", () -> with(BackendService.builder("web").port(9000)),
                         S + ".servers", S + ".servers: absent (expected: " + SOURCES + ")"),
@@ -481,6 +553,9 @@ class InvalidSpecTest {
                         ST + "[0].address", ST + "[0].address: absent (expected: an IP address or host name)"),
                 bad("server address with a space", () -> withServer(server("10.0.0.1 9001")),
                         ST + "[0].address", ST + "[0].address: \"10.0.0.1 9001\" (expected: an IP address or host name)"),
+                bad("server address with a NUL", () -> withServer(server("10.0.0.1\0")),
+                        ST + "[0].address", ST + "[0].address: \"10.0.0.1\\u0000\" (expected: an IP address or host"
+                                + " name)"),
                 bad("blank provider type", () -> withProvider(" ", Map.of()),
                         PR + ".type", PR + ".type: \" \" (expected: a membership provider type such as file or"
                                 + " zookeeper)"),
@@ -520,10 +595,10 @@ class InvalidSpecTest {
                         PL + ".command[1]", PL + ".command[1]: absent (expected: an argument)"),
                 bad("process launcher with a blank environment name", () -> withLauncher(process()
                                 .environment(Map.of(" ", "{zone}"))),
-                        PL + ".environment", PL + ".environment: \" \" (expected: non-blank variable names)"),
+                        PL + ".environment", PL + ".environment: \" \" " + ENV_NAMES),
                 bad("process launcher with a null environment name", () -> withLauncher(process()
                                 .environment(mapOf(null, "{zone}"))),
-                        PL + ".environment", PL + ".environment: absent (expected: non-blank variable names)"),
+                        PL + ".environment", PL + ".environment: absent " + ENV_NAMES),
                 bad("process launcher with a null environment value", () -> withLauncher(process()
                                 .environment(mapOf("ZONE", null))),
                         PL + ".environment.ZONE", PL + ".environment.ZONE: absent (expected: a value)"),
@@ -536,6 +611,52 @@ class InvalidSpecTest {
                 bad("process launcher with a negative grace period", () -> withLauncher(process()
                                 .stopGracePeriod(Duration.ofMillis(-1))),
                         PL + ".stopGracePeriod", PL + ".stopGracePeriod: -1ms (expected: 0s or a positive duration)"),
+                bad("process launcher with a misspelled placeholder", () -> withLauncher(
+                                ProcessLauncher.builder("server", "--verbose", "--port={prot}")),
+                        PL + ".command[2]", PL + ".command[2]: \"--port={prot}\" " + PLACEHOLDERS),
+                bad("process launcher with a placeholder never closed", () -> withLauncher(
+                                ProcessLauncher.builder("server", "--port={port")),
+                        PL + ".command[1]", PL + ".command[1]: \"--port={port\" " + PLACEHOLDERS),
+                bad("process launcher with an empty placeholder", () -> withLauncher(
+                                ProcessLauncher.builder("server", "--port={}")),
+                        PL + ".command[1]", PL + ".command[1]: \"--port={}\" " + PLACEHOLDERS),
+                bad("process launcher with a lone closing brace", () -> withLauncher(
+                                ProcessLauncher.builder("server", "--port={port}}")),
+                        PL + ".command[1]", PL + ".command[1]: \"--port={port}}\" " + PLACEHOLDERS),
+                bad("process launcher with a literal brace not doubled", () -> withLauncher(
+                                ProcessLauncher.builder("server", "--json={\"port\": {port}}")),
+                        PL + ".command[1]", PL + ".command[1]: \"--json={\"port\": {port}}\" " + PLACEHOLDERS),
+                bad("process launcher with a placeholder in the program that is not one", () -> withLauncher(
+                                ProcessLauncher.builder("{program}", "--port={port}")),
+                        PL + ".command[0]", PL + ".command[0]: \"{program}\" " + PLACEHOLDERS),
+                bad("process launcher with a misspelled placeholder in an environment value", () -> withLauncher(
+                                process().environment(Map.of("ZONE", "{zon}"))),
+                        PL + ".environment.ZONE", PL + ".environment.ZONE: \"{zon}\" " + PLACEHOLDERS),
+                bad("process launcher with a NUL in an argument", () -> withLauncher(
+                                ProcessLauncher.builder("server", "--port={port}\0")),
+                        PL + ".command[1]",
+                        PL + ".command[1]: \"--port={port}\\u0000\" (expected: an argument without NUL characters)"),
+                bad("process launcher with a NUL in the program", () -> withLauncher(
+                                ProcessLauncher.builder("ser\0ver")),
+                        PL + ".command[0]", PL + ".command[0]: \"ser\\u0000ver\" (expected: a program without NUL"
+                                + " characters)"),
+                bad("process launcher with '=' in an environment name", () -> withLauncher(process()
+                                .environment(Map.of("A=B", "1"))),
+                        PL + ".environment", PL + ".environment: \"A=B\" " + ENV_NAMES),
+                bad("process launcher with an empty environment name", () -> withLauncher(process()
+                                .environment(Map.of("", "1"))),
+                        PL + ".environment", PL + ".environment: \"\" " + ENV_NAMES),
+                bad("process launcher with a NUL in an environment name", () -> withLauncher(process()
+                                .environment(Map.of("A\0", "1"))),
+                        PL + ".environment", PL + ".environment: \"A\\u0000\" " + ENV_NAMES),
+                bad("process launcher with a NUL in an environment value", () -> withLauncher(process()
+                                .environment(Map.of("ZONE", "{zone}\0"))),
+                        PL + ".environment.ZONE",
+                        PL + ".environment.ZONE: \"{zone}\\u0000\" (expected: a value without NUL characters)"),
+                bad("process launcher with a NUL in the working directory", () -> withLauncher(process()
+                                .workingDirectory("/srv\0")),
+                        PL + ".workingDirectory",
+                        PL + ".workingDirectory: \"/srv\\u0000\" (expected: a directory without NUL characters)"),
 
                 // listeners
                 bad("no listeners", () -> lb(),
@@ -638,7 +759,29 @@ class InvalidSpecTest {
                 failsAtOnce("desired capacity above max", () -> Capacity.of(1, 2, 3).withDesired(4),
                         "capacity", "desired", "desired: 4 (expected: between min 1 and max 3)"),
                 failsAtOnce("blank security group name", () -> SecurityGroup.of(" ", InboundRule.allow("10.0.0.0/8")),
-                        "security group \" \"", "name", "name: \" \" (expected: " + NAME_RULE + ")"));
+                        "security group \" \"", "name", "name: \" \" (expected: " + NAME_RULE + ")"),
+                failsAtOnce("session persistence of 366 days", () -> SessionPersistence.sourceIp(D366),
+                        "session persistence", "timeout", "timeout: 366d " + AT_MOST_365D),
+                failsAtOnce("base ejection time of 366 days", () -> OutlierDetection.of(5, D366, 10),
+                        "outlier detection", "baseEjectionTime", "baseEjectionTime: 366d " + AT_MOST_365D),
+                failsAtOnce("outlier detection after 1001 failures", () -> OutlierDetection.of(1001, s30, 10),
+                        "outlier detection", "consecutiveFailures", "consecutiveFailures: 1001 (expected: at most 1000)"),
+                failsAtOnce("scale-in cooldown of 366 days", () -> TargetTracking.activeConnectionsPerInstance(50)
+                                .cooldowns(Duration.ZERO, D366),
+                        "target tracking", "scaleInCooldown", "scaleInCooldown: 366d " + AT_MOST_365D),
+                failsAtOnce("target 1000001", () -> TargetTracking.activeConnectionsPerInstance(1_000_001),
+                        "target tracking", "targetConnectionsPerInstance",
+                        "targetConnectionsPerInstance: 1000001 (expected: at most 1000000)"),
+                failsAtOnce("capacity max 1001", () -> Capacity.of(0, 0, 1001),
+                        "capacity", "max", "max: 1001 (expected: at most 1000)"),
+                failsAtOnce("desired capacity above max 1000", () -> Capacity.of(0, 1, 1000).withDesired(1001),
+                        "capacity", "desired", "desired: 1001 (expected: between min 0 and max 1000)"),
+                failsAtOnce("process launcher with a misspelled placeholder", () -> InstanceLauncher.process("server",
+                                "--port={prot}"),
+                        "process launcher", "command[1]", "command[1]: \"--port={prot}\" " + PLACEHOLDERS),
+                failsAtOnce("process launcher with '=' in an environment name", () -> ProcessLauncher.builder("server")
+                                .environment(Map.of("A=B", "1")).build(),
+                        "process launcher", "environment", "environment: \"A=B\" " + ENV_NAMES));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -787,6 +930,37 @@ class InvalidSpecTest {
                         ProcessLauncher.builder("server").environment(Map.of("EMPTY", "")).workingDirectory("/tmp")
                                 .readyTimeout(Duration.ofMillis(1)).stopGracePeriod(Duration.ZERO))),
                 valid("an empty label value", () -> withTemplate(template().label("tier", ""))),
+                valid("every duration at 365 days", () -> lb()
+                        .listener(Listener.tcp(8080).idleTimeout(Duration.ofDays(365))
+                                .backendService(BackendService.builder("web").port(9000)
+                                        .sessionPersistence(Duration.ofDays(365))
+                                        .connectionDraining(Duration.ofHours(365 * 24))
+                                        .healthCheck(HealthCheck.tcp().interval(Duration.ofDays(365))
+                                                .timeout(Duration.ofDays(364))
+                                                .outlierDetection(OutlierDetection.builder()
+                                                        .baseEjectionTime(Duration.ofDays(365))))
+                                        .availabilityGroup(group().replaceUnhealthyAfter(Duration.ofDays(365))
+                                                .targetTracking(TargetTracking.builder(50)
+                                                        .scaleOutCooldown(Duration.ofDays(365))
+                                                        .scaleInCooldown(Duration.ofDays(365)))
+                                                .template(template().launcher(process()
+                                                        .readyTimeout(Duration.ofDays(365))
+                                                        .stopGracePeriod(Duration.ofDays(365)))))))),
+                valid("every count at its upper bound", () -> lb()
+                        .listener(Listener.tcp(8080).maxConnections(Listener.MAX_CONNECTIONS_LIMIT)
+                                .backendService(BackendService.builder("web").port(9000)
+                                        .healthCheck(HealthCheck.tcp().healthyThreshold(100).unhealthyThreshold(100)
+                                                .outlierDetection(OutlierDetection.of(1000, Duration.ofSeconds(30), 100)))
+                                        .availabilityGroup(group().capacity(1000, 1000, 1000)
+                                                .targetTracking(TargetTracking.builder(1_000_000)))))),
+                valid("a process launcher with every placeholder and doubled braces", () -> withLauncher(
+                        ProcessLauncher.builder("{group}-server", "--port={port}", "--host={host}", "--id={instanceId}",
+                                        "--zone={zone}", "--json={{\"port\": {port}}}", "{{}}", "}}{{", "{{port}}")
+                                .environment(Map.of("JSON", "{{\"zone\": \"{zone}\"}}", "PLAIN", "no braces")))),
+                valid("a working directory with braces, which are not placeholders there", () -> withLauncher(process()
+                        .workingDirectory("/srv/{app}"))),
+                valid("an HTTP path percent-encoded and a host with a port", () -> with(HealthCheck.http(
+                        "/health%20check?full=1").host("web.internal:8080"))),
                 valid("a provider without properties", () -> withProvider("file", Map.of())),
                 valid("a provider property with an empty value", () -> withProvider("file", Map.of("path", ""))),
                 valid("IPv6 and /0 rules", () -> lb().securityGroup(SecurityGroup.allowAll())
