@@ -18,15 +18,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 /**
  * The availability-group controller behind {@link AvailabilityGroups#start}: a state machine over the group's
@@ -36,8 +35,7 @@ import reactor.core.scheduler.Schedulers;
  */
 final class GroupController implements RunningAvailabilityGroup {
 
-    private static final Logger log = LoggerFactory.getLogger(GroupController.class);
-
+    private final Logger log;
     private final AvailabilityGroup spec;
     private final String name;
     private final Zones zones;
@@ -73,8 +71,12 @@ final class GroupController implements RunningAvailabilityGroup {
     private final List<Instance> firstRound = new ArrayList<>();
     private final Map<Instance, Throwable> firstRoundErrors = new HashMap<>();
     private GroupStartException startFailure;
+    private final LaunchFailureLog failureLog;
+    /** Instances that ended since the stop began (terminated, or their launch stopped or failed). */
+    private int terminatedByStop;
 
     private GroupController(AvailabilityGroup spec, GroupMembership membership, GroupOptions options) {
+        this.log = options.logger();
         this.spec = spec;
         this.name = spec.name();
         this.zones = new Zones(spec.placement().zones());
@@ -90,16 +92,20 @@ final class GroupController implements RunningAvailabilityGroup {
         this.startInstant = Instant.now();
         this.backoff = new LaunchBackoff(options.launchRetryBase(), options.launchRetryMax());
         this.tracker = spec.targetTracking().map(p -> new TargetTracker(name, p, startTicks)).orElse(null);
+        this.failureLog = new LaunchFailureLog(log, name, ctx);
     }
 
     static Mono<RunningAvailabilityGroup> start(AvailabilityGroup spec, GroupMembership membership,
                                                 GroupOptions options) {
         return Mono.create(sink -> {
             GroupController c = new GroupController(spec, membership, options);
-            sink.onCancel(() -> c.ctx.tryExecute(c.task(c::cancelStart)));
             if (!c.ctx.tryExecute(c.task(() -> c.init(sink)))) {
                 sink.error(c.ctx.stopped());
+                return;
             }
+            // Registered only once init is queued, so that a cancellation (which may come at once, from any thread,
+            // even during this subscription) always runs after init, and stops what init launched.
+            sink.onCancel(() -> c.ctx.tryExecute(c.task(c::cancelStart)));
         });
     }
 
@@ -179,7 +185,7 @@ final class GroupController implements RunningAvailabilityGroup {
     @Override
     public Mono<Void> stop() {
         return Mono.defer(() -> {
-            ctx.tryExecute(task(this::beginStop));
+            ctx.tryExecute(task(() -> beginStop("stop requested")));
             return stopped.asMono();
         });
     }
@@ -229,11 +235,16 @@ final class GroupController implements RunningAvailabilityGroup {
         settleStartIfDone();
     }
 
+    /**
+     * The start's subscriber cancelled. Reactor tells a cancellation only if it came before the start's outcome was
+     * delivered, so the subscriber never got this group, and nobody else can stop it: it stops now, even if it had
+     * already started (its outcome raced with the cancellation and was dropped).
+     */
     private void cancelStart() {
-        if (startSink != null) {
-            startSink = null;
+        startSink = null;
+        if (!stopping) {
             log.info("availability group {}: start cancelled; terminating its instances", name);
-            beginStop();
+            beginStop("its start was cancelled");
         }
     }
 
@@ -254,11 +265,17 @@ final class GroupController implements RunningAvailabilityGroup {
         }
         List<Throwable> errors = firstRound.stream().filter(firstRoundErrors::containsKey)
                 .map(firstRoundErrors::get).toList(); // in launch order, whichever failed first
+        List<String> sentences = new ArrayList<>();
+        for (Instance m : firstRound) {
+            Throwable e = firstRoundErrors.get(m);
+            if (e != null) {
+                sentences.add(Errors.launchSentence(m.id, e));
+            }
+        }
         startFailure = new GroupStartException("availability group \"" + name + "\" could not start: " + inService
                 + " of its minimum " + min + " instances in service; " + errors.size() + " of "
-                + firstRound.size() + " launches failed: " + errors.stream().map(String::valueOf)
-                .collect(Collectors.joining("; ")), errors);
-        beginStop();
+                + firstRound.size() + " launches failed: " + String.join("; ", sentences), errors);
+        beginStop("it could not start");
     }
 
     private void tick() {
@@ -395,8 +412,10 @@ final class GroupController implements RunningAvailabilityGroup {
         InstanceContext context = new InstanceContext(m.id, name, zone, options.host(), port,
                 spec.template().labels());
         // The launch is never cancelled: a launcher may not stop an instance whose launch is cancelled, so an
-        // unwanted instance is terminated when its launch completes instead.
+        // unwanted instance is terminated when its launch completes instead. Its launch is aborted, though
+        // (m.abort, in the Mono's context): the standard starter then stops it at once, and fails.
         Mono.defer(() -> options.starter().start(spec.template().launcher(), context))
+                .contextWrite(Context.of(LaunchAbort.KEY, m.abort))
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
                 .subscribe(handle -> {
@@ -433,7 +452,8 @@ final class GroupController implements RunningAvailabilityGroup {
             membership.register(m.info());
         } catch (RuntimeException e) {
             log.error("availability group {}: registering instance {} failed; it is in service but may get no"
-                    + " traffic", name, m.id, e);
+                    + " traffic: {}", name, m.id, Errors.sentence(e));
+            log.debug("availability group {}: registering instance {} failed", name, m.id, e);
         }
         emit(new GroupEvent.InService(instant(now()), name, m.id, m.zone, address, m.replacingId()));
         Instance old = m.replacing;
@@ -446,6 +466,20 @@ final class GroupController implements RunningAvailabilityGroup {
     }
 
     private void launchFailed(Instance m, Throwable error) {
+        if (m.abandoned && m.abort.isAborted() && m.handle == null) {
+            // Stopped on the group's request (a stop, a cancelled start, a scale-in): no failure of the template.
+            log.info("availability group {}: launch of instance {} stopped ({})", name, m.id, m.abort.reason());
+            log.debug("availability group {}: launch of instance {} ended: {}", name, m.id,
+                    Errors.sentence(error));
+            if (m.replacing != null && m.replacing.replacement == m) {
+                m.replacing.replacement = null;
+            }
+            removed(m);
+            emit(new GroupEvent.Terminated(instant(now()), name, m.id, m.zone, Optional.empty()));
+            afterRemoval();
+            settleStartIfDone();
+            return;
+        }
         boolean counts = !m.abandoned && !stopping;
         Optional<Duration> retryIn = Optional.empty();
         if (counts) {
@@ -459,15 +493,11 @@ final class GroupController implements RunningAvailabilityGroup {
         }
         emit(new GroupEvent.LaunchFailed(instant(now()), name, m.id, m.zone, error,
                 counts ? backoff.consecutiveFailures() : 0, retryIn));
-        if (log.isDebugEnabled()) {
-            log.debug("availability group {}: launch of {} failed", name, m.id, error);
-        }
         if (m.handle != null) {
             m.abandoned = true;
             terminate(m); // a handle without a usable address: stop what was started
         } else {
-            m.state = InstanceState.TERMINATED;
-            instances.remove(m);
+            removed(m);
             afterRemoval();
         }
         settleStartIfDone();
@@ -475,12 +505,12 @@ final class GroupController implements RunningAvailabilityGroup {
 
     private void scaleIn(Instance m, String detail) {
         if (m.state == InstanceState.PENDING) {
-            m.abandoned = true;
+            abandon(m, "no longer wanted at " + detail);
             if (m.replacing != null && m.replacing.replacement == m) {
                 m.replacing.replacement = null;
             }
-            log.info("availability group {}: pending instance {} in zone {} is no longer wanted ({}); it is"
-                    + " terminated when its launch completes", name, m.id, m.zone, detail);
+            log.info("availability group {}: pending instance {} in zone {} is no longer wanted ({}); its launch is"
+                    + " stopped, or it is terminated when its launch completes", name, m.id, m.zone, detail);
         } else {
             drain(m, GroupEvent.DrainReason.SCALE_IN, detail);
         }
@@ -502,8 +532,9 @@ final class GroupController implements RunningAvailabilityGroup {
 
     private void drained(Instance m, Throwable error) {
         if (error != null) {
-            log.warn("availability group {}: deregistering instance {} failed; terminating it anyway", name, m.id,
-                    error);
+            log.warn("availability group {}: deregistering instance {} failed; terminating it anyway: {}", name,
+                    m.id, Errors.sentence(error));
+            log.debug("availability group {}: deregistering instance {} failed", name, m.id, error);
         }
         terminate(m);
     }
@@ -524,13 +555,26 @@ final class GroupController implements RunningAvailabilityGroup {
     }
 
     private void terminated(Instance m, Throwable error) {
-        m.state = InstanceState.TERMINATED;
-        instances.remove(m);
+        removed(m);
         if (error != null) {
-            log.warn("availability group {}: stopping instance {} failed", name, m.id, error);
+            log.debug("availability group {}: stopping instance {} failed", name, m.id, error);
         }
         emit(new GroupEvent.Terminated(instant(now()), name, m.id, m.zone, Optional.ofNullable(error)));
         afterRemoval();
+    }
+
+    /** The instance has ended: it is no longer one of the group's. */
+    private void removed(Instance m) {
+        m.state = InstanceState.TERMINATED;
+        if (instances.remove(m) && stopping) {
+            terminatedByStop++;
+        }
+    }
+
+    /** A pending instance is no longer wanted: its launch is asked to stop; it ends when the launch does. */
+    private void abandon(Instance m, String reason) {
+        m.abandoned = true;
+        m.abort.abort(reason);
     }
 
     private void afterRemoval() {
@@ -541,17 +585,31 @@ final class GroupController implements RunningAvailabilityGroup {
         }
     }
 
-    private void beginStop() {
+    private void beginStop(String why) {
         if (stopping) {
             return;
         }
         stopping = true;
         dispose(ticks);
         dispose(retryTimer);
-        log.info("availability group {}: stopping; draining and terminating {} instances", name, instances.size());
+        // Counted before anything changes, over every instance the group has: launching ones are in the list from
+        // the moment their launch begins.
+        int inService = 0;
+        int draining = 0;
+        int launching = 0;
+        for (Instance m : instances) {
+            switch (m.state) {
+                case PENDING -> launching++;
+                case IN_SERVICE -> inService++;
+                case DRAINING -> draining++;
+                case TERMINATED -> { }
+            }
+        }
+        emit(new GroupEvent.Stopping(instant(now()), name, inService, draining, launching));
+        String reason = "the group is stopping (" + why + ')';
         for (Instance m : List.copyOf(instances)) {
             if (m.state == InstanceState.PENDING) {
-                m.abandoned = true;
+                abandon(m, reason);
             } else if (m.state == InstanceState.IN_SERVICE) {
                 drain(m, GroupEvent.DrainReason.STOPPING, "");
             }
@@ -564,7 +622,7 @@ final class GroupController implements RunningAvailabilityGroup {
             return;
         }
         finished = true;
-        log.info("availability group {}: stopped", name);
+        failureLog.close();
         snapshot = List.of();
         for (Waiter w : waiters) {
             w.sink.error(new IllegalStateException("availability group \"" + name + "\" stopped before " + w.count
@@ -576,6 +634,7 @@ final class GroupController implements RunningAvailabilityGroup {
             startSink = null;
             sink.error(startFailure != null ? startFailure : new IllegalStateException(stoppedMessage()));
         }
+        emit(new GroupEvent.Stopped(instant(now()), name, terminatedByStop));
         events.complete();
         stopped.tryEmitEmpty();
         if (ownsContext) {
@@ -624,15 +683,22 @@ final class GroupController implements RunningAvailabilityGroup {
     }
 
     private void emit(GroupEvent event) {
-        if (event instanceof GroupEvent.LaunchFailed) {
+        if (event instanceof GroupEvent.LaunchFailed f) {
+            failureLog.failed(f.instance(), f.cause(), event.description());
+        } else if (event instanceof GroupEvent.Terminated t && t.error().isPresent()) {
             log.warn("availability group {}: {}", name, event.description());
+        } else if (event instanceof GroupEvent.Launching && backoff.consecutiveFailures() > 0) {
+            // a retry after failures: its failure, if any, is what the log tells (rate-limited)
+            log.debug("availability group {}: {}", name, event.description());
         } else {
             log.info("availability group {}: {}", name, event.description());
         }
         try {
             options.eventListener().accept(event);
         } catch (RuntimeException e) {
-            log.warn("availability group {}: event listener failed on {}", name, event, e);
+            log.warn("availability group {}: the event listener failed on \"{}\": {}", name, event.description(),
+                    Errors.sentence(e));
+            log.debug("availability group {}: the event listener failed", name, e);
         }
         events.publish(event);
     }
@@ -667,7 +733,9 @@ final class GroupController implements RunningAvailabilityGroup {
             try {
                 handle.close();
             } catch (Exception e) {
-                log.warn("availability group {}: stopping late instance {} failed", name, id, e);
+                log.warn("availability group {}: stopping late instance {} failed: {}", name, id,
+                        Errors.sentence(e));
+                log.debug("availability group {}: stopping late instance {} failed", name, id, e);
             }
         }).subscribeOn(Schedulers.boundedElastic()).subscribe();
     }

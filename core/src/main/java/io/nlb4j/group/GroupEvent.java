@@ -104,7 +104,7 @@ public sealed interface GroupEvent {
      * @param group the group
      * @param instance the instance's id
      * @param zone its zone
-     * @param cause why
+     * @param cause why, for programs; {@link #description()} gives its message, without the class name
      * @param consecutiveFailures the failed launches in a row, this one included; 0 for a launch that no longer
      *        counted (the instance was no longer wanted)
      * @param retryIn when the group launches again, if it does
@@ -128,7 +128,7 @@ public sealed interface GroupEvent {
 
         @Override
         public String description() {
-            return "instance " + instance + " launch failed: " + cause
+            return "instance " + instance + " launch failed: " + Errors.launchSentence(instance, cause)
                     + retryIn.map(d -> "; failure " + consecutiveFailures + " in a row, next launch in "
                             + Durations.format(d)).orElse("");
         }
@@ -209,7 +209,7 @@ public sealed interface GroupEvent {
      * @param group the group
      * @param instance the instance's id
      * @param zone its zone
-     * @param error why stopping it failed, if it did
+     * @param error why stopping it failed, if it did (for programs; {@link #description()} gives its message)
      */
     record Terminated(Instant time, String group, String instance, String zone, Optional<Throwable> error)
             implements GroupEvent {
@@ -229,7 +229,8 @@ public sealed interface GroupEvent {
 
         @Override
         public String description() {
-            return "instance " + instance + " terminated" + error.map(e -> "; stopping it failed: " + e).orElse("");
+            return "instance " + instance + " terminated"
+                    + error.map(e -> "; stopping it failed: " + Errors.launchSentence(instance, e)).orElse("");
         }
     }
 
@@ -327,6 +328,59 @@ public sealed interface GroupEvent {
             return (scaleOut() ? "scale-out: " : "scale-in: ") + activeConnections + " active connections on "
                     + inService + " in-service instances (target " + target + " per instance): desired "
                     + desiredBefore + " -> " + desiredAfter;
+        }
+    }
+
+    /**
+     * The group is stopping: no more launches or scaling; what it runs is to be terminated. The numbers are those
+     * of the moment the stop began: every instance the group had, launching ones included.
+     *
+     * @param time when
+     * @param group the group
+     * @param inService instances in service, which drain and are then terminated
+     * @param draining instances already draining, terminated once drained
+     * @param launching instances still launching, whose launches are stopped
+     */
+    record Stopping(Instant time, String group, int inService, int draining, int launching) implements GroupEvent {
+        /** Checks the fields. */
+        public Stopping {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(group, "group");
+        }
+
+        /**
+         * Returns how many instances the stop terminates.
+         *
+         * @return in service, draining and launching together
+         */
+        public int instances() {
+            return inService + draining + launching;
+        }
+
+        @Override
+        public String description() {
+            return "stopping: terminating " + instances() + (instances() == 1 ? " instance (" : " instances (")
+                    + inService + " in service, " + draining + " draining, " + launching + " launching)";
+        }
+    }
+
+    /**
+     * The group has stopped: every instance is terminated; the last event of the group.
+     *
+     * @param time when
+     * @param group the group
+     * @param terminated how many instances the stop terminated, launching ones included
+     */
+    record Stopped(Instant time, String group, int terminated) implements GroupEvent {
+        /** Checks the fields. */
+        public Stopped {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(group, "group");
+        }
+
+        @Override
+        public String description() {
+            return "stopped: " + terminated + (terminated == 1 ? " instance" : " instances") + " terminated";
         }
     }
 }

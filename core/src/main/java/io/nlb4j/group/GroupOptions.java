@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How an availability group runs, beyond its specification: where its instances listen, where its load comes
@@ -42,6 +44,7 @@ public final class GroupOptions {
     private final Duration startTimeout;
     private final Consumer<? super GroupEvent> eventListener;
     private final InstanceStarter starter;
+    private final Logger logger;
 
     private GroupOptions(Builder b) {
         this.host = b.host;
@@ -54,6 +57,7 @@ public final class GroupOptions {
         this.startTimeout = b.startTimeout;
         this.eventListener = b.eventListener;
         this.starter = b.starter;
+        this.logger = b.logger;
     }
 
     /**
@@ -95,6 +99,7 @@ public final class GroupOptions {
         b.startTimeout = startTimeout;
         b.eventListener = eventListener;
         b.starter = starter;
+        b.logger = logger;
         return b;
     }
 
@@ -190,6 +195,11 @@ public final class GroupOptions {
         return starter;
     }
 
+    /** The logger of the group's control logic; tests give one that records (package-private seam). */
+    Logger logger() {
+        return logger;
+    }
+
     /** Builds {@link GroupOptions}; every setter checks its value at once. */
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -202,8 +212,15 @@ public final class GroupOptions {
         private Duration startTimeout = Duration.ofSeconds(DEFAULT_START_TIMEOUT_SECONDS);
         private Consumer<? super GroupEvent> eventListener = event -> { };
         private InstanceStarter starter = InstanceStarter.standard();
+        private Logger logger = LoggerFactory.getLogger(GroupController.class);
 
         private Builder() {
+        }
+
+        /** Sets the logger of the group's control logic (package-private: a seam for tests). */
+        Builder logger(Logger logger) {
+            this.logger = Objects.requireNonNull(logger, "logger");
+            return this;
         }
 
         /**

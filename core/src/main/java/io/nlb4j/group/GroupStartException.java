@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * Thrown when an availability group cannot start: fewer than its minimum capacity of instances could be
- * launched. Every instance it did launch has been terminated by then.
+ * launched. Every instance it did launch has been terminated by then. The message says why each launch failed in
+ * words ({@code ...; 2 of 2 launches failed: no binary for web-1; no binary for web-2}), never with class names;
+ * the throwables themselves are {@link #launchErrors()}.
  */
 public final class GroupStartException extends RuntimeException {
 

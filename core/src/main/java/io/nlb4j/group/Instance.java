@@ -17,6 +17,8 @@ final class Instance {
     HealthStatus health = HealthStatus.PENDING;
     /** A pending instance no longer wanted: terminated as soon as its launch completes. */
     boolean abandoned;
+    /** Asks its launch to stop, when it is abandoned while pending. */
+    final LaunchAbort abort = new LaunchAbort();
     /** Its handle is being closed. */
     boolean closing;
     /** Since when it has been reported unhealthy, in clock nanoseconds; meaningful while unhealthy. */

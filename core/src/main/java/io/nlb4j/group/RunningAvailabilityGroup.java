@@ -87,7 +87,8 @@ public interface RunningAvailabilityGroup {
      * Returns the group's events. The flux is hot: a subscriber sees the events that happen after it
      * subscribes. Each subscriber has a buffer of {@value GroupOptions#EVENT_BUFFER_SIZE} events; when a slow
      * subscriber's buffer is full the oldest event is dropped (and counted by {@link #droppedEvents()}), so a
-     * subscriber never slows the group down. The flux completes once the group has stopped. To see the events
+     * subscriber never slows the group down. The flux completes once the group has stopped, after its
+     * {@link GroupEvent.Stopped} event. To see the events
      * of the first launches, set {@link GroupOptions.Builder#eventListener}.
      *
      * @return the events
@@ -116,9 +117,11 @@ public interface RunningAvailabilityGroup {
     void reportHealth(String instanceId, HealthStatus health);
 
     /**
-     * Stops the group: no more launches or scaling; instances being launched are terminated as soon as their
-     * launch completes; every in-service instance is deregistered (drains) and then terminated. Calling it
-     * again returns the same completion.
+     * Stops the group: no more launches or scaling; launches under way are stopped (at once with the standard
+     * starter; with another, the instance is terminated as soon as its launch completes); every in-service
+     * instance is deregistered (drains) and then terminated. A {@link GroupEvent.Stopping} event counts, when the
+     * stop begins, every instance it is to terminate (in service, draining and launching); the last event,
+     * {@link GroupEvent.Stopped}, how many it terminated. Calling it again returns the same completion.
      *
      * @return a Mono completing once every instance is terminated and the event flux has completed
      */

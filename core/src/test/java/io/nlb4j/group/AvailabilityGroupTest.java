@@ -208,7 +208,12 @@ class AvailabilityGroupTest extends GroupTestSupport {
         advance(Duration.ofSeconds(5)); // the launch completes now: the instance is closed, never registered
         awaitUntil(() -> launcher.handles.containsKey("g-1") && launcher.handles.get("g-1").closed);
         assertThat(membership.registered).isEmpty();
-        assertThat(eventTypes()).containsExactly(GroupEvent.Launching.class, GroupEvent.Terminated.class);
+        assertThat(eventTypes()).containsExactly(GroupEvent.Launching.class, GroupEvent.Stopping.class,
+                GroupEvent.Terminated.class, GroupEvent.Stopped.class);
+        assertThat(eventsOf(GroupEvent.Stopping.class)).singleElement()
+                .satisfies(e -> assertThat(e.launching()).isEqualTo(1));
+        assertThat(eventsOf(GroupEvent.Stopped.class)).singleElement()
+                .satisfies(e -> assertThat(e.terminated()).isEqualTo(1));
         assertThat(launcher.live.get()).isZero();
     }
 
@@ -242,11 +247,12 @@ class AvailabilityGroupTest extends GroupTestSupport {
 
         StepVerifier.create(group.events().map(e -> e.getClass().getSimpleName() + ":" + e.instanceId().orElse("-")))
                 .then(() -> group.stop().subscribe())
-                .expectNext("Draining:g-1", "Draining:g-2", "Draining:g-3")
+                .expectNext("Stopping:-", "Draining:g-1", "Draining:g-2", "Draining:g-3")
                 .recordWith(java.util.ArrayList::new)
                 .expectNextCount(3)
                 .consumeRecordedWith(terminated -> assertThat(terminated)
                         .containsExactlyInAnyOrder("Terminated:g-1", "Terminated:g-2", "Terminated:g-3"))
+                .expectNext("Stopped:-")
                 .expectComplete()
                 .verify(WAIT);
 
@@ -292,7 +298,7 @@ class AvailabilityGroupTest extends GroupTestSupport {
         assertThat(launcher.handles.get("g-1").closed).isTrue();
         assertThat(membership.registered).isEmpty();
         assertThat(eventTypes()).containsExactly(GroupEvent.CapacityChanged.class, GroupEvent.Launching.class,
-                GroupEvent.Terminated.class);
+                GroupEvent.Stopping.class, GroupEvent.Terminated.class, GroupEvent.Stopped.class);
         assertThat(launcher.live.get()).isZero();
     }
 

@@ -44,6 +44,8 @@ abstract class GroupTestSupport {
     /** Everything the fakes saw, in order: "launch:g-1", "register:g-1", "deregister:g-1", "close:g-1". */
     final List<String> log = new CopyOnWriteArrayList<>();
     final List<GroupEvent> events = new CopyOnWriteArrayList<>();
+    /** What the group logged, at INFO and above. */
+    final RecordingLogger logs = new RecordingLogger();
     VirtualTimeScheduler vts;
     ControlContext context;
     FakeStarter launcher;
@@ -73,7 +75,7 @@ abstract class GroupTestSupport {
     }
 
     GroupOptions.Builder options() {
-        return GroupOptions.builder().context(context).starter(launcher).eventListener(events::add);
+        return GroupOptions.builder().context(context).starter(launcher).eventListener(events::add).logger(logs);
     }
 
     RunningAvailabilityGroup start(AvailabilityGroup spec) {
@@ -162,17 +164,26 @@ abstract class GroupTestSupport {
         final AtomicInteger maxLive = new AtomicInteger();
         final AtomicInteger failuresLeft = new AtomicInteger();
         volatile Duration delay = Duration.ZERO;
+        /** The message of a simulated failure is this followed by the instance id. */
+        volatile String failure = "simulated failure of ";
+        /**
+         * Whether a delayed launch stops as soon as the group aborts it (as the standard starter does), failing;
+         * otherwise it completes in its own time, as a starter that does not look at the abort request.
+         */
+        volatile boolean honorsAbort;
+        final List<String> aborted = new CopyOnWriteArrayList<>();
 
         @Override
         public Mono<InstanceHandle> start(InstanceLauncher ignored, InstanceContext context) {
-            return Mono.defer(() -> {
+            return Mono.deferContextual(view -> {
+                LaunchAbort abort = view.getOrDefault(LaunchAbort.KEY, null);
                 contexts.add(context);
                 attemptNanos.add(vts.now(TimeUnit.NANOSECONDS));
                 log.add("launch:" + context.instanceId());
                 maxLive.accumulateAndGet(live.incrementAndGet(), Math::max);
                 boolean fail = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
                 Mono<InstanceHandle> result = fail
-                        ? Mono.error(new IOException("simulated failure of " + context.instanceId()))
+                        ? Mono.error(new IOException(failure + context.instanceId()))
                         : Mono.fromSupplier(() -> {
                             FakeHandle h = new FakeHandle(context);
                             handles.put(context.instanceId(), h);
@@ -181,6 +192,13 @@ abstract class GroupTestSupport {
                 Duration d = delay;
                 if (!d.isZero()) {
                     result = Mono.delay(d, vts).then(result);
+                    if (honorsAbort && abort != null) {
+                        Mono<InstanceHandle> stopped = Mono.create(sink -> abort.onAbort(() -> {
+                            aborted.add(context.instanceId());
+                            sink.error(LaunchAbort.stopped(context.instanceId(), abort.reason()));
+                        }));
+                        result = Mono.firstWithSignal(result, stopped);
+                    }
                 }
                 return result.doOnError(e -> live.decrementAndGet());
             });

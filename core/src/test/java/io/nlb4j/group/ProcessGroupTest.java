@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.Capacity;
 import io.nlb4j.model.InstanceContext;
+import io.nlb4j.model.InstanceHandle;
 import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.ProcessLauncher;
 import java.io.InputStream;
@@ -30,22 +31,36 @@ class ProcessGroupTest {
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
     private final List<ProcessInstance> started = new CopyOnWriteArrayList<>();
+    private final List<ProcessHandle> leftovers = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void killLeftovers() {
         for (ProcessInstance p : started) {
             ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
         }
+        leftovers.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    static String java() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    static String testClasses() throws Exception {
+        return Path.of(TinyEchoMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    /** {@link TinyEchoMain} as a process; {@code port} is {@code {port}}, or {@code never} for one never ready. */
+    static ProcessLauncher.Builder echoLauncher(String port, String... extra) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(java(), "-Xmx32m", "-Xss256k",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", testClasses(), TinyEchoMain.class.getName(),
+                port));
+        command.addAll(List.of(extra));
+        return ProcessLauncher.builder(command).readyTimeout(STARTUP).stopGracePeriod(Duration.ofSeconds(10));
     }
 
     private static ProcessLauncher echoLauncher() throws Exception {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String classes = Path.of(TinyEchoMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        return ProcessLauncher.builder(java, "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1",
-                        "-XX:+UseSerialGC", "-cp", classes, TinyEchoMain.class.getName(), "{port}")
-                .readyTimeout(STARTUP).stopGracePeriod(Duration.ofSeconds(10)).build();
+        return echoLauncher("{port}").build();
     }
 
     /** The standard starter, keeping the process instances it starts. */
@@ -121,19 +136,39 @@ class ProcessGroupTest {
                 .verify(Duration.ofSeconds(15));
     }
 
+    /**
+     * Cancelling a launch while its process starts stops the process. The process is never ready (and its ready
+     * timeout far beyond the test's bounds), so the launch can only end by the cancellation, however slow the
+     * machine: the test used to let an echo server become ready first when the machine was loaded, and then the
+     * launch had delivered its instance before the cancellation, which no longer stopped anything.
+     */
     @Test
     void cancellingALaunchStopsTheProcess() throws Exception {
-        ProcessLauncher launcher = echoLauncher();
-        List<Long> before = ProcessHandle.current().children().map(ProcessHandle::pid).toList();
+        String marker = "cancel-" + java.util.UUID.randomUUID();
+        ProcessLauncher launcher = echoLauncher("never", marker).readyTimeout(Duration.ofMinutes(10))
+                .stopGracePeriod(Duration.ofSeconds(2)).build();
+        List<InstanceHandle> delivered = new CopyOnWriteArrayList<>();
+        List<Throwable> failed = new CopyOnWriteArrayList<>();
         Disposable launch = InstanceStarter.standard().start(launcher,
                         new InstanceContext("c-1", "c", "az-a", "127.0.0.1", 0, Map.of()))
-                .subscribe(h -> started.add((ProcessInstance) h));
+                .subscribe(delivered::add, failed::add);
         ProcessHandle child = await().atMost(STARTUP).pollInterval(Duration.ofMillis(5))
-                .until(() -> ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).findFirst(),
-                        Optional::isPresent)
+                .until(() -> marked(marker).stream().findFirst(), Optional::isPresent)
                 .orElseThrow();
+        leftovers.add(child);
+
         launch.dispose();
+
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> !child.isAlive());
-        assertThat(started).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> LiveProcesses.count() == 0);
+        assertThat(marked(marker)).isEmpty();
+        assertThat(delivered).isEmpty(); // nothing reaches a cancelled subscriber
+        assertThat(failed).isEmpty();
+    }
+
+    /** The live descendants of this JVM whose command line holds {@code marker}. */
+    static List<ProcessHandle> marked(String marker) {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false)).toList();
     }
 }

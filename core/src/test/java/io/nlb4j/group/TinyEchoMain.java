@@ -17,12 +17,20 @@ public final class TinyEchoMain {
     }
 
     /**
-     * Listens on 127.0.0.1 and the given port and echoes every connection until killed.
+     * Listens on 127.0.0.1 and the given port and echoes every connection until killed; with {@code never} for the
+     * port, runs until killed without ever listening (a process that is never ready). Further arguments are
+     * ignored (tests use them to tell their processes apart).
      *
-     * @param args the port
+     * @param args the port, or {@code never}
      * @throws IOException if the port cannot be bound
+     * @throws InterruptedException never
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (args[0].equals("never")) {
+            System.out.println("never listening");
+            new java.util.concurrent.CountDownLatch(1).await();
+            return;
+        }
         int port = Integer.parseInt(args[0]);
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress("127.0.0.1", port));
