@@ -268,12 +268,13 @@ public final class LoadBalancerOptions {
         /**
          * Sets how long a start may take. Default {@value #DEFAULT_START_TIMEOUT_SECONDS} s.
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration, at most {@link Durations#MAX_DURATION}
          * @return this builder
          */
         public Builder startTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
-            check(positive(timeout), "startTimeout", timeout, "a positive duration");
+            check(positive(timeout) && timeout.compareTo(Durations.MAX_DURATION) <= 0, "startTimeout", timeout,
+                    "a positive duration of at most " + Durations.format(Durations.MAX_DURATION));
             this.startTimeout = timeout;
             return this;
         }

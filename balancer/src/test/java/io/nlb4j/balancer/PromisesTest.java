@@ -142,8 +142,7 @@ class PromisesTest {
                 .isInstanceOf(LoadBalancerStartException.class)
                 .hasMessageStartingWith("listeners[0].backendService.servers.availabilityGroup: availability group"
                         + " \"broken\" could not start: 0 of its minimum 2 instances in service; 2 of 2 launches"
-                        + " failed: java.io.IOException: no binary for broken-1; java.io.IOException: no binary for"
-                        + " broken-2");
+                        + " failed: no binary for broken-1; no binary for broken-2");
         await().untilAsserted(() -> assertThat(threadsOf("nogroup")).isEmpty());
     }
 

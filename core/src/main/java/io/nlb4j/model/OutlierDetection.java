@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Passive health checking: a server that fails {@code consecutiveFailures} connections in a row (connect
  * failures or resets seen by the load balancer) is ejected — given no new connections — for
- * {@code baseEjectionTime} times the number of times it has been ejected, and at most
+ * {@code baseEjectionTime} times the number of times it has been ejected (at most 300 s, Envoy's
+ * {@code max_ejection_time}, or {@code baseEjectionTime} itself if that is longer), and at most
  * {@code maxEjectionPercent} of a service's servers are ejected at once (at least one may always be).
  * Envoy's outlier detection is the model, and its defaults are these: 5 failures, 30 s, 10%.
  */

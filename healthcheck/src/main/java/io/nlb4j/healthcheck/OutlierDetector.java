@@ -1,5 +1,7 @@
 package io.nlb4j.healthcheck;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Passive health: ejects a server after consecutive failures seen by the data plane (connect failures
  * and resets), for a back-off that grows with each ejection, and never ejects more than a share of a
@@ -46,6 +48,9 @@ public final class OutlierDetector {
         }
     }
 
+    /** The longest ejection, unless the first is longer: Envoy's {@code max_ejection_time} default. */
+    static final long MAX_EJECTION_NANOS = TimeUnit.SECONDS.toNanos(300);
+
     private final int consecutiveFailures;
     private final long baseEjectionNanos;
     private final int maxEjectionPercent;
@@ -54,7 +59,8 @@ public final class OutlierDetector {
      * Creates a detector.
      *
      * @param consecutiveFailures failures in a row that eject a server, at least 1
-     * @param baseEjectionNanos the first ejection's length; the n-th lasts n times as long
+     * @param baseEjectionNanos the first ejection's length; the n-th lasts n times as long, up to
+     *        {@link #MAX_EJECTION_NANOS} or the first ejection's length if that is longer
      * @param maxEjectionPercent the largest share of servers ejected at once, 0-100 (at least one server may
      *        always be ejected)
      */
@@ -102,7 +108,8 @@ public final class OutlierDetector {
             return 0;
         }
         host.ejections++;
-        long length = baseEjectionNanos * host.ejections;
+        long cap = Math.max(baseEjectionNanos, MAX_EJECTION_NANOS);
+        long length = host.ejections > cap / baseEjectionNanos ? cap : Math.min(cap, baseEjectionNanos * host.ejections);
         host.ejectedUntilNanos = nowNanos + length;
         host.ejected = true;
         return length;

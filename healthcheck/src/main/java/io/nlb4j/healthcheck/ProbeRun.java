@@ -93,7 +93,7 @@ final class ProbeRun extends ChannelInboundHandlerAdapter implements ChannelFutu
     void start(Supplier<? extends Channel> channels) {
         Channel ch = channels.get();
         ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(plan.timeoutNanos)));
+                (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(plan.timeoutNanos))));
         ch.config().setOption(ChannelOption.TCP_NODELAY, true);
         ch.pipeline().addLast(this);
         channel = ch;

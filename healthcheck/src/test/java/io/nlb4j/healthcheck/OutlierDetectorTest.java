@@ -2,6 +2,7 @@ package io.nlb4j.healthcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class OutlierDetectorTest {
@@ -28,6 +29,26 @@ class OutlierDetectorTest {
         assertThat(h.ejected()).isFalse();
         assertThat(detector.eject(h, 0, 10, 0)).isEqualTo(2000);
         assertThat(h.ejections()).isEqualTo(2);
+    }
+
+    @Test
+    void ejectionTimeStopsGrowingAtFiveMinutesAndNeverOverflows() {
+        OutlierDetector d = new OutlierDetector(1, TimeUnit.SECONDS.toNanos(30), 100);
+        OutlierDetector.Host h = new OutlierDetector.Host();
+        long last = 0;
+        for (int i = 1; i <= 12; i++) {
+            last = d.eject(h, 0, 1, 0);
+            d.release(h);
+        }
+        assertThat(last).isEqualTo(TimeUnit.SECONDS.toNanos(300));
+        // The longest base a specification allows, ejected again and again: the length stays the base, no overflow.
+        OutlierDetector year = new OutlierDetector(1, TimeUnit.DAYS.toNanos(365), 100);
+        OutlierDetector.Host y = new OutlierDetector.Host();
+        for (int i = 1; i <= 1000; i++) {
+            assertThat(year.eject(y, 0, 1, 0)).isEqualTo(TimeUnit.DAYS.toNanos(365));
+            year.release(y);
+        }
+        assertThat(y.ejectedUntilNanos()).isPositive();
     }
 
     @Test

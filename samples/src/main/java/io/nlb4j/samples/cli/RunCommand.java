@@ -132,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Reads {@code 30s}, {@code 5m}, {@code PT30S}; rejects negative durations. */
+    /** Reads {@code 30s}, {@code 5m}, {@code PT30S}; rejects negative durations and those beyond the model's maximum. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -142,8 +142,9 @@ final class RunCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            if (d.isNegative()) {
-                throw new CommandLine.TypeConversionException('"' + value + "\" (expected: 0s or a positive duration)");
+            if (d.isNegative() || d.compareTo(Durations.MAX_DURATION) > 0) {
+                throw new CommandLine.TypeConversionException('"' + value + "\" (expected: 0s or a positive duration"
+                        + " of at most " + Durations.format(Durations.MAX_DURATION) + ')');
             }
             return d;
         }

@@ -159,6 +159,9 @@ class ValidateCommandIT {
                 Arguments.of("missing --config", List.of("run"), "Missing required option: '--config=FILE'"),
                 Arguments.of("bad --drain-timeout", List.of("run", "--config", "FILE", "--drain-timeout", "soon"),
                         "\"soon\" (expected: a duration"),
+                Arguments.of("--drain-timeout beyond the maximum", List.of("run", "--config", "FILE",
+                        "--drain-timeout", "1000000d"), "\"1000000d\" (expected: 0s or a positive duration of at most"
+                                + " 365d)"),
                 Arguments.of("empty --bind-address", List.of("run", "--config", "FILE", "--bind-address", ""),
                         "Invalid value for option '--bind-address': \"\" (expected: an IP address or host name of"
                                 + " this host"),

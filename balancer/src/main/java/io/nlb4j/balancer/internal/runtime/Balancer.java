@@ -404,9 +404,10 @@ final class Balancer implements RunningLoadBalancer {
     @Override
     public Mono<Void> stop(Duration drain) {
         Objects.requireNonNull(drain, "drainTimeout");
-        if (drain.isNegative()) {
+        if (drain.isNegative() || drain.compareTo(Durations.MAX_DURATION) > 0) {
             return Mono.error(new IllegalArgumentException("drainTimeout: " + Durations.format(drain)
-                    + " (expected: zero or a positive duration)"));
+                    + " (expected: 0s or a positive duration of at most " + Durations.format(Durations.MAX_DURATION)
+                    + ')'));
         }
         ctx.tryExecute(() -> beginStop(drain));
         return onStopped();
