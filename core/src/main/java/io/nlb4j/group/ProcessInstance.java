@@ -15,7 +15,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,14 +95,11 @@ final class ProcessInstance implements InstanceHandle {
         String id = context.instanceId();
         abort.throwIfAborted(id);
         int port = context.port() != 0 ? context.port() : freePort(context.host());
-        List<String> command = new ArrayList<>(spec.command().size());
-        for (String arg : spec.command()) {
-            command.add(substitute(arg, context, port));
-        }
+        InstanceContext resolved = port == context.port() ? context : new InstanceContext(context.instanceId(),
+                context.group(), context.zone(), context.host(), port, context.labels());
+        List<String> command = spec.commandFor(resolved);
         ProcessBuilder builder = new ProcessBuilder(command);
-        for (Map.Entry<String, String> e : spec.environment().entrySet()) {
-            builder.environment().put(e.getKey(), substitute(e.getValue(), context, port));
-        }
+        builder.environment().putAll(spec.environmentFor(resolved));
         spec.workingDirectory().ifPresent(dir -> builder.directory(new File(dir)));
         Process process;
         try {
@@ -337,14 +333,6 @@ final class ProcessInstance implements InstanceHandle {
             socket.bind(new InetSocketAddress(host, 0));
             return socket.getLocalPort();
         }
-    }
-
-    static String substitute(String text, InstanceContext context, int port) {
-        return text.replace("{port}", Integer.toString(port))
-                .replace("{host}", context.host())
-                .replace("{instanceId}", context.instanceId())
-                .replace("{zone}", context.zone())
-                .replace("{group}", context.group());
     }
 
     private static void pump(Executor output, String instanceId, InputStream stream, boolean error) {

@@ -143,6 +143,22 @@ class ProcessGroupTest {
      * launch had delivered its instance before the cancellation, which no longer stopped anything.
      */
     @Test
+    void theProcessGetsItsArgumentsAndEnvironmentWithPlaceholdersReplacedAndDoubledBracesSingle() throws Exception {
+        InstanceContext context = new InstanceContext("web-7", "web", "az-b", "127.0.0.1", 0, Map.of());
+        ProcessLauncher launcher = echoLauncher("{port}", "--label={{json}}-{instanceId}@{zone}/{group}")
+                .environment(Map.of("NLB4J_MARK", "{{{instanceId}}}")).build();
+        ProcessInstance p = (ProcessInstance) InstanceStarter.standard().start(launcher, context)
+                .block(STARTUP.plusSeconds(10));
+        started.add(p);
+        ProcessHandle.Info info = ProcessHandle.of(p.pid()).orElseThrow().info();
+        assertThat(info.arguments()).hasValueSatisfying(args -> assertThat(args)
+                .endsWith(Integer.toString(p.address().getPort()), "--label={json}-web-7@az-b/web"));
+        assertThat(java.nio.file.Files.readString(Path.of("/proc/" + p.pid() + "/environ")).split("\0"))
+                .contains("NLB4J_MARK={web-7}");
+        p.close();
+    }
+
+    @Test
     void cancellingALaunchStopsTheProcess() throws Exception {
         String marker = "cancel-" + java.util.UUID.randomUUID();
         ProcessLauncher launcher = echoLauncher("never", marker).readyTimeout(Duration.ofMinutes(10))
