@@ -1,5 +1,6 @@
 package io.nlb4j.balancer;
 
+import io.nlb4j.control.Failures;
 import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.Durations;
 import java.net.InetAddress;
@@ -381,7 +382,7 @@ public sealed interface LoadBalancerEvent {
 
         @Override
         public String description() {
-            return listener + ": connect to " + key(server) + " failed: " + cause;
+            return listener + ": connect to " + key(server) + " failed: " + Failures.sentence(cause);
         }
     }
 

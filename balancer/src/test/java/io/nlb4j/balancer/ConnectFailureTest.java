@@ -73,6 +73,9 @@ class ConnectFailureTest {
                     .allSatisfy(e -> {
                         assertThat(e.server().getPort()).isEqualTo(dead);
                         assertThat(e.cause()).isInstanceOf(java.net.ConnectException.class);
+                        // The words for people carry the reason, not the exception's class.
+                        assertThat(e.description()).contains("connect to 127.0.0.1:" + dead + " failed: ")
+                                .doesNotContain("Exception").doesNotContain("io.netty");
                     });
 
             // Every failed server channel is closed: the process holds no more sockets than before the clients.

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.nlb4j.group.AvailabilityGroups;
+import io.nlb4j.group.GroupMembership;
+import io.nlb4j.group.GroupOptions;
 import io.nlb4j.group.InstanceInfo;
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.membership.HealthStatus;
@@ -32,6 +35,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /**
  * The promises a new user relies on: a server added is serving when its Mono completes, a started load balancer
@@ -228,6 +232,45 @@ class PromisesTest {
             // and stopping again is a no-op that completes at once
             lb.stop(Duration.ZERO).block(Duration.ofSeconds(1));
         }
+    }
+
+    @Test
+    void callsAfterStopOnAGroupSayTheSameWithTheGroupsName() throws Exception {
+        AvailabilityGroup group = AvailabilityGroup.builder("after").region("local").vpc("lo").zones("z1")
+                .template(InstanceTemplate.builder("t").port(0).launcher(echoInstances())).capacity(1, 1, 3).build();
+        RunningLoadBalancer lb = NetworkLoadBalancer.startNow(Fixtures.specBuilder("stopped-ag")
+                .listener(Listener.tcp(0).backendService(BackendService.builder("web").healthCheck(HealthCheck.none())
+                        .availabilityGroup(group)))
+                .build(), options());
+        RunningAvailabilityGroup g = lb.availabilityGroup("after");
+        lb.close();
+        String stopped = "availability group \"after\" is stopped (expected: a running availability group)";
+        assertThatThrownBy(() -> g.setDesiredCapacity(2).block()).isInstanceOf(IllegalStateException.class)
+                .hasMessage(stopped);
+        assertThatThrownBy(() -> g.awaitServing(1).block()).isInstanceOf(IllegalStateException.class)
+                .hasMessage(stopped);
+        assertThatThrownBy(() -> lb.availabilityGroup("after").setCapacity(1, 1, 1).block())
+                .isInstanceOf(IllegalStateException.class).hasMessage(stopped);
+
+        AvailabilityGroup aloneSpec = AvailabilityGroup.builder("alone").region("local").vpc("lo").zones("z1")
+                .template(InstanceTemplate.builder("t").port(0).launcher(echoInstances())).capacity(1, 1, 3).build();
+        RunningAvailabilityGroup alone = AvailabilityGroups.startNow(aloneSpec, new GroupMembership() {
+            @Override
+            public void register(InstanceInfo instance) {
+            }
+
+            @Override
+            public Mono<Void> deregister(InstanceInfo instance) {
+                return Mono.empty();
+            }
+        }, GroupOptions.defaults());
+        alone.stop().block(Duration.ofSeconds(10));
+        String aloneStopped = "availability group \"alone\" is stopped (expected: a running availability group)";
+        assertThatThrownBy(() -> alone.setDesiredCapacity(2).block()).isInstanceOf(IllegalStateException.class)
+                .hasMessage(aloneStopped);
+        assertThatThrownBy(() -> alone.awaitServing(1).block()).isInstanceOf(IllegalStateException.class)
+                .hasMessage(aloneStopped);
+        alone.stop().block(Duration.ofSeconds(1)); // stopping again completes at once
     }
 
     /** Instances that are echo servers of their own, started in this JVM. */

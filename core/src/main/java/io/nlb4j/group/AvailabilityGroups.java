@@ -48,6 +48,9 @@ public final class AvailabilityGroups {
      */
     public static RunningAvailabilityGroup startNow(AvailabilityGroup spec, GroupMembership membership,
                                                     GroupOptions options) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(membership, "membership");
+        Objects.requireNonNull(options, "options");
         Duration timeout = options.startTimeout();
         RunningAvailabilityGroup group = start(spec, membership, options)
                 .timeout(timeout, Mono.error(() -> new IllegalStateException("availability group \"" + spec.name()

@@ -201,8 +201,9 @@ final class GroupController implements RunningAvailabilityGroup {
     }
 
     private String stoppedMessage() {
-        return "availability group \"" + name + "\" " + (finished ? "has stopped" : "is stopping")
-                + " (expected: a running group)";
+        // The same words as a stopped load balancer's, from ControlContext.stopped().
+        return "availability group \"" + name + "\" " + (finished ? "is stopped" : "is stopping")
+                + " (expected: a running availability group)";
     }
 
     /** A Mono that runs an action in the context when subscribed; fails if the group is stopping or stopped. */

@@ -280,8 +280,12 @@ public final class GroupOptions {
          * @return this builder
          */
         public Builder launchRetry(Duration base, Duration max) {
-            check(positive(base), "launchRetryBase", base, "a positive duration");
-            check(max.compareTo(base) >= 0, "launchRetryMax", max, "at least launchRetryBase " + Durations.format(base));
+            Objects.requireNonNull(base, "base");
+            Objects.requireNonNull(max, "max");
+            check(positive(base), "launchRetryBase", base, BOUNDED);
+            check(max.compareTo(base) >= 0 && max.compareTo(Durations.MAX_DURATION) <= 0, "launchRetryMax", max,
+                    "at least launchRetryBase " + Durations.format(base) + " and at most "
+                            + Durations.format(Durations.MAX_DURATION));
             this.launchRetryBase = base;
             this.launchRetryMax = max;
             return this;
@@ -294,7 +298,8 @@ public final class GroupOptions {
          * @return this builder
          */
         public Builder reconcileInterval(Duration interval) {
-            check(positive(interval), "reconcileInterval", interval, "a positive duration");
+            Objects.requireNonNull(interval, "interval");
+            check(positive(interval), "reconcileInterval", interval, BOUNDED);
             this.reconcileInterval = interval;
             return this;
         }
@@ -306,7 +311,8 @@ public final class GroupOptions {
          * @return this builder
          */
         public Builder startTimeout(Duration timeout) {
-            check(positive(timeout), "startTimeout", timeout, "a positive duration");
+            Objects.requireNonNull(timeout, "timeout");
+            check(positive(timeout), "startTimeout", timeout, BOUNDED);
             this.startTimeout = timeout;
             return this;
         }
@@ -344,8 +350,12 @@ public final class GroupOptions {
             return new GroupOptions(this);
         }
 
+        private static final String BOUNDED = "a positive duration of at most "
+                + Durations.format(Durations.MAX_DURATION);
+
+        /** Positive and at most {@link Durations#MAX_DURATION}: whatever is accepted can be scheduled. */
         private static boolean positive(Duration d) {
-            return d != null && !d.isNegative() && !d.isZero();
+            return d != null && !d.isNegative() && !d.isZero() && d.compareTo(Durations.MAX_DURATION) <= 0;
         }
 
         private static void check(boolean ok, String name, Object value, String expected) {

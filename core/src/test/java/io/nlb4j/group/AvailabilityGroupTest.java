@@ -165,11 +165,16 @@ class AvailabilityGroupTest extends GroupTestSupport {
     void optionsRejectValuesThatCannotRun() {
         assertThatThrownBy(() -> options().launchRetry(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("launchRetryMax: 1s (expected: at least launchRetryBase 2s)");
+                .hasMessage("launchRetryMax: 1s (expected: at least launchRetryBase 2s and at most 365d)");
         assertThatThrownBy(() -> options().defaultPort(70000))
                 .hasMessageStartingWith("defaultPort: 70000 (expected: 0-65535");
         assertThatThrownBy(() -> options().reconcileInterval(Duration.ZERO))
-                .hasMessage("reconcileInterval: 0s (expected: a positive duration)");
+                .hasMessage("reconcileInterval: 0s (expected: a positive duration of at most 365d)");
+        // Beyond the model's maximum, a duration could not be scheduled: refused as it is set.
+        assertThatThrownBy(() -> options().startTimeout(Duration.ofDays(1_000_000)))
+                .hasMessage("startTimeout: 1000000d (expected: a positive duration of at most 365d)");
+        assertThatThrownBy(() -> options().launchRetry(Duration.ofSeconds(1), Duration.ofDays(400)))
+                .hasMessage("launchRetryMax: 400d (expected: at least launchRetryBase 1s and at most 365d)");
     }
 
     @Test
@@ -264,7 +269,7 @@ class AvailabilityGroupTest extends GroupTestSupport {
         }
         StepVerifier.create(group.setDesiredCapacity(2)).verifyErrorSatisfies(e -> assertThat(e)
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("availability group \"g\" has stopped (expected: a running group)"));
+                .hasMessage("availability group \"g\" is stopped (expected: a running availability group)"));
         StepVerifier.create(group.events()).expectComplete().verify(WAIT);
     }
 
@@ -276,7 +281,7 @@ class AvailabilityGroupTest extends GroupTestSupport {
         group.stop().block(WAIT);
         StepVerifier.create(group.setDesiredCapacity(1)).verifyErrorSatisfies(e -> assertThat(e)
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("availability group \"g\" has stopped (expected: a running group)"));
+                .hasMessage("availability group \"g\" is stopped (expected: a running availability group)"));
         awaitUntil(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.isAlive() && t.getName().startsWith("nlb4j-group-g")));
     }

@@ -1,5 +1,6 @@
 package io.nlb4j.samples.cli;
 
+import io.nlb4j.control.Failures;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
@@ -60,7 +61,7 @@ public final class Nlb4j implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new Nlb4j())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("nlb4j: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    cmd.getErr().println("nlb4j: " + Failures.sentence(e));
                     cmd.getErr().flush();
                     return FAILED;
                 })

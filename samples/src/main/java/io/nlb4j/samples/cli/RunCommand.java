@@ -5,6 +5,7 @@ import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.config.ConfigException;
+import io.nlb4j.control.Failures;
 import io.nlb4j.config.SpecFiles;
 import io.nlb4j.model.Durations;
 import io.nlb4j.model.LoadBalancerSpec;
@@ -112,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
 
     private static void stop(RunningLoadBalancer running, Duration drain) {
         log.info("stopping: no new connections; draining open connections for up to {}", Durations.format(drain));
-        running.stop(drain).subscribe(null, e -> log.warn("stopping failed: {}", e.toString()));
+        running.stop(drain).subscribe(null, e -> log.warn("stopping failed: {}", Failures.sentence(e)));
     }
 
     /** Takes an IP address or a host name that resolves; a blank or unresolvable one is a usage mistake. */

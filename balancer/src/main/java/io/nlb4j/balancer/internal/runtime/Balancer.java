@@ -20,6 +20,7 @@ import io.nlb4j.balancer.internal.forwarding.ListenerPath;
 import io.nlb4j.balancer.internal.forwarding.Loops;
 import io.nlb4j.balancer.internal.forwarding.Transport;
 import io.nlb4j.control.ControlContext;
+import io.nlb4j.control.Failures;
 import io.nlb4j.group.AvailabilityGroups;
 import io.nlb4j.group.GroupOptions;
 import io.nlb4j.group.RunningAvailabilityGroup;
@@ -203,7 +204,7 @@ final class Balancer implements RunningLoadBalancer {
                     } catch (UnknownHostException e) {
                         throw new LoadBalancerStartException("listeners[" + i + "].backendService.servers.static[" + j
                                 + "].address: \"" + server.address() + "\" (expected: a resolvable address or host"
-                                + " name; " + e.getMessage() + ')', e);
+                                + " name; " + Failures.sentence(e) + ')', e);
                     }
                 }
                 out.put(bs.name(), members);
@@ -271,7 +272,7 @@ final class Balancer implements RunningLoadBalancer {
         try {
             p = factory.create(ps.properties());
         } catch (IllegalArgumentException e) {
-            throw new LoadBalancerStartException(path + ".properties: " + e.getMessage(), e);
+            throw new LoadBalancerStartException(path + ".properties: " + Failures.sentence(e), e);
         }
         ownedProviders.add(p);
         return p;
@@ -287,7 +288,7 @@ final class Balancer implements RunningLoadBalancer {
                 .map(Sources::resolve)
                 .subscribe(members -> ctx.tryExecute(() -> service.apply(members, LeaveCause.LEFT_SOURCE)),
                         e -> log.warn("backend service {}: membership provider failed, keeping the last servers: {}",
-                                service.name, e.toString())));
+                                service.name, Failures.sentence(e))));
     }
 
     private Mono<Void> bindAll() {
@@ -297,7 +298,7 @@ final class Balancer implements RunningLoadBalancer {
             l.binding(f);
             binds.add(toMono(f).onErrorMap(e -> new LoadBalancerStartException("listeners[" + l.id.index() + "].port: "
                     + l.spec().port() + " (expected: a port free on " + options.bindAddress() + "; binding failed: "
-                    + e.getMessage() + ')', e)).then(ctx.run(() -> {
+                    + Failures.sentence(e) + ')', e)).then(ctx.run(() -> {
                         l.bound(f.channel());
                         self.bound(l.id.index(), l.boundAddress().getPort());
                         events.publish(t -> new LoadBalancerEvent.ListenerBound(t, l.id, l.service.spec().name(),
@@ -320,7 +321,7 @@ final class Balancer implements RunningLoadBalancer {
             starts.add(AvailabilityGroups.start(g.spec(), g, groupOptions)
                     .doOnNext(g::running)
                     .onErrorMap(e -> new LoadBalancerStartException(groupPaths.get(g.spec().name()) + ": "
-                            + e.getMessage(), e)));
+                            + Failures.sentence(e), e)));
         }
         return Flux.merge(starts).then();
     }
@@ -359,7 +360,8 @@ final class Balancer implements RunningLoadBalancer {
         if (e instanceof LoadBalancerStartException || e instanceof IllegalArgumentException) {
             return e;
         }
-        return new LoadBalancerStartException("load balancer \"" + spec.name() + "\" could not start: " + e, e);
+        return new LoadBalancerStartException("load balancer \"" + spec.name() + "\" could not start: "
+                + Failures.sentence(e), e);
     }
 
     /** What a start was still waiting for (read from another thread: a best-effort description). */
@@ -487,7 +489,8 @@ final class Balancer implements RunningLoadBalancer {
                         .toList())
                 .timeout(GROUP_STOP_TIMEOUT, ctx.scheduler())
                 .onErrorResume(e -> {
-                    log.warn("load balancer {}: availability groups did not stop cleanly: {}", spec.name(), e.toString());
+                    log.warn("load balancer {}: availability groups did not stop cleanly: {}", spec.name(),
+                            Failures.sentence(e));
                     return Mono.empty();
                 });
     }
@@ -498,7 +501,7 @@ final class Balancer implements RunningLoadBalancer {
             try {
                 p.close();
             } catch (Exception e) {
-                log.warn("closing a membership provider failed: {}", e.toString());
+                log.warn("closing a membership provider failed: {}", Failures.sentence(e));
             }
         }
         events.stream().complete();
