@@ -273,6 +273,43 @@ final class SpecValidator {
                 }
             }
         }
+        forwardingToItself(lb, ports);
+    }
+
+    /**
+     * A static server written as this host's own address (a loopback address, {@code localhost} or the wildcard
+     * address) on the port of one of the listeners would be the load balancer itself: every connection, and every
+     * health probe, would come back as a new connection without end. The running load balancer also refuses any
+     * server that resolves to one of its listeners; this catches the case a file or a builder already shows.
+     */
+    private void forwardingToItself(LoadBalancerSpec.Builder lb, Map<Integer, Integer> listenerPorts) {
+        for (int i = 0; i < lb.listeners.size(); i++) {
+            Listener.Builder l = lb.listeners.get(i);
+            BackendService.Builder s = l == null ? null : l.backendService;
+            if (s == null || s.sourceKind != ServerSource.Kind.STATIC) {
+                continue;
+            }
+            for (int j = 0; j < s.staticServers.size(); j++) {
+                StaticServer.Builder server = s.staticServers.get(j);
+                if (server == null || server.address == null || !isThisHost(server.address)) {
+                    continue;
+                }
+                Integer port = server.port != null ? server.port : s.port;
+                Integer listener = port == null ? null : listenerPorts.get(port);
+                if (listener != null) {
+                    fail("listeners[" + i + "].backendService.servers.static[" + j + ']', server.address + ':' + port,
+                            "a server other than this load balancer's own listeners[" + listener + "] on port " + port
+                                    + "; every connection to it would come back as a new one, without end");
+                }
+            }
+        }
+    }
+
+    /** Whether an address, as written, is this host: loopback, {@code localhost} or the wildcard address. */
+    private static boolean isThisHost(String address) {
+        String a = address.strip().toLowerCase(Locale.ROOT);
+        return a.equals("localhost") || a.startsWith("127.") || a.equals("::1") || a.equals("[::1]")
+                || a.equals("0.0.0.0") || a.equals("::") || a.equals("0:0:0:0:0:0:0:1");
     }
 
     void placement(String path, PlacedBuilder<?> p) {

@@ -556,6 +556,15 @@ class InvalidSpecTest {
                 bad("server address with a NUL", () -> withServer(server("10.0.0.1\0")),
                         ST + "[0].address", ST + "[0].address: \"10.0.0.1\\u0000\" (expected: an IP address or host"
                                 + " name)"),
+                bad("a server at the listener itself", () -> withServer(server("127.0.0.1").port(8080)),
+                        ST + "[0]", ST + "[0]: \"127.0.0.1:8080\" (expected: a server other than this load balancer's own"
+                                + " listeners[0] on port 8080; every connection to it would come back as a new one,"
+                                + " without end)"),
+                bad("a server at the listener itself by the service's port", () -> with(BackendService.builder("web")
+                                .port(8080).staticServer(server("localhost"))),
+                        ST + "[0]", ST + "[0]: \"localhost:8080\" (expected: a server other than this load balancer's own"
+                                + " listeners[0] on port 8080; every connection to it would come back as a new one,"
+                                + " without end)"),
                 bad("blank provider type", () -> withProvider(" ", Map.of()),
                         PR + ".type", PR + ".type: \" \" (expected: a membership provider type such as file or"
                                 + " zookeeper)"),
