@@ -14,7 +14,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import reactor.core.Disposable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,11 +72,13 @@ final class RunCommand implements Callable<Integer> {
             return Nlb4j.FAILED;
         }
         Duration drain = drainTimeout != null ? drainTimeout : lb.longestConnectionDraining();
-        // Signals are handled from before the start: a signal during the start stops the load balancer as
-        // soon as it runs (its instances are terminated), rather than killing the JVM and orphaning them.
+        // Signals are handled from before the start: a signal during the start cancels it, which stops what it
+        // launched (instances under way are abandoned at once), rather than killing the JVM and orphaning them.
         AtomicBoolean stopRequested = new AtomicBoolean();
         AtomicReference<RunningLoadBalancer> current = new AtomicReference<>();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
+        CompletableFuture<RunningLoadBalancer> started = new CompletableFuture<>();
+        AtomicReference<Disposable> starting = new AtomicReference<>();
         Signals.onTermination(() -> {
             if (stopRequested.getAndSet(true)) {
                 log.info("already stopping, draining for up to {}", Durations.format(drain));
@@ -83,7 +88,13 @@ final class RunCommand implements Callable<Integer> {
             if (r != null) {
                 stop(r, drain);
             } else {
-                log.info("stopping as soon as the load balancer has started");
+                log.info("stopping during the start: the start is cancelled and what it launched is stopped");
+                Disposable s = starting.get();
+                if (s != null) {
+                    s.dispose();
+                }
+                started.cancel(false);
+                return;
             }
             // Where signals fall back to a shutdown hook, the JVM must not halt before the stop is done.
             try {
@@ -94,8 +105,21 @@ final class RunCommand implements Callable<Integer> {
                 log.warn("the load balancer did not stop in time");
             }
         });
-        RunningLoadBalancer running = NetworkLoadBalancer.startNow(lb,
-                LoadBalancerOptions.builder().bindAddress(bindAddress).build());
+        starting.set(NetworkLoadBalancer.start(lb, LoadBalancerOptions.builder().bindAddress(bindAddress).build())
+                .subscribe(started::complete, started::completeExceptionally));
+        if (stopRequested.get()) {
+            starting.get().dispose(); // a signal came before the subscription was known
+            started.cancel(false);
+        }
+        RunningLoadBalancer running;
+        try {
+            running = started.join();
+        } catch (CancellationException e) {
+            log.info("stopped before it had started");
+            return 0;
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         running.events().subscribe(e -> log.info("{}", e.description()));
         for (RunningListener l : running.listeners()) {
             log.info("listener {} -> backend service {}: listening on {}", l.spec().port(),

@@ -96,6 +96,49 @@ class AvailabilityGroupRunIT {
         }
     }
 
+    @Test
+    void aSigtermDuringTheStartCancelsItAndLeavesNoInstanceBehind() throws Exception {
+        // An instance that never gets ready: only the signal can end the start.
+        String yaml = """
+                name: never-ready
+                placement: {region: cn-north-1, vpc: vpc-1, zones: [az-a]}
+                listeners:
+                  - port: 0
+                    backendService:
+                      name: never
+                      servers:
+                        availabilityGroup:
+                          name: never-ag
+                          placement: {region: cn-north-1, vpc: vpc-1, zones: [az-a]}
+                          template:
+                            name: never-template
+                            port: 0
+                            launcher:
+                              process:
+                                command: [sleep, "600"]
+                                readyTimeout: 10m
+                                stopGracePeriod: 2s
+                          capacity: {min: 1, desired: 1, max: 1}
+                """;
+        Path spec = writeYaml(dir, "never-ready.yaml", yaml);
+        try (JarProcess lb = JarProcess.start("run", "--config", spec.toString(), "--bind-address", "127.0.0.1")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> sleepers(lb.process()).size() == 1);
+            long pid = sleepers(lb.process()).get(0).pid();
+            lb.terminate(); // SIGTERM, while the instance is still launching
+            assertThat(lb.awaitExit(Duration.ofSeconds(30))).as(lb.output()).isZero();
+            assertThat(lb.stdout()).contains("stopping during the start").contains("stopped before it had started");
+            assertThat(lb.output()).doesNotContain("\tat ").doesNotContain("Exception");
+            await("process " + pid + " gone").atMost(Duration.ofSeconds(15))
+                    .until(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE);
+        }
+    }
+
+    private static List<ProcessHandle> sleepers(Process runner) {
+        return runner.descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("sleep")).orElse(false))
+                .collect(Collectors.toList());
+    }
+
     /** The runner's descendants that run {@link EchoMain}. */
     private static List<ProcessHandle> instances(Process runner) {
         return runner.descendants()
