@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.InstanceHandle;
+import io.nlb4j.model.InstanceLauncher;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.OutlierDetection;
@@ -340,5 +342,23 @@ final class Fixtures {
         public void close() {
             subscription.dispose();
         }
+    }
+
+    /** Instances that are echo servers of their own, started in this JVM. */
+    static InstanceLauncher echoInstances() {
+        return InstanceLauncher.inProcess(ctx -> {
+            TestBackend b = TestBackend.echo(ctx.instanceId());
+            return new InstanceHandle() {
+                @Override
+                public InetSocketAddress address() {
+                    return b.address();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    b.close();
+                }
+            };
+        });
     }
 }

@@ -153,7 +153,7 @@ class PromisesTest {
     @Test
     void groupInstancesCarryTheLoadBalancersHealthAndCanBeAwaited() throws Exception {
         AvailabilityGroup group = AvailabilityGroup.builder("echoes").region("local").vpc("lo").zones("z1", "z2")
-                .template(InstanceTemplate.builder("t").port(0).launcher(echoInstances()))
+                .template(InstanceTemplate.builder("t").port(0).launcher(Fixtures.echoInstances()))
                 .capacity(1, 2, 4).build();
         LoadBalancerSpec spec = Fixtures.specBuilder("awaiting").zones("z1", "z2")
                 .listener(Listener.tcp(0).backendService(BackendService.builder("web")
@@ -198,7 +198,7 @@ class PromisesTest {
     @Test
     void serversOfAServiceFedByAGroupCannotBeChangedByHand() throws Exception {
         AvailabilityGroup group = AvailabilityGroup.builder("fed").region("local").vpc("lo").zones("z1")
-                .template(InstanceTemplate.builder("t").port(0).launcher(echoInstances())).build();
+                .template(InstanceTemplate.builder("t").port(0).launcher(Fixtures.echoInstances())).build();
         try (TestBackend other = TestBackend.echo("other");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(Fixtures.spec("fed",
                 Listener.tcp(0).backendService(BackendService.builder("web").healthCheck(HealthCheck.none())
@@ -237,7 +237,7 @@ class PromisesTest {
     @Test
     void callsAfterStopOnAGroupSayTheSameWithTheGroupsName() throws Exception {
         AvailabilityGroup group = AvailabilityGroup.builder("after").region("local").vpc("lo").zones("z1")
-                .template(InstanceTemplate.builder("t").port(0).launcher(echoInstances())).capacity(1, 1, 3).build();
+                .template(InstanceTemplate.builder("t").port(0).launcher(Fixtures.echoInstances())).capacity(1, 1, 3).build();
         RunningLoadBalancer lb = NetworkLoadBalancer.startNow(Fixtures.specBuilder("stopped-ag")
                 .listener(Listener.tcp(0).backendService(BackendService.builder("web").healthCheck(HealthCheck.none())
                         .availabilityGroup(group)))
@@ -253,7 +253,7 @@ class PromisesTest {
                 .isInstanceOf(IllegalStateException.class).hasMessage(stopped);
 
         AvailabilityGroup aloneSpec = AvailabilityGroup.builder("alone").region("local").vpc("lo").zones("z1")
-                .template(InstanceTemplate.builder("t").port(0).launcher(echoInstances())).capacity(1, 1, 3).build();
+                .template(InstanceTemplate.builder("t").port(0).launcher(Fixtures.echoInstances())).capacity(1, 1, 3).build();
         RunningAvailabilityGroup alone = AvailabilityGroups.startNow(aloneSpec, new GroupMembership() {
             @Override
             public void register(InstanceInfo instance) {
@@ -271,23 +271,5 @@ class PromisesTest {
         assertThatThrownBy(() -> alone.awaitServing(1).block()).isInstanceOf(IllegalStateException.class)
                 .hasMessage(aloneStopped);
         alone.stop().block(Duration.ofSeconds(1)); // stopping again completes at once
-    }
-
-    /** Instances that are echo servers of their own, started in this JVM. */
-    private static InstanceLauncher echoInstances() {
-        return InstanceLauncher.inProcess(ctx -> {
-            TestBackend b = TestBackend.echo(ctx.instanceId());
-            return new InstanceHandle() {
-                @Override
-                public InetSocketAddress address() {
-                    return b.address();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    b.close();
-                }
-            };
-        });
     }
 }

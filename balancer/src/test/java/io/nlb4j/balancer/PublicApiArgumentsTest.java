@@ -10,8 +10,6 @@ import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
-import io.nlb4j.model.InstanceHandle;
-import io.nlb4j.model.InstanceLauncher;
 import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
@@ -44,20 +42,7 @@ class PublicApiArgumentsTest {
     @Test
     void aRunningLoadBalancerItsListenersServicesAndGroupsNameANullArgument() throws Exception {
         AvailabilityGroup group = AvailabilityGroup.builder("ag").region("local").vpc("lo").zones("z1")
-                .template(InstanceTemplate.builder("t").port(0).launcher(InstanceLauncher.inProcess(ctx -> {
-                    TestBackend b = TestBackend.echo(ctx.instanceId());
-                    return new InstanceHandle() {
-                        @Override
-                        public InetSocketAddress address() {
-                            return b.address();
-                        }
-
-                        @Override
-                        public void close() throws java.io.IOException {
-                            b.close();
-                        }
-                    };
-                })))
+                .template(InstanceTemplate.builder("t").port(0).launcher(Fixtures.echoInstances()))
                 .capacity(1, 1, 2).build();
         try (TestBackend a = TestBackend.echo("a");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(specBuilder("nulls")
