@@ -111,9 +111,10 @@ final class Fixtures {
         if (from != null) {
             s.bind(new InetSocketAddress(from, 0));
         }
-        s.connect(listener.boundAddress(), 5_000);
+        // Options first: a refused connection may be reset before connect() returns to set them.
         s.setSoTimeout(READ_TIMEOUT_MILLIS);
         s.setTcpNoDelay(true);
+        s.connect(listener.boundAddress(), 5_000);
         return s;
     }
 

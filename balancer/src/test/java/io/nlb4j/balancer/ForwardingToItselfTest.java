@@ -85,8 +85,29 @@ class ForwardingToItselfTest {
                     .hasMessage("address: 127.0.0.1:" + self.getPort() + " (expected: a server other than this load"
                             + " balancer: it is this load balancer's own listeners[0]; a connection to it would come"
                             + " back as a new connection, without end)");
+            // The wildcard address reaches this host's listeners whatever address they bind: refused too.
+            assertThatThrownBy(() -> lb.backendService("web").addServer(new InetSocketAddress("0.0.0.0",
+                    self.getPort()), 1).block(Duration.ofSeconds(5)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("address: 0.0.0.0:" + self.getPort() + " (expected: a server other than");
             assertThat(lb.backendService("web").servers()).extracting(ServerStats::address)
                     .containsExactly(a.address());
+        }
+    }
+
+    @Test
+    void aRefusedAddServerChangesNothingAndLaterChangesWork() throws Exception {
+        try (TestBackend a = TestBackend.echo("a"); TestBackend b = TestBackend.echo("b");
+             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(specBuilder("refused-add")
+                     .listener(Listener.tcp(0).backendService(service("web", a))).build(), options())) {
+            RunningBackendService web = lb.backendService("web");
+            assertThatThrownBy(() -> web.addServer(new InetSocketAddress("127.0.0.1", 0), 1)
+                    .block(Duration.ofSeconds(5)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("address: 127.0.0.1:0 (expected: a server's port, 1-65535)");
+            web.addServer(b.address(), 1).block(Duration.ofSeconds(5));
+            web.removeServer(a.address()).block(Duration.ofSeconds(5));
+            assertThat(web.servers()).extracting(ServerStats::address).containsExactly(b.address());
         }
     }
 

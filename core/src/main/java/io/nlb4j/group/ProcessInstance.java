@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,10 +47,11 @@ final class ProcessInstance implements InstanceHandle {
     private static final long KILL_WAIT_MILLIS = 5000;
     /**
      * Reads the processes' output: a blocking read per stream for each process's lifetime, on daemon threads
-     * that end once their stream closes (never on Reactor's bounded pool, which a few processes would exhaust).
+     * that end a second after their stream closes (never on Reactor's bounded pool, which a few processes would
+     * exhaust), so that none outlives its instance for long.
      */
-    private static final ExecutorService OUTPUT = Executors.newCachedThreadPool(
-            DaemonThreads.named("nlb4j-instance-output"));
+    private static final ExecutorService OUTPUT = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), DaemonThreads.named("nlb4j-instance-output"));
 
     private final String instanceId;
     private final Process process;

@@ -4,7 +4,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -34,6 +37,29 @@ final class LoopStates implements Loops {
 
     /** A TCP connection's addresses, as seen by the side that connected. */
     record Flow(InetSocketAddress from, InetSocketAddress to) {
+
+        /**
+         * Where a connection to {@code server} arrives: a connection to the wildcard address goes to this host's
+         * loopback address, which is then the accepting side's local address.
+         */
+        static InetSocketAddress destination(InetSocketAddress server) {
+            InetAddress a = server.getAddress();
+            if (a == null || !a.isAnyLocalAddress()) {
+                return server;
+            }
+            return new InetSocketAddress(a instanceof Inet6Address ? LOOPBACK6 : LOOPBACK4, server.getPort());
+        }
+    }
+
+    private static final InetAddress LOOPBACK4 = loopback(new byte[] {127, 0, 0, 1});
+    private static final InetAddress LOOPBACK6 = loopback(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+
+    private static InetAddress loopback(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // a literal of the right length cannot fail
+        }
     }
 
     LoopStates(EventLoopGroup group, LongSupplier clock) {

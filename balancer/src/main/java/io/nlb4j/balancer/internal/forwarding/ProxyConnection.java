@@ -132,7 +132,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             log.debug("{}: connection from {} rejected: {} ({})", listener, client, reason, detail);
         }
         listener.events.rejected(listener, client, reason, detail);
-        frontend.close();
+        // A reset, not a clean close: a client that sent its request and its FIN must not read a refusal as a
+        // complete, empty answer.
+        reset(frontend);
     }
 
     // ---- connect ----
@@ -174,7 +176,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         // outcome is handled, even one that came at once.
         InetSocketAddress from = (InetSocketAddress) b.localAddress();
         if (from != null) {
-            outbound = new LoopStates.Flow(from, s.address());
+            outbound = new LoopStates.Flow(from, LoopStates.Flow.destination(s.address()));
             ProxyConnection cameBack = listener.loops().outboundOpened(outbound);
             if (cameBack != null) {
                 cameBack.closeAsLoop();
@@ -197,6 +199,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         for (int k = 0; k < max * 4; k++) {
             ServerEndpoint s = (ServerEndpoint) route.pick(client, sourceHash, attempt + k);
             if (s == null || !wasTried(s)) {
+                return s;
+            }
+        }
+        // The picker keeps choosing servers already tried — least connections does when a server that refuses
+        // every connection has none open — so the retry takes any other server of the snapshot.
+        for (Endpoint e : route.picker().candidates()) {
+            ServerEndpoint s = (ServerEndpoint) e;
+            if (!wasTried(s) && !s.draining()) {
                 return s;
             }
         }
@@ -410,7 +420,6 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
     }
 
-    /** Closes both sides at once: draining timeout, stop, idle timeout. Safe from any thread. */
     private static String loopDetail(InetSocketAddress remote) {
         return "the client " + remote.getAddress().getHostAddress() + ':' + remote.getPort()
                 + " is this load balancer's own connection to a server";
@@ -430,15 +439,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         });
     }
 
+    /**
+     * Cuts both sides off at once — draining timeout, stop, idle timeout, a loop — with a reset, not a clean close:
+     * a connection cut off must not look to either side like one that ended normally with every byte delivered.
+     * AWS NLB resets at its idle timeout too. Safe from any thread.
+     */
     void closeNow() {
-        Channel f = frontend;
-        Channel b = backend;
-        if (f != null) {
-            f.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+        reset(frontend);
+        reset(backend);
     }
 
     /** Whether the pair has had no byte in either direction for its listener's idle timeout; on the loop. */

@@ -124,6 +124,10 @@ final class BackendServiceHandle implements RunningBackendService {
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("address: " + address + " (expected: a resolved address)");
         }
+        if (address.getPort() == 0) {
+            throw new IllegalArgumentException("address: " + address.getAddress().getHostAddress() + ":0 (expected: a"
+                    + " server's port, 1-65535)");
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerEvent.HealthCause;
 import io.nlb4j.control.ControlContext;
 import io.nlb4j.healthcheck.OutlierDetector;
+import io.nlb4j.model.Durations;
 import io.nlb4j.model.OutlierDetection;
 import java.time.Duration;
 import java.util.Collection;
@@ -72,7 +73,8 @@ final class PassiveEjection {
         rebuild.run();
         Duration length = Duration.ofNanos(nanos);
         String reason = spec.consecutiveFailures() + " consecutive connect failures or resets";
-        log.info("backend service {}: server {} ejected for {} after {}", service, e.key(), length, reason);
+        log.info("backend service {}: server {} ejected for {} after {}", service, e.key(), Durations.format(length),
+                reason);
         events.publish(t -> new LoadBalancerEvent.ServerUnhealthy(t, service, e.address,
                 HealthCause.OUTLIER_DETECTION, e.health, reason, Optional.of(length)));
         e.ejection = ctx.schedule(() -> release(e), length);

@@ -73,8 +73,8 @@ final class SelfAddresses {
     }
 
     private boolean reaches(InetAddress bind, InetAddress address) {
-        if (address.equals(bind)) {
-            return true;
+        if (address.equals(bind) || address.isAnyLocalAddress()) {
+            return true; // connecting to the wildcard address reaches this host, whatever address its listener binds
         }
         return bind.isAnyLocalAddress() && (address.isAnyLocalAddress() || address.isLoopbackAddress()
                 || localAddresses.contains(address));

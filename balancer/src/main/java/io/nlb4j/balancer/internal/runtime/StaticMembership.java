@@ -31,6 +31,7 @@ final class StaticMembership implements MembershipProvider {
     }
 
     void add(InetSocketAddress address, int weight) {
+        Sources.member(address, weight); // a member that cannot be made fails here, before anything changes
         members.put(address, weight);
         publish();
     }
