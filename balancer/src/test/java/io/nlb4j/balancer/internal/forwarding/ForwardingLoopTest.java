@@ -69,13 +69,17 @@ class ForwardingLoopTest {
             assertThatThrownBy(in::read).isInstanceOf(SocketException.class).hasMessageContaining("reset");
         }
         await().untilAsserted(() -> assertThat(path.activeConnections()).isZero());
-        assertThat(rejections).isNotEmpty().allSatisfy(r -> assertThat(r)
+        assertThat(rejections).anySatisfy(r -> assertThat(r)
                 .startsWith("FORWARDING_LOOP ").contains("is this load balancer's own connection to a server"));
         // Each connection that came back was refused: usually the first, at its accept; when its accept ran before
         // the connecting loop had registered, a hop later. Either way the chain ends within a few hops, where an
-        // unguarded loop runs until the descriptors are gone.
-        assertThat(path.totalConnections()).as("connections forwarded").isBetween(1L, 32L);
-        assertThat(connectFailures).hasValue(0);
+        // unguarded loop runs until the descriptors are gone. A hop whose connect was still completing when the
+        // refusal's reset arrived sees its connect fail instead, and gives up on its only server.
+        assertThat(rejections).allSatisfy(r -> assertThat(r).matches("(FORWARDING_LOOP|NO_SERVER_REACHABLE) .*"));
+        assertThat(path.totalConnections()).as("connections forwarded").isBetween(0L, 32L);
+        assertThat(rejections).hasSizeLessThanOrEqualTo(32);
+        // With one connect attempt allowed, each failed connect is one refusal of its client, and nothing more.
+        assertThat((long) connectFailures.get()).isEqualTo(rejections.stream().filter(r -> r.startsWith("NO_SERVER")).count());
         server.close().sync();
     }
 
