@@ -94,10 +94,11 @@ final class Binding {
      */
     boolean coversNotBound(String path) {
         String element = path + '[';
-        if (notBound.stream().anyMatch(p -> p.startsWith(element))) {
+        if (notBound.stream().anyMatch(p -> p.startsWith(element) && p.length() > element.length()
+                && Character.isDigit(p.charAt(element.length())))) {
             return true;
         }
-        for (String p = path; ; p = parent(p)) {
+        for (String p = path; ; p = PathSteps.parent(p)) {
             if (notBound.contains(p)) {
                 return true;
             }
@@ -105,11 +106,6 @@ final class Binding {
                 return false;
             }
         }
-    }
-
-    private static String parent(String path) {
-        int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
-        return cut < 0 ? "" : path.substring(0, cut);
     }
 
     List<Problem> problems() {

@@ -13,7 +13,8 @@ import java.util.Objects;
  * shown in at most {@value #MAX_SHOWN_VALUE_LENGTH} characters, and any text of a problem (its path, its value,
  * what was expected) and the source name in at most {@value #MAX_SHOWN_TEXT_LENGTH}, each followed, when cut,
  * by the length of the whole ({@code "aaaa"…(1048576 characters)}); control characters are shown escaped
- * ({@code \n}, {@code \u0001}), so that each problem is one line; and the message lists at most
+ * ({@code \n}, {@code \u0001}), so that each problem is one line, and so are unpaired surrogates and U+FFFE/U+FFFF,
+ * so that it can be encoded; and the message lists at most
  * {@value #MAX_LISTED_PROBLEMS} problems, while {@link #problems()} holds them all.
  */
 public final class ConfigException extends IllegalArgumentException {
@@ -145,7 +146,7 @@ public final class ConfigException extends IllegalArgumentException {
     static String shown(String text, int spanMax, int max) {
         int n = text.length();
         int plain = spanMax > 0 ? Math.min(spanMax, max) : max;
-        if ((n <= plain || isCut(text, 0, n, max)) && text.chars().noneMatch(c -> escape((char) c) != null)) {
+        if ((n <= plain || isCut(text, 0, n, max)) && !needsEscape(text)) {
             return text; // the common case, or a text shown already
         }
         StringBuilder sb = new StringBuilder(max + 32);
@@ -173,7 +174,7 @@ public final class ConfigException extends IllegalArgumentException {
                 sb.append(append(sb, text, i, end, spanMax));
                 i = end;
             } else {
-                String escape = escape(c);
+                String escape = escape(text, i);
                 sb.append(escape != null ? escape : String.valueOf(c));
                 i++;
             }
@@ -197,9 +198,8 @@ public final class ConfigException extends IllegalArgumentException {
             end--; // never half a character
         }
         for (int j = from; j < end; j++) {
-            char c = text.charAt(j);
-            String escape = escape(c);
-            sb.append(escape != null ? escape : String.valueOf(c));
+            String escape = escape(text, j);
+            sb.append(escape != null ? escape : String.valueOf(text.charAt(j)));
         }
         return end < to ? "…(" + (to - from) + CUT_TAIL : "";
     }
@@ -227,13 +227,31 @@ public final class ConfigException extends IllegalArgumentException {
         return cut > 0 && cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1)) ? cut - 1 : cut;
     }
 
-    /** How a control character is written in a message, or {@code null} for another character. */
-    private static String escape(char c) {
+    private static boolean needsEscape(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 || c >= 0x7F) && escape(text, i) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * How the character at {@code i} is written in a message if it is a control character, a line or paragraph
+     * separator, an unpaired surrogate or one of the noncharacters U+FFFE and U+FFFF, or {@code null} for another
+     * character: as the model shows values, so that a message is one line and can be encoded.
+     */
+    private static String escape(String text, int i) {
+        char c = text.charAt(i);
         return switch (c) {
             case '\n' -> "\\n";
             case '\r' -> "\\r";
             case '\t' -> "\\t";
-            default -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+            default -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\uFFFE' || c == '\uFFFF'
+                    || Character.isHighSurrogate(c) && (i + 1 >= text.length()
+                            || !Character.isLowSurrogate(text.charAt(i + 1)))
+                    || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)))
                     ? String.format("\\u%04X", (int) c) : null;
         };
     }

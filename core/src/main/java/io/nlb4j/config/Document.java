@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.nlb4j.config.ConfigException.Problem;
+import io.nlb4j.model.SpecPath;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -498,20 +499,20 @@ final class Document {
 
     /** The path of a parser's context, such as {@code listeners[0].backendService.port}. */
     private static String path(JsonStreamContext context) {
-        List<String> parts = new ArrayList<>();
+        List<JsonStreamContext> contexts = new ArrayList<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            contexts.add(c);
+        }
+        Collections.reverse(contexts);
+        String path = "";
+        for (JsonStreamContext c : contexts) {
             if (c.inArray()) {
-                parts.add("[" + Math.max(0, c.getCurrentIndex()) + ']');
+                path += "[" + Math.max(0, c.getCurrentIndex()) + ']';
             } else if (c.getCurrentName() != null) {
-                parts.add(c.getCurrentName());
+                path = SpecPath.of(path, c.getCurrentName());
             }
         }
-        Collections.reverse(parts);
-        StringBuilder sb = new StringBuilder();
-        for (String part : parts) {
-            sb.append(sb.length() > 0 && part.charAt(0) != '[' ? "." : "").append(part);
-        }
-        return sb.toString();
+        return path;
     }
 
     /**
@@ -544,53 +545,28 @@ final class Document {
      * where the innermost object or list on the way to it starts.
      *
      * @param root the document's root
-     * @param path a path such as {@code listeners[0].backendService.servers.static[1].port}
+     * @param path a path such as {@code listeners[0].backendService.servers.static[1].port}, with keys as
+     *        {@link SpecPath} writes them
      * @return the node found
      */
     static Node locate(Node root, String path) {
         Node node = root;
-        String rest = path;
-        while (!rest.isEmpty()) {
-            if (rest.charAt(0) == '[') {
-                int close = rest.indexOf(']');
-                int index;
-                try {
-                    index = Integer.parseInt(rest.substring(1, close));
-                } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-                    return node;
+        for (PathSteps.Step step : PathSteps.of(path)) {
+            Node next = null;
+            if (step.isIndex()) {
+                if (node instanceof ListNode list && step.index() < list.elements.size()) {
+                    next = list.elements.get(step.index());
                 }
-                if (!(node instanceof ListNode list) || index < 0 || index >= list.elements.size()) {
-                    return node;
-                }
-                node = list.elements.get(index);
-                rest = rest.substring(close + 1);
-            } else {
-                if (rest.charAt(0) == '.') {
-                    rest = rest.substring(1);
-                }
-                Member member = node instanceof ObjectNode object ? longestKey(object, rest) : null;
-                if (member == null) {
-                    return node;
-                }
-                node = member.value();
-                rest = rest.substring(member.key().length());
+            } else if (step.key() != null && node instanceof ObjectNode object) {
+                Member member = object.members.get(step.key());
+                next = member == null ? null : member.value();
             }
+            if (next == null) {
+                return node;
+            }
+            node = next;
         }
         return node;
-    }
-
-    /** The member whose key starts the path, the longest if several do (map keys may hold dots). */
-    private static Member longestKey(ObjectNode object, String path) {
-        Member found = null;
-        for (Member m : object.members.values()) {
-            String k = m.key();
-            boolean starts = path.startsWith(k) && (path.length() == k.length() || path.charAt(k.length()) == '.'
-                    || path.charAt(k.length()) == '[');
-            if (starts && (found == null || k.length() > found.key().length())) {
-                found = m;
-            }
-        }
-        return found;
     }
 
     // ---- YAML with anchors ----

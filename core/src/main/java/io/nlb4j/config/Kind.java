@@ -7,6 +7,7 @@ import io.nlb4j.config.Document.Node;
 import io.nlb4j.config.Document.ObjectNode;
 import io.nlb4j.config.Document.ScalarNode;
 import io.nlb4j.model.Durations;
+import io.nlb4j.model.SpecPath;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -280,7 +281,7 @@ abstract class Kind<R, W> {
             Map<String, String> out = new LinkedHashMap<>();
             for (Member m : object.members.values()) {
                 Node value = m.value();
-                out.put(m.key(), value.isNull() ? null : STRING.read(value, path + '.' + m.key(), binding));
+                out.put(m.key(), value.isNull() ? null : STRING.read(value, SpecPath.of(path, m.key()), binding));
             }
             return out;
         }

@@ -3,6 +3,7 @@ package io.nlb4j.config;
 import io.nlb4j.config.Document.Member;
 import io.nlb4j.config.Document.Node;
 import io.nlb4j.config.Document.ObjectNode;
+import io.nlb4j.model.SpecPath;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -262,8 +263,9 @@ final class ObjectType<B, V> extends Kind<B, V> {
         return fields.size() == 2 ? "both " + joined : joined;
     }
 
+    /** A field's path: {@code parent.name}, or {@code parent["a.b"]} for a key that is not a plain identifier. */
     private static String at(String path, String field) {
-        return path.isEmpty() ? field : path + '.' + field;
+        return SpecPath.of(path, field);
     }
 
     // ---- writing ----

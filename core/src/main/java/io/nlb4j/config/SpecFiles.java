@@ -1,10 +1,7 @@
 package io.nlb4j.config;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.nlb4j.config.ConfigException.Problem;
 import io.nlb4j.config.Document.Node;
 import io.nlb4j.config.Document.ObjectNode;
@@ -46,7 +43,10 @@ import java.util.TreeSet;
  * {@link ConfigException}: nothing else is thrown for anything a file holds.
  *
  * <p>Writing gives deterministic text: fields in the order of {@link #fields()}, empty optional values, lists
- * and maps left out, map entries sorted by key. Reading what was written gives an equal specification.
+ * and maps left out, map entries sorted by key, control characters escaped in JSON, and in YAML quotes wherever a
+ * text would otherwise read differently (line breaks other than the line feed, control characters, a key
+ * {@code <<}). Reading what was written gives an equal specification, in either format; and whatever reads as a
+ * specification can be written: the model refuses texts no file can hold (unpaired surrogates, U+FFFE, U+FFFF).
  */
 public final class SpecFiles {
 
@@ -69,14 +69,6 @@ public final class SpecFiles {
      * 50; the limit keeps a small file from standing for an immense one.
      */
     public static final int MAX_ALIASED_VALUES = 100_000;
-
-    private static final JsonFactory YAML = YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-            .build();
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** In the order of the file; problems without a place last, in the order found. */
     private static final Comparator<Problem> IN_DOCUMENT_ORDER = Comparator
@@ -206,7 +198,7 @@ public final class SpecFiles {
         Objects.requireNonNull(format, "format");
         Object plain = Schema.LOAD_BALANCER.write(spec, "");
         StringWriter out = new StringWriter();
-        try (JsonGenerator g = (format == ConfigFormat.JSON ? JSON : YAML).createGenerator(out)) {
+        try (JsonGenerator g = (format == ConfigFormat.JSON ? Writing.JSON : Writing.YAML).createGenerator(out)) {
             if (format == ConfigFormat.JSON) {
                 g.setPrettyPrinter(new DefaultPrettyPrinter());
             }

@@ -28,6 +28,9 @@ final class SpecValidator {
     static final String ZERO_OR_POSITIVE = "0s or a positive duration";
     static final String DRAINING = "0s (off) or a positive duration";
     static final String ENVIRONMENT_NAMES = "non-blank variable names without '=' or NUL characters";
+    /** What every text of a specification must be, whatever else its field requires. */
+    static final String WHOLE_CHARACTERS = "text a file can hold: no unpaired surrogate (U+D800-U+DFFF),"
+            + " no U+FFFE or U+FFFF";
     /** The most zones an expectation lists. */
     private static final int LISTED_ZONES = 16;
 
@@ -99,29 +102,31 @@ final class SpecValidator {
                 : escape(prefix(text)) + "…(" + text.length() + " characters)";
     }
 
-    private static String prefix(String text) {
+    static String prefix(String text) {
         int end = SpecValidationException.MAX_VALUE_LENGTH;
         return text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end);
     }
 
     /**
-     * Control characters and line separators as Java escapes (backslash and {@code n}, {@code r}, {@code t}, or
-     * {@code u} and four hex digits), as {@code io.nlb4j.config.ConfigException} writes them, so that a value never
-     * breaks a message into lines or hides a NUL character.
+     * Control characters, line separators, unpaired surrogates and the noncharacters U+FFFE and U+FFFF as Java
+     * escapes (backslash and {@code n}, {@code r}, {@code t}, or {@code u} and four hex digits), as
+     * {@code io.nlb4j.config.ConfigException} writes them, so that a value never breaks a message into lines, hides
+     * a NUL character or makes a message that cannot be encoded.
      */
-    private static String escape(String text) {
-        if (text.chars().noneMatch(SpecValidator::escaped)) {
+    static String escape(String text) {
+        int first = firstEscaped(text);
+        if (first < 0) {
             return text;
         }
-        StringBuilder out = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
+        StringBuilder out = new StringBuilder(text.length() + 8).append(text, 0, first);
+        for (int i = first; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (escaped(c)) {
+                    if (escaped(text, i)) {
                         out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
                     } else {
                         out.append(c);
@@ -132,14 +137,53 @@ final class SpecValidator {
         return out.toString();
     }
 
-    /** Control characters, and the line and paragraph separators that some viewers break lines at. */
-    private static boolean escaped(int c) {
-        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+    private static int firstEscaped(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 || c >= 0x7F) && escaped(text, i)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
-    /** A path to a map entry, whose key a user chose: {@code environment.ZONE}. */
+    /**
+     * Whether the character at {@code i} is shown escaped: a control character, one of the line and paragraph
+     * separators that some viewers break lines at, or a character no text of a specification may hold.
+     */
+    private static boolean escaped(String text, int i) {
+        char c = text.charAt(i);
+        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || isUnencodable(text, i);
+    }
+
+    /**
+     * Whether the character at {@code i} is one that no file can hold, in YAML as in JSON: half of a surrogate pair
+     * without its other half, or one of the noncharacters U+FFFE and U+FFFF.
+     */
+    private static boolean isUnencodable(String text, int i) {
+        char c = text.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return i == 0 || !Character.isHighSurrogate(text.charAt(i - 1));
+        }
+        return c == '\uFFFE' || c == '\uFFFF';
+    }
+
+    /** Whether a text holds a character no file can hold (see {@link #isUnencodable(String, int)}). */
+    static boolean isEncodable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= Character.MIN_SURROGATE && isUnencodable(text, i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A path to a map entry, whose key a user chose: {@code environment.ZONE}, {@code environment["A=B"]}. */
     private static String key(String base, String field, String key) {
-        return at(base, field + '.' + abbreviate(key));
+        return SpecPath.of(at(base, field), key);
     }
 
     private void fail(String path, Object value, String expected) {
@@ -173,10 +217,29 @@ final class SpecValidator {
         }
     }
 
+    /** A required text, not blank. */
     private void text(String path, String value, String expected) {
         if (value == null || value.isBlank()) {
             fail(path, value, expected);
+        } else {
+            encodable(path, value);
         }
+    }
+
+    /**
+     * Every text of a specification, and every key of its maps, passes here once it meets its field's own rules:
+     * it must be text a file can hold, so that whatever validates can be written and read back, in YAML as in
+     * JSON. Names, statuses and CIDR blocks need not: their rules allow only ASCII.
+     *
+     * @param path where the text is; for a map's key, the map
+     * @return whether it is
+     */
+    private boolean encodable(String path, String text) {
+        if (text == null || isEncodable(text)) {
+            return true;
+        }
+        fail(path, text, WHOLE_CHARACTERS);
+        return false;
     }
 
     private void port(String path, Integer port, boolean zeroAllowed) {
@@ -327,7 +390,7 @@ final class SpecValidator {
             String zp = index(path, "zones", i);
             if (z == null || z.isBlank()) {
                 fail(zp, z, "an availability zone name");
-            } else if (!seen.add(z)) {
+            } else if (encodable(zp, z) && !seen.add(z)) {
                 fail(zp, z, "a zone listed once");
             }
         }
@@ -489,12 +552,16 @@ final class SpecValidator {
                 fail(at(path, "path"), http.path, "a path starting with /");
             } else if (http.path != null && hasSpaceOrControl(http.path)) { // it is sent as is in the request line
                 fail(at(path, "path"), http.path, "a path without spaces or control characters, percent-encoded");
+            } else {
+                encodable(at(path, "path"), http.path);
             }
             if (http.host != null) {
                 if (http.host.isBlank()) {
                     fail(at(path, "host"), http.host, "a host name");
                 } else if (hasSpaceOrControl(http.host)) { // it is sent as is in the Host header
                     fail(at(path, "host"), http.host, "a host name without spaces or control characters");
+                } else {
+                    encodable(at(path, "host"), http.host);
                 }
             }
             List<String> statuses = http.expectedStatuses == null ? List.of() : http.expectedStatuses;
@@ -509,13 +576,19 @@ final class SpecValidator {
             }
             if (http.expectBody != null && http.expectBody.isEmpty()) {
                 fail(at(path, "expect"), http.expectBody, "a non-empty text the response body must contain");
+            } else {
+                encodable(at(path, "expect"), http.expectBody);
             }
         } else if (hc instanceof HealthCheck.SendExpect.Builder se) {
             if (se.send == null) {
                 fail(at(path, "send"), null, "the text to send, possibly empty");
+            } else {
+                encodable(at(path, "send"), se.send);
             }
             if (se.expect == null || se.expect.isEmpty()) {
                 fail(at(path, "expect"), se.expect, "a non-empty expected reply prefix");
+            } else {
+                encodable(at(path, "expect"), se.expect);
             }
         }
     }
@@ -536,6 +609,8 @@ final class SpecValidator {
     void staticServer(String p, StaticServer.Builder s, boolean servicePort, String servicePortPath) {
         if (s.address == null || s.address.isBlank() || hasSpaceOrControl(s.address)) {
             fail(at(p, "address"), s.address, "an IP address or host name");
+        } else {
+            encodable(at(p, "address"), s.address);
         }
         if (s.port != null) {
             port(at(p, "port"), s.port, false);
@@ -558,8 +633,12 @@ final class SpecValidator {
             for (Map.Entry<String, String> e : properties.entrySet()) {
                 if (e.getKey() == null || e.getKey().isBlank()) {
                     fail(at(p, "properties"), e.getKey(), "non-blank property names");
-                } else if (e.getValue() == null) {
-                    fail(key(p, "properties", e.getKey()), null, "a value");
+                } else if (encodable(at(p, "properties"), e.getKey())) { // the value of a key refused is not checked
+                    if (e.getValue() == null) {
+                        fail(key(p, "properties", e.getKey()), null, "a value");
+                    } else {
+                        encodable(key(p, "properties", e.getKey()), e.getValue());
+                    }
                 }
             }
         }
@@ -649,8 +728,12 @@ final class SpecValidator {
         for (Map.Entry<String, String> e : t.labels.entrySet()) {
             if (e.getKey() == null || e.getKey().isBlank()) {
                 fail(at(path, "labels"), e.getKey(), "non-blank label keys");
-            } else if (e.getValue() == null) {
-                fail(key(path, "labels", e.getKey()), null, "a value");
+            } else if (encodable(at(path, "labels"), e.getKey())) { // the value of a key refused is not checked
+                if (e.getValue() == null) {
+                    fail(key(path, "labels", e.getKey()), null, "a value");
+                } else {
+                    encodable(key(path, "labels", e.getKey()), e.getValue());
+                }
             }
         }
     }
@@ -669,6 +752,8 @@ final class SpecValidator {
                     fail(p, arg, what + " without NUL characters");
                 } else if (!Placeholders.valid(arg)) {
                     fail(p, arg, Placeholders.EXPECTED);
+                } else {
+                    encodable(p, arg);
                 }
             }
         }
@@ -677,12 +762,17 @@ final class SpecValidator {
             String value = e.getValue();
             if (name == null || name.isBlank() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
                 fail(at(lp, "environment"), name, ENVIRONMENT_NAMES);
-            } else if (value == null) {
-                fail(key(lp, "environment", name), null, "a value");
-            } else if (value.indexOf('\0') >= 0) {
-                fail(key(lp, "environment", name), value, "a value without NUL characters");
-            } else if (!Placeholders.valid(value)) {
-                fail(key(lp, "environment", name), value, Placeholders.EXPECTED);
+            } else if (encodable(at(lp, "environment"), name)) { // the value of a name refused is not checked
+                String vp = key(lp, "environment", name);
+                if (value == null) {
+                    fail(vp, null, "a value");
+                } else if (value.indexOf('\0') >= 0) {
+                    fail(vp, value, "a value without NUL characters");
+                } else if (!Placeholders.valid(value)) {
+                    fail(vp, value, Placeholders.EXPECTED);
+                } else {
+                    encodable(vp, value);
+                }
             }
         }
         if (pl.workingDirectory != null) {
@@ -690,6 +780,8 @@ final class SpecValidator {
                 fail(at(lp, "workingDirectory"), pl.workingDirectory, "a directory");
             } else if (pl.workingDirectory.indexOf('\0') >= 0) {
                 fail(at(lp, "workingDirectory"), pl.workingDirectory, "a directory without NUL characters");
+            } else {
+                encodable(at(lp, "workingDirectory"), pl.workingDirectory);
             }
         }
         positive(at(lp, "readyTimeout"), pl.readyTimeout());

@@ -139,7 +139,7 @@ class AnchorsTest {
         assertThat(SpecFiles.read(json, ConfigFormat.JSON).placement().region()).isEqualTo("*r");
         assertThatThrownBy(() -> SpecFiles.read(json.replace("\"vpc\"", "\"<<\": {}, \"vpc\""), ConfigFormat.JSON))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::path)
-                        .containsExactly("placement.<<"));
+                        .containsExactly("placement[\"<<\"]"));
     }
 
     @Test

@@ -312,7 +312,7 @@ class ConfigErrorsTest {
                 bad("list as a field name", YAML, "placement:\n  ? [a, b]\n  : 2\n",
                         "placement", "a list as a field name", "a field name: text, a number or a boolean", 2, 5),
                 bad("merge key of a string", YAML, VALID.replace("placement: {region", "placement: {<<: north, region"),
-                        "placement.<<", "\"north\"", "an object or a list of objects to merge (YAML's merge key <<)",
+                        "placement[\"<<\"]", "\"north\"", "an object or a list of objects to merge (YAML's merge key <<)",
                         2, 17),
 
                 // what the parsers say of their own features is left out

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nlb4j.config.ConfigException.Problem;
+import io.nlb4j.model.SpecValidationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -51,7 +52,8 @@ class MessagesTest {
         assertThatThrownBy(() -> SpecFiles.read(text, ConfigFormat.JSON))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
                         .satisfies(p -> {
-                            assertThat(p.path()).isEqualTo("k".repeat(ConfigException.MAX_SHOWN_TEXT_LENGTH)
+                            // cut as a value is, and as the model cuts the keys of its maps in paths
+                            assertThat(p.path()).isEqualTo("k".repeat(SpecValidationException.MAX_VALUE_LENGTH)
                                     + "…(100000 characters)");
                             assertThat(p.value()).isEqualTo("unknown field");
                         }));
