@@ -190,6 +190,10 @@ class PromisesTest {
             assertThat(lb.listener("second").id().index()).isEqualTo(1);
             assertThatThrownBy(() -> lb.listener("third")).hasMessage("listener: \"third\" (expected: a listener"
                     + " name, one of [first, second])");
+            String huge = "x".repeat(100_000);
+            assertThatThrownBy(() -> lb.listener(huge)).hasMessage("listener: \"" + "x".repeat(64)
+                    + "\"…(100000 characters) (expected: a listener name, one of [first, second])");
+            assertThatThrownBy(() -> lb.backendService("a\nb")).hasMessageStartingWith("backend service: \"a\\nb\"");
             assertThatThrownBy(() -> lb.listener(8080)).hasMessage("listener: 8080 (expected: a configured port,"
                     + " one of [0, 0])");
         }

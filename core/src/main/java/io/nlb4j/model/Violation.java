@@ -9,7 +9,8 @@ import java.util.Objects;
  * {@code listeners[0].backendService.healthCheck.timeout: 5s (expected: less than interval 3s)}.
  *
  * @param path the path of the offending field from the root of the checked value, such as
- *        {@code listeners[0].port}; empty when the checked value as a whole is wrong
+ *        {@code listeners[0].port}, with keys that are not plain identifiers in brackets as {@link SpecPath} writes
+ *        them ({@code environment["A=B"]}); empty when the checked value as a whole is wrong
  * @param value the offending value as text ({@code absent} when a required value is missing)
  * @param expected what would have been accepted
  */
@@ -39,6 +40,19 @@ public record Violation(String path, String value, String expected) {
         }
         return new Violation(path.isEmpty() ? parent : path.startsWith("[") ? parent + path : parent + '.' + path,
                 value, expected);
+    }
+
+    /**
+     * Shows a text as violations show values, for messages about what a caller passed: in quotes, with control
+     * characters, line separators, unpaired surrogates and U+FFFE/U+FFFF escaped ({@code \n}, {@code \u0000}), and
+     * cut after {@value SpecValidationException#MAX_VALUE_LENGTH} characters, followed by its length
+     * ({@code "xxxx"…(100000 characters)}), so that a message stays one short line whatever it is given.
+     *
+     * @param text the text
+     * @return the text as shown; {@code absent} for {@code null}
+     */
+    public static String quoted(String text) {
+        return text == null ? "absent" : SpecValidator.quote(text);
     }
 
     @Override

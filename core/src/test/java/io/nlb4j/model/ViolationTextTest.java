@@ -35,6 +35,14 @@ class ViolationTextTest {
     }
 
     @Test
+    void quotedShowsACallersTextAsViolationsShowValues() {
+        assertThat(Violation.quoted(MB)).isEqualTo(SHOWN);
+        assertThat(Violation.quoted("web")).isEqualTo("\"web\"");
+        assertThat(Violation.quoted("a\nb\u0000\uD800")).isEqualTo("\"a\\nb\\u0000\\uD800\"");
+        assertThat(Violation.quoted(null)).isEqualTo("absent");
+    }
+
+    @Test
     void aValueOfTheLongestLengthIsShownWhole() {
         String longest = "-" + "w".repeat(SpecValidationException.MAX_VALUE_LENGTH - 1); // invalid: starts with '-'
         assertThat(ModelApi.lb().name(longest).violations())

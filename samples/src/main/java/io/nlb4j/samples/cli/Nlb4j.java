@@ -1,6 +1,7 @@
 package io.nlb4j.samples.cli;
 
 import io.nlb4j.control.Failures;
+import io.nlb4j.model.Violation;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
@@ -83,8 +84,8 @@ public final class Nlb4j implements Runnable {
             List<String> unmatched = u.getUnmatched();
             Set<String> commands = cmd.getSubcommands().keySet();
             if (!commands.isEmpty() && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
-                message = "unknown command '" + unmatched.get(0) + "' (expected: one of " + String.join(", ", commands)
-                        + ')';
+                message = "unknown command " + Violation.quoted(unmatched.get(0)) + " (expected: one of "
+                        + String.join(", ", commands) + ')';
             }
             List<String> suggestions = u.getSuggestions();
             if (!suggestions.isEmpty()) {

@@ -9,6 +9,7 @@ import io.nlb4j.control.Failures;
 import io.nlb4j.config.SpecFiles;
 import io.nlb4j.model.Durations;
 import io.nlb4j.model.LoadBalancerSpec;
+import io.nlb4j.model.Violation;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -146,12 +147,13 @@ final class RunCommand implements Callable<Integer> {
         public String convert(String value) {
             String expected = " (expected: an IP address or host name of this host, such as 0.0.0.0 or 127.0.0.1";
             if (value.isBlank()) {
-                throw new CommandLine.TypeConversionException('"' + value + '"' + expected + ')');
+                throw new CommandLine.TypeConversionException(Violation.quoted(value) + expected + ')');
             }
             try {
                 InetAddress.getByName(value);
             } catch (UnknownHostException e) {
-                throw new CommandLine.TypeConversionException('"' + value + '"' + expected + "; it does not resolve)");
+                throw new CommandLine.TypeConversionException(Violation.quoted(value) + expected
+                        + "; it does not resolve)");
             }
             return value;
         }
@@ -168,7 +170,8 @@ final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
             if (d.isNegative() || d.compareTo(Durations.MAX_DURATION) > 0) {
-                throw new CommandLine.TypeConversionException('"' + value + "\" (expected: 0s or a positive duration"
+                throw new CommandLine.TypeConversionException(Violation.quoted(value)
+                        + " (expected: 0s or a positive duration"
                         + " of at most " + Durations.format(Durations.MAX_DURATION) + ')');
             }
             return d;

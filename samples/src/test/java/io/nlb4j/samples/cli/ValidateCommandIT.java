@@ -152,7 +152,7 @@ class ValidateCommandIT {
     static Stream<Arguments> mistakes() {
         return Stream.of(
                 Arguments.of("unknown command", List.of("frobnicate", "--config", "FILE"),
-                        "unknown command 'frobnicate' (expected: one of run, validate, help)"),
+                        "unknown command \"frobnicate\" (expected: one of run, validate, help)"),
                 Arguments.of("misspelt command", List.of("valdate", "--config", "FILE"), "did you mean validate?"),
                 Arguments.of("unknown option", List.of("validate", "--config", "FILE", "--colour"),
                         "Unknown option: '--colour'"),

@@ -33,6 +33,7 @@ import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.ServerSource;
 import io.nlb4j.model.StaticServer;
+import io.nlb4j.model.Violation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -176,8 +177,8 @@ final class Balancer implements RunningLoadBalancer {
             try {
                 bindAddress = InetAddress.getByName(options.bindAddress());
             } catch (UnknownHostException e) {
-                throw new LoadBalancerStartException("bindAddress: \"" + options.bindAddress() + "\" (expected: an IP"
-                        + " address or host name of this host; it does not resolve)", e);
+                throw new LoadBalancerStartException("bindAddress: " + Violation.quoted(options.bindAddress())
+                        + " (expected: an IP address or host name of this host; it does not resolve)", e);
             }
             self.resolved(bindAddress);
             Map<String, Map<InetSocketAddress, Integer>> out = new LinkedHashMap<>();
@@ -203,8 +204,8 @@ final class Balancer implements RunningLoadBalancer {
                         members.put(address, server.weight());
                     } catch (UnknownHostException e) {
                         throw new LoadBalancerStartException("listeners[" + i + "].backendService.servers.static[" + j
-                                + "].address: \"" + server.address() + "\" (expected: a resolvable address or host"
-                                + " name; " + Failures.sentence(e) + ')', e);
+                                + "].address: " + Violation.quoted(server.address())
+                                + " (expected: a resolvable address or host name; " + Failures.sentence(e) + ')', e);
                     }
                 }
                 out.put(bs.name(), members);
@@ -265,8 +266,9 @@ final class Balancer implements RunningLoadBalancer {
             }
         }
         if (factory == null) {
-            throw new LoadBalancerStartException(path + ".type: \"" + ps.type() + "\" (expected: an installed provider"
-                    + " type, " + (types.isEmpty() ? "none is installed" : "one of " + types) + ')', null);
+            throw new LoadBalancerStartException(path + ".type: " + Violation.quoted(ps.type())
+                    + " (expected: an installed provider type, "
+                    + (types.isEmpty() ? "none is installed" : "one of " + types) + ')', null);
         }
         MembershipProvider p;
         try {
@@ -561,8 +563,9 @@ final class Balancer implements RunningLoadBalancer {
     public RunningListener listener(String name) {
         Objects.requireNonNull(name, "name");
         return listeners.stream().filter(l -> l.spec().name().equals(Optional.of(name))).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("listener: \"" + name + "\" (expected: a listener"
-                        + " name, one of " + listeners.stream().flatMap(l -> l.spec().name().stream()).toList() + ')'));
+                .orElseThrow(() -> new IllegalArgumentException("listener: " + Violation.quoted(name)
+                        + " (expected: a listener name, one of "
+                        + listeners.stream().flatMap(l -> l.spec().name().stream()).toList() + ')'));
     }
 
     @Override
@@ -575,7 +578,7 @@ final class Balancer implements RunningLoadBalancer {
         Objects.requireNonNull(name, "name");
         BackendServiceHandle s = serviceHandles.get(name);
         if (s == null) {
-            throw new IllegalArgumentException("backend service: \"" + name + "\" (expected: one of "
+            throw new IllegalArgumentException("backend service: " + Violation.quoted(name) + " (expected: one of "
                     + serviceHandles.keySet() + ')');
         }
         return s;
@@ -586,7 +589,7 @@ final class Balancer implements RunningLoadBalancer {
         Objects.requireNonNull(name, "name");
         GroupMembers g = groups.get(name);
         if (g == null || g.running() == null) {
-            throw new IllegalArgumentException("availability group: \"" + name + "\" (expected: one of "
+            throw new IllegalArgumentException("availability group: " + Violation.quoted(name) + " (expected: one of "
                     + groups.keySet() + ')');
         }
         return g.running();
