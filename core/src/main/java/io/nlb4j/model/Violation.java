@@ -49,10 +49,11 @@ public record Violation(String path, String value, String expected) {
      * ({@code "xxxx"…(100000 characters)}), so that a message stays one short line whatever it is given.
      *
      * @param text the text
-     * @return the text as shown; {@code absent} for {@code null}
+     * @return the text as shown
+     * @throws NullPointerException if {@code text} is {@code null}
      */
     public static String quoted(String text) {
-        return text == null ? "absent" : SpecValidator.quote(text);
+        return SpecValidator.quote(Objects.requireNonNull(text, "text"));
     }
 
     @Override
