@@ -4,6 +4,7 @@ import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.control.Failures;
 import io.nlb4j.group.GroupEvent;
 import io.nlb4j.group.InstanceInfo;
 import io.nlb4j.group.InstanceState;
@@ -29,11 +30,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import reactor.core.publisher.Mono;
 
@@ -54,6 +57,11 @@ public final class Demo {
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder healthChanges = new LongAdder();
     private final LongAdder drainedServers = new LongAdder();
+    /** The first client failure: when, and why. */
+    private final AtomicReference<String> firstFailure = new AtomicReference<>();
+    /** Connections the load balancer refused, and connects to servers that failed, by kind. */
+    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+    private final long startNanos = System.nanoTime();
     private final PrintStream out;
 
     private Demo(PrintStream out) {
@@ -165,6 +173,11 @@ public final class Demo {
             healthChanges.increment();
         } else if (e instanceof LoadBalancerEvent.ServerRemoved) {
             drainedServers.increment();
+        } else if (e instanceof LoadBalancerEvent.ConnectionRejected r) {
+            refusals.computeIfAbsent("refused " + r.reason(), k -> new LongAdder()).increment();
+        } else if (e instanceof LoadBalancerEvent.ConnectFailed f) {
+            refusals.computeIfAbsent("connect to a server failed: " + Failures.sentence(f.cause()),
+                    k -> new LongAdder()).increment();
         }
     }
 
@@ -188,6 +201,8 @@ public final class Demo {
                 bytes.addAndGet(2L * PAYLOAD);
             } catch (IOException e) {
                 failures.increment();
+                firstFailure.compareAndSet(null, String.format("after %.1f s: %s",
+                        (System.nanoTime() - startNanos) / 1e9, Failures.sentence(e)));
             }
         }
     }
@@ -215,6 +230,14 @@ public final class Demo {
         out.println();
         out.printf("Client connections:  %d succeeded, %d failed, %d with mismatched bytes (%d KiB checked)%n",
                 connections.sum(), failures.sum(), mismatches.sum(), bytes.get() / 1024);
+        if (firstFailure.get() != null) {
+            out.printf("First failure:       %s%n", firstFailure.get());
+        }
+        if (!refusals.isEmpty()) {
+            Map<String, Long> sorted = new TreeMap<>();
+            refusals.forEach((k, v) -> sorted.put(k, v.sum()));
+            out.printf("Load balancer:       %s%n", sorted);
+        }
         out.printf("Health changes:      %d%n", healthChanges.sum());
         out.printf("Servers drained out: %d%n", drainedServers.sum());
         out.println(failures.sum() == 0 && mismatches.sum() == 0 ? "Result: OK" : "Result: FAILED");
