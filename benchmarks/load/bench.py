@@ -251,7 +251,7 @@ daemon off;
 worker_processes 1;
 pid {d}/backend{i}.pid;
 error_log {d}/backend{i}.error.log warn;
-worker_rlimit_nofile 65536;
+worker_rlimit_nofile {nofile_limit()};
 events {{ worker_connections 16384; }}
 http {{
     access_log off;
@@ -301,13 +301,16 @@ backend bulk
 """
 
 
-def haproxy_maxconn():
-    """As many connections as the descriptor limit allows (two descriptors each), at most 50,000."""
+def nofile_limit():
+    """The descriptor limit the proxies inherit (the script raises its soft limit to the hard one), at most 1M."""
     import resource
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    if soft == resource.RLIM_INFINITY:
-        return 50000
-    return max(1000, min(50000, (soft - 200) // 2))
+    return 1 << 20 if soft == resource.RLIM_INFINITY else min(soft, 1 << 20)
+
+
+def haproxy_maxconn():
+    """As many connections as the descriptor limit allows (two descriptors each), at most 50,000."""
+    return max(1000, min(50000, (nofile_limit() - 200) // 2))
 
 
 def nginx_stream_conf(d, module, http_port, bulk_port, backends, iperf_port):
@@ -318,7 +321,7 @@ def nginx_stream_conf(d, module, http_port, bulk_port, backends, iperf_port):
 worker_processes 1;
 pid {d}/nginx-stream.pid;
 error_log {d}/nginx-stream.error.log warn;
-worker_rlimit_nofile 65536;
+worker_rlimit_nofile {nofile_limit()};
 events {{ worker_connections 16384; }}
 stream {{
     upstream web {{
@@ -482,6 +485,7 @@ class Bench:
         self.logs = {}       # name -> log path
         self.commands = {}   # name -> command line shown
         self.errors = {t: {} for t in args.targets}
+        self.interference = {}  # target -> CPU seconds the other proxies used while it was measured
 
     # -- start -------------------------------------------------------------------------------------------------
     def start(self, module):
@@ -597,19 +601,55 @@ class Bench:
             time.sleep(1.0 + attempt)  # "the server is busy": the previous test is still being torn down
         raise BenchError("iperf3 through %s failed 4 times: %s" % (target, last))
 
+    def proxy_ticks(self):
+        out = {}
+        for t in PROXIES:
+            if t in self.proc and self.proc[t].poll() is None:
+                try:
+                    out[t] = sum(cpu_ticks(process_tree(self.proc[t].pid)))
+                except OSError:
+                    pass
+        return out
+
+    def settle(self, limit=20.0, window=0.5):
+        """Waits (at most limit seconds) until no proxy uses CPU: a JVM may still be compiling after its turn."""
+        t0 = time.monotonic()
+        while True:
+            before = self.proxy_ticks()
+            time.sleep(window)
+            after = self.proxy_ticks()
+            busy = sum(after.get(t, 0) - v for t, v in before.items())
+            if (busy <= 1 and time.monotonic() - t0 >= self.args.pause) or time.monotonic() - t0 > limit:
+                return time.monotonic() - t0
+
+    def measured(self, target, fn):
+        """Runs fn, adding the CPU the other proxies used meanwhile (seconds) to the target's interference."""
+        before = self.proxy_ticks()
+        result = fn()
+        after = self.proxy_ticks()
+        hz = os.sysconf("SC_CLK_TCK")
+        others = sum(after.get(t, v) - v for t, v in before.items() if t != target) / hz
+        self.interference[target] = self.interference.get(target, 0.0) + others
+        return result, others
+
     def measure(self, target, seconds):
         a = self.args
         r = {}
+        others = 0.0
         if a.bulk:
-            r["bulk"] = self.iperf(target, seconds)
-            time.sleep(a.pause)
-        new = self.wrk(target, seconds, 32, close=True)
+            self.settle()
+            r["bulk"], o = self.measured(target, lambda: self.iperf(target, seconds))
+            others += o
+        self.settle()
+        new, o = self.measured(target, lambda: self.wrk(target, seconds, 32, close=True))
+        others += o
         r["new"] = new["rps"]
-        time.sleep(a.pause)
-        ka = self.wrk(target, seconds, 64, close=False, latency=True)
+        self.settle()
+        ka, o = self.measured(target, lambda: self.wrk(target, seconds, 64, close=False, latency=True))
+        others += o
         r["ka"] = ka["rps"]
         r["p99"] = ka["p99_ms"]
-        time.sleep(a.pause)
+        r["others_cpu_s"] = others
         self.assert_alive()
         return r
 
@@ -869,7 +909,7 @@ def parse_args(argv):
                     "on one pinned CPU each, interleaved rounds, medians and ratios.")
     p.add_argument("--rounds", type=int, default=5, help="measured rounds after the warm-up (default 5)")
     p.add_argument("--seconds", type=int, default=5, help="seconds per measurement (default 5)")
-    p.add_argument("--warmup-seconds", type=int, help="seconds per warm-up measurement (default: --seconds)")
+    p.add_argument("--warmup-seconds", type=int, help="seconds per warm-up measurement (default: twice --seconds)")
     p.add_argument("--only", default=",".join(TARGETS),
                    help="comma-separated targets among %s (default all)" % ",".join(TARGETS))
     p.add_argument("--jar", default=DEFAULT_JAR, help="the nlb4j runner jar (default samples/target/nlb4j.jar)")
@@ -884,7 +924,9 @@ def parse_args(argv):
     p.add_argument("--load-cpu", type=int, default=0, help="CPU of backends and load generators (default 0)")
     p.add_argument("--proxy-cpu", type=int, default=1, help="CPU of every proxy (default 1)")
     p.add_argument("--base-port", type=int, default=21000, help="first port tried (default 21000)")
-    p.add_argument("--pause", type=float, default=0.5, help="seconds between measurements (default 0.5)")
+    p.add_argument("--pause", type=float, default=0.5,
+                   help="least seconds between measurements; the benchmark also waits (up to 20 s) until no proxy "
+                        "uses CPU (default 0.5)")
     p.add_argument("--start-timeout", type=int, default=90, help="seconds a proxy has to start (default 90)")
     p.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory with configs and logs")
@@ -894,7 +936,7 @@ def parse_args(argv):
         if a.syscall_connections == 2000:
             a.syscall_connections = 500
     if a.warmup_seconds is None:
-        a.warmup_seconds = a.seconds
+        a.warmup_seconds = 2 * a.seconds
     a.targets = [t.strip() for t in a.only.split(",") if t.strip()]
     unknown = [t for t in a.targets if t not in TARGETS]
     if unknown or not a.targets:
@@ -950,7 +992,9 @@ def run(args, procs, tmp):
             result[t] = m
             log("%-8s %-13s %s" % ("warm-up" if r < 0 else "round %d" % (r + 1), LABELS[t], "  ".join(
                 "%s %s" % (name, fmt(m.get(key), key)) for key, name in
-                (("bulk", "bulk Gbit/s"), ("new", "new/s"), ("ka", "ka/s"), ("p99", "p99 ms")) if key in m)))
+                (("bulk", "bulk Gbit/s"), ("new", "new/s"), ("ka", "ka/s"), ("p99", "p99 ms")) if key in m)
+                + ("  (other proxies used %.2f s of CPU meanwhile)" % m["others_cpu_s"]
+                   if m["others_cpu_s"] >= 0.05 else "")))
         if r >= 0:
             rounds.append(result)
 
@@ -967,11 +1011,18 @@ def run(args, procs, tmp):
             log("  %s: %s" % (LABELS[t], ", ".join("%s %d" % kv for kv in sorted(e.items()) if kv[1])))
     else:
         log("no client-side errors (wrk socket errors, non-2xx responses, iperf3 retries) in any round")
+    spent = {t: v for t, v in b.interference.items() if v >= 0.05}
+    if spent:
+        log("CPU used by the proxies not being measured, during the measurements of (all rounds): %s" % ", ".join(
+            "%s %.2f s" % (LABELS[t], v) for t, v in spent.items()))
+    else:
+        log("the proxies not being measured stayed idle (under 0.05 s of CPU in all) during every measurement")
 
     sc, cpu = {}, {}
     proxies = [t for t in PROXIES if t in args.targets]
     if args.per_connection and proxies:
         for t in proxies:
+            b.settle()
             res = b.syscalls(t, args.syscall_connections)
             res["n"] = args.syscall_connections
             sc[t] = res
@@ -982,7 +1033,7 @@ def run(args, procs, tmp):
         log()
         log(syscall_table(sc))
         for t in proxies:
-            time.sleep(args.pause)
+            b.settle()
             cpu[t] = b.cpu_per_connection(t, args.seconds)
             b.assert_alive()
         log()
@@ -1028,6 +1079,7 @@ def run(args, procs, tmp):
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"targets": args.targets, "rounds": rounds, "medians": med, "errors": b.errors,
+                       "interference_cpu_s": b.interference,
                        "syscalls": sc, "cpu": cpu, "commands": b.commands, "seconds": args.seconds,
                        "date": time.strftime("%Y-%m-%d %H:%M:%S %z")}, f, indent=1)
     if args.check and failed:
