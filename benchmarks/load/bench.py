@@ -697,10 +697,10 @@ class Bench:
         except subprocess.TimeoutExpired:
             st.kill()
             st.wait()
-        counts = parse_strace(out)
+        counts, errors = parse_strace(out)
         if not counts:
             raise BenchError("no strace summary for %s:\n%s" % (target, tail(err_path)))
-        return {"counts": counts, "threads": threads, "seconds": elapsed}
+        return {"counts": counts, "errors": errors, "threads": threads, "seconds": elapsed}
 
     def cpu_per_connection(self, target, seconds):
         pids = process_tree(self.proc[target].pid)
@@ -774,20 +774,23 @@ def cpu_ticks(pids):
     return user, system
 
 
-_STRACE_LINE = re.compile(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?([a-z_0-9]+)\s*$")
+_STRACE_LINE = re.compile(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:(\d+)\s+)?([a-z_0-9]+)\s*$")
 
 
 def parse_strace(path):
-    counts = {}
+    """strace -c's summary: {syscall: calls} and {syscall: calls that failed}."""
+    counts, errors = {}, {}
     try:
         with open(path) as f:
             for line in f:
                 m = _STRACE_LINE.match(line)
-                if m and m.group(2) != "total":
-                    counts[m.group(2)] = counts.get(m.group(2), 0) + int(m.group(1))
+                if m and m.group(3) != "total":
+                    counts[m.group(3)] = counts.get(m.group(3), 0) + int(m.group(1))
+                    if m.group(2):
+                        errors[m.group(3)] = errors.get(m.group(3), 0) + int(m.group(2))
     except OSError:
         pass
-    return counts
+    return counts, errors
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -841,21 +844,23 @@ def summary(args, rounds):
 def syscall_table(sc):
     targets = [t for t in PROXIES if t in sc]
     per = {t: {k: v / sc[t]["n"] for k, v in sc[t]["counts"].items()} for t in targets}
+    failed = {t: {k: v / sc[t]["n"] for k, v in sc[t].get("errors", {}).items()} for t in targets}
+
+    def cell(t, names, by_name):
+        v = sum(per[t].get(n, 0.0) for n in names)
+        f = sum(failed[t].get(n, 0.0) for n in names)
+        parts = ["%s %.1f" % (n, per[t][n]) for n in names if per[t].get(n, 0) >= 0.05] if by_name else []
+        if f >= 0.05:
+            parts.append("%.1f failed" % f)
+        return "%.2f%s" % (v, " (%s)" % ", ".join(parts) if parts else "")
+
     lines = ["| syscalls per connection | " + " | ".join(LABELS[t] for t in targets) + " |",
              "|---|" + "---:|" * len(targets)]
     lines.append("| **total** | " + " | ".join("**%.1f**" % sum(per[t].values()) for t in targets) + " |")
     grouped = set()
     for label, names in SYSCALL_GROUPS:
         grouped.update(names)
-        vals = [sum(per[t].get(n, 0.0) for n in names) for t in targets]
-        detail = []
-        if label == "read/write":
-            for t in targets:
-                parts = ["%s %.1f" % (n, per[t][n]) for n in names if per[t].get(n, 0) >= 0.05]
-                detail.append(" (%s)" % ", ".join(parts) if parts else "")
-        else:
-            detail = [""] * len(targets)
-        lines.append("| %s | %s |" % (label, " | ".join("%.2f%s" % (v, d) for v, d in zip(vals, detail))))
+        lines.append("| %s | %s |" % (label, " | ".join(cell(t, names, label == "read/write") for t in targets)))
     others = {}
     for t in targets:
         for k, v in per[t].items():
@@ -864,12 +869,13 @@ def syscall_table(sc):
     rest = {t: 0.0 for t in targets}
     for k, vals in sorted(others.items(), key=lambda kv: -max(kv[1].values())):
         if max(vals.values()) >= 0.05:
-            lines.append("| %s | %s |" % (k, " | ".join("%.2f" % vals.get(t, 0.0) for t in targets)))
+            lines.append("| %s | %s |" % (k, " | ".join(cell(t, (k,), False) for t in targets)))
         else:
             for t in targets:
                 rest[t] += vals.get(t, 0.0)
     lines.append("| other | %s |" % " | ".join("%.2f" % rest[t] for t in targets))
-    threads = " | ".join("%d threads, %.1f s" % (sc[t]["threads"], sc[t]["seconds"]) for t in targets)
+    threads = " | ".join("%d thread%s, %.1f s" % (sc[t]["threads"], "" if sc[t]["threads"] == 1 else "s",
+                                                   sc[t]["seconds"]) for t in targets)
     lines.append("| (traced: threads, time) | %s |" % threads)
     return "\n".join(lines)
 
