@@ -1,6 +1,6 @@
 package io.nlb4j.balancer;
 
-import static io.nlb4j.balancer.Fixtures.assertClosedWithoutData;
+import static io.nlb4j.balancer.Fixtures.assertRefused;
 import static io.nlb4j.balancer.Fixtures.canBindLoopbackAlias;
 import static io.nlb4j.balancer.Fixtures.connect;
 import static io.nlb4j.balancer.Fixtures.loopback;
@@ -40,9 +40,7 @@ class AccessControlTest {
                      SecurityGroup.of("private-only", InboundRule.allow("10.0.0.0/8"))), options());
              Fixtures.Events events = new Fixtures.Events(lb)) {
             for (int i = 0; i < 3; i++) {
-                try (Socket s = connect(lb.listener(0))) {
-                    assertClosedWithoutData(s); // a NAMED_ECHO server would have sent its name first
-                }
+                assertRefused(lb.listener(0), null); // a NAMED_ECHO server would have sent its name first
             }
             await().untilAsserted(() -> assertThat(lb.listener(0).stats().deniedConnections()).isEqualTo(3));
             assertThat(a.accepted()).as("connections seen by the server").isZero();
@@ -67,9 +65,8 @@ class AccessControlTest {
                      // declared first, but evaluated second
                      SecurityGroup.of("loopback", InboundRule.allow("127.0.0.0/8").priority(200)),
                      SecurityGroup.of("block-one", InboundRule.deny("127.0.0.1/32").priority(100))), options());
-             Fixtures.Events events = new Fixtures.Events(lb);
-             Socket s = connect(lb.listener(0), loopback(1))) {
-            assertClosedWithoutData(s);
+             Fixtures.Events events = new Fixtures.Events(lb)) {
+            assertRefused(lb.listener(0), loopback(1));
             await().untilAsserted(() -> assertThat(lb.listener(0).stats().deniedConnections()).isEqualTo(1));
             assertThat(a.accepted()).isZero();
             await().untilAsserted(() -> assertThat(events.of(ConnectionRejected.class)).singleElement()
@@ -96,9 +93,7 @@ class AccessControlTest {
                 assertThat(readLine(s)).isEqualTo("a");
             }
             assumeThat(canBindLoopbackAlias()).as("127.0.0.2 can be bound").isTrue();
-            try (Socket s = connect(lb.listener(0), loopback(2))) {
-                assertClosedWithoutData(s);
-            }
+            assertRefused(lb.listener(0), loopback(2));
             await().untilAsserted(() -> assertThat(lb.listener(0).stats().deniedConnections()).isEqualTo(1));
             assertThat(a.accepted()).isEqualTo(1);
         }
@@ -109,9 +104,8 @@ class AccessControlTest {
         try (TestBackend a = TestBackend.start("a", TestBackend.NAMED_ECHO);
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(specWith("otherports", a,
                      SecurityGroup.of("port-1-only", InboundRule.allow("127.0.0.0/8").ports(PortRange.of(1)))),
-                     options());
-             Socket s = connect(lb.listener(0))) {
-            assertClosedWithoutData(s);
+                     options())) {
+            assertRefused(lb.listener(0), null);
             await().untilAsserted(() -> assertThat(lb.listener(0).stats().deniedConnections()).isEqualTo(1));
             assertThat(a.accepted()).isZero();
         }

@@ -158,6 +158,27 @@ final class Fixtures {
      *
      * @return "eof" or "reset"
      */
+    /**
+     * Connects a client that the load balancer refuses at once (access denied, over its limit, no server) and
+     * checks that it gets no byte: the refusal is a reset, which may reach the client while its connect is still
+     * returning (then the connect fails with it) or after (then the first read does).
+     *
+     * @param listener the listener
+     * @param from the local loopback address to connect from, or {@code null} for any
+     * @return {@code "reset at connect"}, {@code "reset"} or {@code "eof"}
+     */
+    static String assertRefused(RunningListener listener, InetAddress from) throws IOException {
+        Socket s;
+        try {
+            s = connect(listener, from);
+        } catch (SocketException e) {
+            return "reset at connect";
+        }
+        try (s) {
+            return assertClosedWithoutData(s);
+        }
+    }
+
     static String assertClosedWithoutData(Socket s) throws IOException {
         try {
             int b = s.getInputStream().read();

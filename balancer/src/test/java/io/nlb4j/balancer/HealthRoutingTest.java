@@ -1,6 +1,7 @@
 package io.nlb4j.balancer;
 
 import static io.nlb4j.balancer.Fixtures.assertClosedWithoutData;
+import static io.nlb4j.balancer.Fixtures.assertRefused;
 import static io.nlb4j.balancer.Fixtures.assertEchoes;
 import static io.nlb4j.balancer.Fixtures.connect;
 import static io.nlb4j.balancer.Fixtures.options;
@@ -252,9 +253,7 @@ class HealthRoutingTest {
             b.healthy.set(false);
             await().atMost(Duration.ofSeconds(5)).until(() -> health(lb, a) == HealthStatus.UNHEALTHY
                     && health(lb, b) == HealthStatus.UNHEALTHY);
-            try (Socket s = connect(lb.listener(0))) {
-                assertClosedWithoutData(s);
-            }
+            assertRefused(lb.listener(0), null);
             await().untilAsserted(() -> assertThat(lb.listener(0).stats().noServerConnections()).isEqualTo(1));
         }
     }
