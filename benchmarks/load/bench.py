@@ -623,33 +623,47 @@ class Bench:
                 return time.monotonic() - t0
 
     def measured(self, target, fn):
-        """Runs fn, adding the CPU the other proxies used meanwhile (seconds) to the target's interference."""
-        before = self.proxy_ticks()
+        """Runs fn and returns (its result, what else ran meanwhile): the CPU the proxies not being measured used
+        (seconds), the share of the proxy CPU that programs other than the proxies used, and the share of each
+        of the two CPUs the hypervisor took away (steal)."""
+        before, cpus0 = self.proxy_ticks(), cpu_stat()
         result = fn()
-        after = self.proxy_ticks()
+        after, cpus1 = self.proxy_ticks(), cpu_stat()
         hz = os.sysconf("SC_CLK_TCK")
         others = sum(after.get(t, v) - v for t, v in before.items() if t != target) / hz
         self.interference[target] = self.interference.get(target, 0.0) + others
-        return result, others
+        noise = {"others_cpu_s": others}
+        p, l = self.args.proxy_cpu, self.args.load_cpu
+        if p in cpus0 and p in cpus1 and l in cpus0 and l in cpus1:
+            total = max(1, cpus1[p]["total"] - cpus0[p]["total"])
+            proxies = sum(after.get(t, v) - v for t, v in before.items())
+            noise["foreign"] = max(0.0, (cpus1[p]["tasks"] - cpus0[p]["tasks"] - proxies) / total)
+            noise["steal_proxy_cpu"] = (cpus1[p]["steal"] - cpus0[p]["steal"]) / total
+            noise["steal_load_cpu"] = ((cpus1[l]["steal"] - cpus0[l]["steal"])
+                                       / max(1, cpus1[l]["total"] - cpus0[l]["total"]))
+        return result, noise
 
     def measure(self, target, seconds):
         a = self.args
         r = {}
-        others = 0.0
+        noise = []
         if a.bulk:
             self.settle()
-            r["bulk"], o = self.measured(target, lambda: self.iperf(target, seconds))
-            others += o
+            r["bulk"], n = self.measured(target, lambda: self.iperf(target, seconds))
+            noise.append(n)
         self.settle()
-        new, o = self.measured(target, lambda: self.wrk(target, seconds, 32, close=True))
-        others += o
+        new, n = self.measured(target, lambda: self.wrk(target, seconds, 32, close=True))
+        noise.append(n)
         r["new"] = new["rps"]
         self.settle()
-        ka, o = self.measured(target, lambda: self.wrk(target, seconds, 64, close=False, latency=True))
-        others += o
+        ka, n = self.measured(target, lambda: self.wrk(target, seconds, 64, close=False, latency=True))
+        noise.append(n)
         r["ka"] = ka["rps"]
         r["p99"] = ka["p99_ms"]
-        r["others_cpu_s"] = others
+        r["others_cpu_s"] = sum(n["others_cpu_s"] for n in noise)
+        for k in ("foreign", "steal_proxy_cpu", "steal_load_cpu"):
+            if all(k in n for n in noise):
+                r[k] = max(n[k] for n in noise)
         self.assert_alive()
         return r
 
@@ -711,6 +725,19 @@ class Bench:
         n = res["requests"]
         return {"user_us": (after[0] - before[0]) / hz / n * 1e6, "sys_us": (after[1] - before[1]) / hz / n * 1e6,
                 "requests": n, "rps": res["rps"]}
+
+
+def cpu_stat():
+    """Per CPU, from /proc/stat (clock ticks): time in tasks (user, nice, system), steal, and all of it."""
+    out = {}
+    with open("/proc/stat") as f:
+        for line in f:
+            m = re.match(r"^cpu(\d+)\s+(.*)$", line)
+            if m:
+                v = [int(x) for x in m.group(2).split()]
+                v += [0] * (8 - len(v))
+                out[int(m.group(1))] = {"tasks": v[0] + v[1] + v[2], "steal": v[7], "total": sum(v[:8])}
+    return out
 
 
 def busy_processes(exclude, seconds=1.0, threshold=0.2):
@@ -795,6 +822,19 @@ def parse_strace(path):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Reporting
+
+def noise_note(m):
+    """What else ran during a target's measurements, when it is enough to matter."""
+    notes = []
+    if m.get("others_cpu_s", 0) >= 0.05:
+        notes.append("idle proxies used %.2f s of CPU" % m["others_cpu_s"])
+    if m.get("foreign", 0) >= 0.02:
+        notes.append("other programs took up to %.0f%% of the proxy CPU" % (100 * m["foreign"]))
+    for key, which in (("steal_proxy_cpu", "proxy"), ("steal_load_cpu", "load")):
+        if m.get(key, 0) >= 0.02:
+            notes.append("the hypervisor stole up to %.0f%% of the %s CPU" % (100 * m[key], which))
+    return "  (%s)" % "; ".join(notes) if notes else ""
+
 
 def median(xs):
     xs = [x for x in xs if x is not None]
@@ -999,8 +1039,7 @@ def run(args, procs, tmp):
             log("%-8s %-13s %s" % ("warm-up" if r < 0 else "round %d" % (r + 1), LABELS[t], "  ".join(
                 "%s %s" % (name, fmt(m.get(key), key)) for key, name in
                 (("bulk", "bulk Gbit/s"), ("new", "new/s"), ("ka", "ka/s"), ("p99", "p99 ms")) if key in m)
-                + ("  (other proxies used %.2f s of CPU meanwhile)" % m["others_cpu_s"]
-                   if m["others_cpu_s"] >= 0.05 else "")))
+                + noise_note(m)))
         if r >= 0:
             rounds.append(result)
 
@@ -1023,6 +1062,12 @@ def run(args, procs, tmp):
             "%s %.2f s" % (LABELS[t], v) for t, v in spent.items()))
     else:
         log("the proxies not being measured stayed idle (under 0.05 s of CPU in all) during every measurement")
+    worst = {k: max((r[t].get(k, 0.0) for r in rounds for t in r), default=0.0)
+             for k in ("foreign", "steal_proxy_cpu", "steal_load_cpu")}
+    log("during the measured rounds, at worst: other programs took %.1f%% of the proxy CPU; the hypervisor stole "
+        "%.1f%% of the proxy CPU and %.1f%% of the load CPU%s" % (
+            100 * worst["foreign"], 100 * worst["steal_proxy_cpu"], 100 * worst["steal_load_cpu"],
+            "; figures from noisy rounds are less reliable" if max(worst.values()) >= 0.05 else ""))
 
     sc, cpu = {}, {}
     proxies = [t for t in PROXIES if t in args.targets]
