@@ -2,6 +2,9 @@ package io.nlb4j.balancer.internal.forwarding;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -62,16 +65,35 @@ final class ListenerPipe implements ListenerPath {
         };
     }
 
+    /**
+     * On the listening channel, ahead of Netty's acceptor: each accepted channel gets, before it is registered, the
+     * interests it will have anyway ({@link ProxyConnection.EpollHalfClosure#beforeRegistration}).
+     */
+    @ChannelHandler.Sharable
+    private static final class BeforeRegistration extends ChannelInboundHandlerAdapter {
+        static final BeforeRegistration INSTANCE = new BeforeRegistration();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Channel child) {
+                ProxyConnection.EpollHalfClosure.beforeRegistration(child, false);
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     @Override
     public ServerBootstrap serverBootstrap(EventLoopGroup group) {
         return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
+                .handler(BeforeRegistration.INSTANCE)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // TCP_NODELAY is not set here nor below: every Netty transport's socket config enables it on
+                // creation, so setting it again would be one more setsockopt per channel for nothing.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(childHandler());
     }
@@ -110,7 +132,7 @@ final class ListenerPipe implements ListenerPath {
         c.setConnectTimeoutMillis(connectTimeoutMillis);
         c.setWriteBufferWaterMark(WATER_MARK);
         c.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        c.setOption(ChannelOption.TCP_NODELAY, true);
+        ProxyConnection.EpollHalfClosure.beforeRegistration(ch, true);
         return ch;
     }
 

@@ -608,7 +608,26 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             }
         }
 
-        /** Called on the channel's event loop when its input has ended. */
+        /**
+         * Sets the interests a channel will have anyway before it is registered, so that they go with the
+         * registration instead of costing an {@code epoll_ctl} each later: {@code EPOLLERR} (see above) for every
+         * channel, and {@code EPOLLIN} for a server connection, which is read from as soon as it is connected.
+         * A client connection is not read until its server connection is made, so it gets no {@code EPOLLIN} here.
+         *
+         * @param ch a channel not yet registered; any other is left alone
+         * @param read whether reading will be asked for as soon as the channel is active
+         */
+        static void beforeRegistration(Channel ch, boolean read) {
+            if (SET_FLAG != null && ch instanceof EpollSocketChannel && !ch.isRegistered()) {
+                try {
+                    SET_FLAG.invoke(ch, read ? Native.EPOLLERR | Native.EPOLLIN : Native.EPOLLERR);
+                } catch (Throwable t) {
+                    log.debug("epoll interest preset failed on {}: {}", ch, t.toString());
+                }
+            }
+        }
+
+        /** Called on the channel's event loop when its input has ended; nothing to do if preset at registration. */
         static void keepRegistered(Channel ch) {
             if (SET_FLAG != null && ch instanceof EpollSocketChannel && ch.isOpen()) {
                 try {
