@@ -146,13 +146,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             if (s == null) {
                 break;
             }
-            // Count the connection first, then check the server is still in service: a removal that starts
-            // now either sees this connection and drains it, or is seen here and another server is picked.
-            s.active.incrementAndGet();
-            route.loadChanged(s);
-            if (s.draining()) {
-                released(s);
-                s = null;
+            s = hold(s);
+        }
+        if (s == null) {
+            // The picker kept choosing servers that have started draining: until the snapshot without them is
+            // published, least connections prefers them, as they have the fewest connections. Any other server
+            // of the snapshot still in service takes the connection.
+            for (Endpoint e : route.picker().candidates()) {
+                ServerEndpoint c = (ServerEndpoint) e;
+                if (!c.draining() && !wasTried(c) && (s = hold(c)) != null) {
+                    break;
+                }
             }
         }
         if (s == null) {
@@ -183,6 +187,22 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             }
         }
         connecting.addListener(this);
+    }
+
+    /**
+     * Counts this connection on a server, then checks the server is still in service: a removal that starts now
+     * either sees this connection and drains it, or is seen here and another server is picked.
+     *
+     * @return the server, or {@code null} if it is draining (the count undone)
+     */
+    private ServerEndpoint hold(ServerEndpoint s) {
+        s.active.incrementAndGet();
+        route.loadChanged(s);
+        if (s.draining()) {
+            released(s);
+            return null;
+        }
+        return s;
     }
 
     /** A pair to {@code s} has closed, or a connect was given up: its count goes, and a drain may end. */
