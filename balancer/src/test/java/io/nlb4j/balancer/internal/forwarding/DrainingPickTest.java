@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.nlb4j.balancer.LoadBalancerEvent.RejectReason;
 import io.nlb4j.balancer.scheduling.SchedulingAlgorithm;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
@@ -22,7 +21,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +34,8 @@ class DrainingPickTest {
 
     private final Transport transport = Transport.choose(true);
     private final EventLoopGroup group = transport.newGroup(1, "draining-pick-test");
-    private final Queue<String> rejections = new ConcurrentLinkedQueue<>();
+    private final RecordingEvents events = new RecordingEvents();
+    private final Queue<String> rejections = events.rejections;
 
     @AfterEach
     void stop() throws Exception {
@@ -60,7 +59,7 @@ class DrainingPickTest {
                     .staticServers(StaticServer.of("127.0.0.1", live.getLocalPort()))).build();
             ServiceRoute route = ServiceRoute.create("web", SessionPersistence.off(), System::nanoTime);
             ListenerPath path = ListenerPath.create(0, spec, route, AccessControl.of(List.of(SecurityGroup.allowAll())),
-                    transport, Loops.create(group, System::nanoTime), new Recorder(), 1000, 3);
+                    transport, Loops.create(group, System::nanoTime), events, 1000, 3);
             Channel listener = path.serverBootstrap(group).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
             InetSocketAddress address = (InetSocketAddress) listener.localAddress();
             path.bound(address.getPort());
@@ -90,29 +89,6 @@ class DrainingPickTest {
             assertThat(leavingA.totalConnections() + leavingB.totalConnections()).isZero();
             assertThat(inService.totalConnections()).isEqualTo(1);
             listener.close().sync();
-        }
-    }
-
-    private final class Recorder implements ForwardingEvents {
-        @Override
-        public void rejected(ListenerPath listener, InetAddress client, RejectReason reason, String detail) {
-            rejections.add(reason + " " + detail);
-        }
-
-        @Override
-        public void connectFailed(ListenerPath listener, Endpoint endpoint, Throwable cause) {
-        }
-
-        @Override
-        public void failed(Endpoint endpoint, int consecutive) {
-        }
-
-        @Override
-        public void drained(Endpoint endpoint) {
-        }
-
-        @Override
-        public void idle(ListenerPath listener) {
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.nlb4j.balancer.LoadBalancerEvent.RejectReason;
 import io.nlb4j.balancer.scheduling.SchedulingAlgorithm;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
@@ -22,7 +21,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +36,9 @@ class ForwardingLoopTest {
 
     private final Transport transport = Transport.choose(true);
     private final EventLoopGroup group = transport.newGroup(2, "loop-test");
-    private final Queue<String> rejections = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger connectFailures = new AtomicInteger();
+    private final RecordingEvents events = new RecordingEvents();
+    private final Queue<String> rejections = events.rejections;
+    private final AtomicInteger connectFailures = events.connectFailures;
 
     @AfterEach
     void stop() throws Exception {
@@ -52,7 +51,7 @@ class ForwardingLoopTest {
                 .staticServers(StaticServer.of("127.0.0.1", 9))).build();
         ServiceRoute route = ServiceRoute.create("loop", SessionPersistence.off(), System::nanoTime);
         ListenerPath path = ListenerPath.create(0, spec, route, AccessControl.of(List.of(SecurityGroup.allowAll())),
-                transport, Loops.create(group, System::nanoTime), new Recorder(), 1000, 1);
+                transport, Loops.create(group, System::nanoTime), events, 1000, 1);
         Channel server = path.serverBootstrap(group).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
         InetSocketAddress self = (InetSocketAddress) server.localAddress();
         path.bound(self.getPort());
@@ -81,29 +80,5 @@ class ForwardingLoopTest {
         // With one connect attempt allowed, each failed connect is one refusal of its client, and nothing more.
         assertThat((long) connectFailures.get()).isEqualTo(rejections.stream().filter(r -> r.startsWith("NO_SERVER")).count());
         server.close().sync();
-    }
-
-    private final class Recorder implements ForwardingEvents {
-        @Override
-        public void rejected(ListenerPath listener, InetAddress client, RejectReason reason, String detail) {
-            rejections.add(reason + " " + detail);
-        }
-
-        @Override
-        public void connectFailed(ListenerPath listener, Endpoint endpoint, Throwable cause) {
-            connectFailures.incrementAndGet();
-        }
-
-        @Override
-        public void failed(Endpoint endpoint, int consecutive) {
-        }
-
-        @Override
-        public void drained(Endpoint endpoint) {
-        }
-
-        @Override
-        public void idle(ListenerPath listener) {
-        }
     }
 }
