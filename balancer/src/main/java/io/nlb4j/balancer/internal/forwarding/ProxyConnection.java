@@ -149,9 +149,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             s = hold(s);
         }
         if (s == null) {
-            // The picker kept choosing servers that have started draining: until the snapshot without them is
-            // published, least connections prefers them, as they have the fewest connections. Any other server
-            // of the snapshot still in service takes the connection.
+            // The picker kept choosing servers already tried or that have started draining — least connections
+            // does both: it prefers a server that refuses every connection, having none open, and, until the
+            // snapshot without them is published, servers just set draining. Any other server of the snapshot
+            // still in service takes the connection.
             for (Endpoint e : route.picker().candidates()) {
                 ServerEndpoint c = (ServerEndpoint) e;
                 if (!c.draining() && !wasTried(c) && (s = hold(c)) != null) {
@@ -214,19 +215,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
     }
 
+    /** The picker's choice among servers not tried yet, or {@code null} if it keeps choosing tried ones. */
     private ServerEndpoint pickUntried() {
         int max = listener.maxConnectAttempts;
         for (int k = 0; k < max * 4; k++) {
             ServerEndpoint s = (ServerEndpoint) route.pick(client, sourceHash, attempt + k);
             if (s == null || !wasTried(s)) {
-                return s;
-            }
-        }
-        // The picker keeps choosing servers already tried — least connections does when a server that refuses
-        // every connection has none open — so the retry takes any other server of the snapshot.
-        for (Endpoint e : route.picker().candidates()) {
-            ServerEndpoint s = (ServerEndpoint) e;
-            if (!wasTried(s) && !s.draining()) {
                 return s;
             }
         }
