@@ -31,7 +31,7 @@ public final class LoadBalancerOptions {
     private static final LoadBalancerOptions DEFAULTS = builder().build();
 
     private final int eventLoopThreads;
-    private final boolean preferNativeTransport;
+    private final SocketTransport transport;
     private final Duration connectTimeout;
     private final int maxConnectAttempts;
     private final int eventBufferSize;
@@ -43,7 +43,7 @@ public final class LoadBalancerOptions {
 
     private LoadBalancerOptions(Builder b) {
         this.eventLoopThreads = b.eventLoopThreads;
-        this.preferNativeTransport = b.preferNativeTransport;
+        this.transport = b.transport;
         this.connectTimeout = b.connectTimeout;
         this.maxConnectAttempts = b.maxConnectAttempts;
         this.eventBufferSize = b.eventBufferSize;
@@ -55,7 +55,8 @@ public final class LoadBalancerOptions {
     }
 
     /**
-     * The default options: as many event loops as processors, native epoll where available, a
+     * The default options: as many event loops as processors, the fastest socket transport available
+     * ({@link SocketTransport#AUTO}), a
      * {@value #DEFAULT_CONNECT_TIMEOUT_MILLIS} ms connect timeout, {@value #DEFAULT_MAX_CONNECT_ATTEMPTS} connect
      * attempts, {@value #DEFAULT_EVENT_BUFFER_SIZE} events per slow subscriber, a
      * {@value #DEFAULT_START_TIMEOUT_SECONDS} s start timeout, listeners bound to {@value #DEFAULT_BIND_ADDRESS},
@@ -85,7 +86,7 @@ public final class LoadBalancerOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.eventLoopThreads = eventLoopThreads;
-        b.preferNativeTransport = preferNativeTransport;
+        b.transport = transport;
         b.connectTimeout = connectTimeout;
         b.maxConnectAttempts = maxConnectAttempts;
         b.eventBufferSize = eventBufferSize;
@@ -107,12 +108,12 @@ public final class LoadBalancerOptions {
     }
 
     /**
-     * Tells whether native epoll is used where available.
+     * Returns the socket transport asked for.
      *
-     * @return {@code false} to force NIO
+     * @return the transport, {@link SocketTransport#AUTO} by default
      */
-    public boolean preferNativeTransport() {
-        return preferNativeTransport;
+    public SocketTransport transport() {
+        return transport;
     }
 
     /**
@@ -191,7 +192,7 @@ public final class LoadBalancerOptions {
     /** Builds {@link LoadBalancerOptions}; every setter checks its value at once. */
     public static final class Builder {
         private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
-        private boolean preferNativeTransport = true;
+        private SocketTransport transport = SocketTransport.AUTO;
         private Duration connectTimeout = Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MILLIS);
         private int maxConnectAttempts = DEFAULT_MAX_CONNECT_ATTEMPTS;
         private int eventBufferSize = DEFAULT_EVENT_BUFFER_SIZE;
@@ -217,13 +218,15 @@ public final class LoadBalancerOptions {
         }
 
         /**
-         * Uses or avoids the native transport. Default use it where available.
+         * Sets the socket transport. Default {@link SocketTransport#AUTO}: io_uring, else epoll, else NIO, whichever
+         * is available first here. A transport named explicitly that is not available here fails the start with a
+         * {@link LoadBalancerStartException} that says why.
          *
-         * @param preferNative {@code false} to force NIO
+         * @param transport the transport
          * @return this builder
          */
-        public Builder preferNativeTransport(boolean preferNative) {
-            this.preferNativeTransport = preferNative;
+        public Builder transport(SocketTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import reactor.core.Disposable;
 
 /** Shared pieces of the data-plane integration tests: specs, options, client sockets, events. */
@@ -63,13 +64,21 @@ final class Fixtures {
                 .startTimeout(Duration.ofSeconds(10));
     }
 
-    /** The socket transports a test can run on; the native one falls back to NIO where epoll is missing. */
+    /** The socket transports a test runs on; one not available on this machine skips the test, saying why. */
     enum TransportKind {
-        NATIVE, NIO
+        IO_URING(SocketTransport.IO_URING), EPOLL(SocketTransport.EPOLL), NIO(SocketTransport.NIO);
+
+        final SocketTransport transport;
+
+        TransportKind(SocketTransport transport) {
+            this.transport = transport;
+        }
     }
 
-    static LoadBalancerOptions options(TransportKind transport) {
-        return optionsBuilder().preferNativeTransport(transport == TransportKind.NATIVE).build();
+    static LoadBalancerOptions options(TransportKind kind) {
+        Assumptions.assumeTrue(kind.transport.isAvailable(),
+                () -> kind + " is not available here: " + kind.transport.unavailability().orElse(""));
+        return optionsBuilder().transport(kind.transport).build();
     }
 
     /**

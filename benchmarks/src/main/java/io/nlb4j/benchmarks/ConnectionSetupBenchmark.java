@@ -3,6 +3,7 @@ package io.nlb4j.benchmarks;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.balancer.SocketTransport;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
 import io.nlb4j.model.Listener;
@@ -56,9 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-XX:ActiveProcessorCount=2"})
 public class ConnectionSetupBenchmark {
 
-    /** Whether the load balancer uses native epoll (true) or NIO. */
-    @Param({"true", "false"})
-    public boolean nativeTransport;
+    /** The load balancer's socket transport. */
+    @Param({"IO_URING", "EPOLL", "NIO"})
+    public SocketTransport transport;
 
     private ServerSocket server;
     private Thread serverThread;
@@ -82,7 +83,7 @@ public class ConnectionSetupBenchmark {
                         .staticServers(StaticServer.of("127.0.0.1", server.getLocalPort()))))
                 .build();
         lb = NetworkLoadBalancer.startNow(spec, LoadBalancerOptions.builder().bindAddress("127.0.0.1")
-                .eventLoopThreads(1).preferNativeTransport(nativeTransport).build());
+                .eventLoopThreads(1).transport(transport).build());
         address = lb.listeners().get(0).boundAddress();
         lbThreads = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("nlb4j-")).mapToLong(Thread::getId).toArray();

@@ -4,6 +4,7 @@ import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.balancer.SocketTransport;
 import io.nlb4j.config.ConfigException;
 import io.nlb4j.control.Failures;
 import io.nlb4j.config.SpecFiles;
@@ -58,6 +59,11 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: the longest connection draining timeout of the backend services).")
     Duration drainTimeout;
 
+    @Option(names = "--transport", paramLabel = "TRANSPORT", defaultValue = "AUTO",
+            description = "The socket transport: AUTO (io_uring, else epoll, else NIO: the first available here),"
+                    + " IO_URING, EPOLL or NIO (default: ${DEFAULT-VALUE}).")
+    SocketTransport transport;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -106,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
                 log.warn("the load balancer did not stop in time");
             }
         });
-        starting.set(NetworkLoadBalancer.start(lb, LoadBalancerOptions.builder().bindAddress(bindAddress).build())
+        starting.set(NetworkLoadBalancer.start(lb, LoadBalancerOptions.builder().bindAddress(bindAddress).transport(transport).build())
                 .subscribe(started::complete, started::completeExceptionally));
         if (stopRequested.get()) {
             starting.get().dispose(); // a signal came before the subscription was known

@@ -168,6 +168,9 @@ class ValidateCommandIT {
                 Arguments.of("malformed IPv6 --bind-address", List.of("run", "--config", "FILE", "--bind-address",
                         "[::1"), "Invalid value for option '--bind-address': \"[::1\" (expected: an IP address or"
                                 + " host name of this host, such as 0.0.0.0 or 127.0.0.1; it does not resolve)"),
+                Arguments.of("unknown --transport", List.of("run", "--config", "FILE", "--transport", "kqueue"),
+                        "Invalid value for option '--transport': expected one of [AUTO, IO_URING, EPOLL, NIO]"
+                                + " (case-sensitive) but was 'kqueue'"),
                 Arguments.of("no command", List.of(), "a command is required: run or validate"));
     }
 

@@ -92,6 +92,10 @@ final class ListenerPipe implements ListenerPath {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // A failed write shuts the output and reaches exceptionCaught at once, so the pair is reset then.
+                // With auto-close, io_uring would close the channel only once its outstanding read had completed,
+                // and that read can first report the reset as a clean end of input, passed on as a FIN.
+                .childOption(ChannelOption.AUTO_CLOSE, false)
                 // TCP_NODELAY is not set here nor below: every Netty transport's socket config enables it on
                 // creation, so setting it again would be one more setsockopt per channel for nothing.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -132,6 +136,7 @@ final class ListenerPipe implements ListenerPath {
         c.setConnectTimeoutMillis(connectTimeoutMillis);
         c.setWriteBufferWaterMark(WATER_MARK);
         c.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        c.setAutoClose(false); // as the client side's
         ProxyConnection.EpollHalfClosure.beforeRegistration(ch, true);
         return ch;
     }

@@ -98,8 +98,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     public void channelActive(ChannelHandlerContext ctx) {
         frontend = ctx.channel();
         InetSocketAddress remote = (InetSocketAddress) frontend.remoteAddress();
-        client = remote.getAddress();
         InetSocketAddress local = (InetSocketAddress) frontend.localAddress();
+        if (remote == null || local == null) {
+            // Reset by the client before it was seen: io_uring learns the addresses after the accept, and a socket
+            // already reset has none. There is no one to answer, nor anything to forward.
+            frontend.close();
+            return;
+        }
+        client = remote.getAddress();
         if (client.equals(local.getAddress())) {
             // A client on this host, as is each connection of a forwarding loop.
             sameHostClient = new LoopStates.Flow(remote, local);
@@ -176,9 +182,19 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         backend = b;
         frontend.eventLoop().register(b);
         ChannelFuture connecting = b.connect(s.address());
-        // The connect has run on this loop: the kernel chose the local port when it sent the SYN, before any
-        // loop could accept the connection should it come back to this load balancer. It is known before the
-        // outcome is handled, even one that came at once.
+        // With epoll and NIO the connect has run on this loop: the kernel chose the local port when it sent the SYN,
+        // before any loop could accept the connection should it come back to this load balancer, so it is known
+        // before the outcome is handled, even one that came at once. io_uring connects asynchronously: its local
+        // address is known when the connect completes (and a loop is closed then, from whichever side sees it).
+        knowOutbound(b, s);
+        connecting.addListener(this);
+    }
+
+    /** Records the connection to the server as this load balancer's, once its local address is known. */
+    private void knowOutbound(Channel b, ServerEndpoint s) {
+        if (outbound != null) {
+            return;
+        }
         InetSocketAddress from = (InetSocketAddress) b.localAddress();
         if (from != null) {
             outbound = new LoopStates.Flow(from, LoopStates.Flow.destination(s.address()));
@@ -187,7 +203,6 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
                 cameBack.closeAsLoop();
             }
         }
-        connecting.addListener(this);
     }
 
     /**
@@ -252,6 +267,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             return;
         }
         if (f.isSuccess()) {
+            knowOutbound(backend, server);
             connected = true;
             server.recordSuccess();
             server.total.increment();
@@ -365,7 +381,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        // After a failure the end of input is no FIN to pass on: io_uring reports a read of 0 bytes after a reset
+        // whose error a write took first.
+        if (evt instanceof ChannelInputShutdownEvent && !failing) {
             EpollHalfClosure.keepRegistered(frontend);
             clientEof = true;
             if (connected) {
@@ -555,7 +573,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof ChannelInputShutdownEvent && ctx.channel() == backend) {
+            if (evt instanceof ChannelInputShutdownEvent && ctx.channel() == backend && !failing) {
                 EpollHalfClosure.keepRegistered(backend);
                 serverEof = true;
                 endOfInput(frontend, clientEof, backend);

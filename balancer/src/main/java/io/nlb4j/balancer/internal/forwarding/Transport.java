@@ -3,19 +3,32 @@ package io.nlb4j.balancer.internal.forwarding;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.nlb4j.balancer.SocketTransport;
+import java.util.Optional;
 import java.util.function.Supplier;
 
-/** The socket transport: native epoll where it is available, NIO elsewhere. */
+/** A socket transport's Netty classes: io_uring, epoll or NIO. */
 public interface Transport {
 
     /**
-     * Returns the best transport on this machine.
+     * Returns the transport for a choice.
      *
-     * @param preferNative whether to use native epoll when it is available
+     * @param choice a transport, or {@link SocketTransport#AUTO} for the fastest one available here
      * @return the transport
+     * @throws IllegalStateException if the transport chosen is not available here, saying why
      */
-    static Transport choose(boolean preferNative) {
-        return Transports.choose(preferNative);
+    static Transport choose(SocketTransport choice) {
+        return Transports.choose(choice);
+    }
+
+    /**
+     * Says why a transport cannot be used here.
+     *
+     * @param kind the transport
+     * @return the reason, or empty if it is available
+     */
+    static Optional<String> unavailability(SocketTransport kind) {
+        return Transports.unavailability(kind);
     }
 
     /**
@@ -42,9 +55,9 @@ public interface Transport {
     Supplier<? extends Channel> socketChannels();
 
     /**
-     * Returns the transport's name: {@code EPOLL} or {@code NIO}.
+     * Returns which transport this is.
      *
-     * @return the name
+     * @return the kind, never {@link SocketTransport#AUTO}
      */
-    String name();
+    SocketTransport kind();
 }

@@ -13,6 +13,7 @@ import io.nlb4j.balancer.LoadBalancerStartException;
 import io.nlb4j.balancer.RunningBackendService;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.balancer.SocketTransport;
 import io.nlb4j.balancer.internal.forwarding.AccessControl;
 import io.nlb4j.balancer.internal.forwarding.Endpoint;
 import io.nlb4j.balancer.internal.forwarding.ForwardingEvents;
@@ -39,6 +40,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,14 +106,14 @@ final class Balancer implements RunningLoadBalancer {
     private boolean finishing;
     private Disposable drainTimer;
 
-    private Balancer(LoadBalancerSpec spec, LoadBalancerOptions options) {
+    private Balancer(LoadBalancerSpec spec, LoadBalancerOptions options, Transport transport) {
         this.spec = spec;
         this.options = options;
         String owner = "load balancer \"" + spec.name() + '"';
         this.ctx = options.controlScheduler().map(s -> ControlContext.on(owner, s))
                 .orElseGet(() -> ControlContext.create(owner, "nlb4j-control-" + spec.name()));
         this.events = new Events(ctx, options.eventBufferSize());
-        this.transport = Transport.choose(options.preferNativeTransport());
+        this.transport = transport;
         this.idleSweep = sweepInterval(spec);
         this.group = transport.newGroup(options.eventLoopThreads(), "nlb4j-" + spec.name());
         this.loops = Loops.create(group, ctx::nanoTime);
@@ -155,7 +157,15 @@ final class Balancer implements RunningLoadBalancer {
 
     static Mono<RunningLoadBalancer> start(LoadBalancerSpec spec, LoadBalancerOptions options) {
         return Mono.defer(() -> {
-            Balancer b = new Balancer(spec, options);
+            Transport transport;
+            try {
+                transport = Transport.choose(options.transport());
+            } catch (IllegalStateException e) {
+                return Mono.error(new LoadBalancerStartException("transport: " + options.transport()
+                        + " (expected: a transport available here, one of " + available() + "; " + e.getMessage()
+                        + ')', e));
+            }
+            Balancer b = new Balancer(spec, options, transport);
             return b.resolveStaticServers()
                     .flatMap(resolved -> b.ctx.run(() -> b.startMembership(resolved)))
                     .then(Mono.defer(b::bindAll))
@@ -166,6 +176,10 @@ final class Balancer implements RunningLoadBalancer {
                     .onErrorResume(e -> b.abort().then(Mono.error(b.startFailure(e))))
                     .doOnCancel(() -> b.abort().subscribe());
         });
+    }
+
+    private static List<SocketTransport> available() {
+        return Arrays.stream(SocketTransport.values()).filter(SocketTransport::isAvailable).toList();
     }
 
     /**
@@ -346,7 +360,7 @@ final class Balancer implements RunningLoadBalancer {
         subscriptions.add(ctx.schedulePeriodically(() -> loops.sweepIdle(ctx.nanoTime()), idleSweep));
         List<InetSocketAddress> addresses = listeners.stream().map(ListenerHandle::boundAddress).toList();
         LoadBalancerEvent.Started e = new LoadBalancerEvent.Started(events.now(), spec.name(), addresses,
-                transport.name());
+                transport.kind().name());
         log.info("{}", e.description());
         events.stream().publish(e);
         return this;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.nlb4j.balancer.SocketTransport;
 import io.nlb4j.balancer.scheduling.SchedulingAlgorithm;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class DrainingPickTest {
 
-    private final Transport transport = Transport.choose(true);
+    private final Transport transport = Transport.choose(SocketTransport.AUTO);
     private final EventLoopGroup group = transport.newGroup(1, "draining-pick-test");
     private final RecordingEvents events = new RecordingEvents();
     private final Queue<String> rejections = events.rejections;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.nlb4j.balancer.SocketTransport;
 import io.nlb4j.balancer.scheduling.SchedulingAlgorithm;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardingLoopTest {
 
-    private final Transport transport = Transport.choose(true);
+    private final Transport transport = Transport.choose(SocketTransport.AUTO);
     private final EventLoopGroup group = transport.newGroup(2, "loop-test");
     private final RecordingEvents events = new RecordingEvents();
     private final Queue<String> rejections = events.rejections;
