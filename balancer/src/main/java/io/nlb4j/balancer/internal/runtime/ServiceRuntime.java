@@ -63,6 +63,10 @@ final class ServiceRuntime {
     /** The servers, for readers on any thread. */
     private volatile List<ServerEntry> snapshot = List.of();
     private boolean stopped;
+    /** A rebuild for health changes is on its way ({@link #rebuildSoon}). */
+    private boolean rebuildPending;
+    /** What waits for that rebuild: unhealthy events, published once the picker no longer chooses the server. */
+    private final List<Runnable> afterRebuild = new ArrayList<>();
 
     ServiceRuntime(BackendService spec, ControlContext ctx, Events events, Loops loops, HealthChecker checker,
             SelfAddresses self) {
@@ -108,15 +112,18 @@ final class ServiceRuntime {
         for (Map.Entry<InetSocketAddress, Integer> m : members.entrySet()) {
             changed |= join(m.getKey(), m.getValue());
         }
-        for (ServerEntry e : List.copyOf(entries.values())) {
+        List<ServerEntry> leaving = new ArrayList<>();
+        for (ServerEntry e : entries.values()) {
             if (!e.draining && !members.containsKey(e.address)) {
-                drain(e, cause);
-                changed = true;
+                leaving.add(e);
             }
         }
-        if (changed) {
+        leaving.forEach(this::startDraining);
+        if (changed || !leaving.isEmpty()) {
+            // One picker for the whole snapshot: over 10,000 servers it can take tens of milliseconds to build.
             checked.update(entries.keySet());
             rebuild();
+            leaving.forEach(e -> drainStarted(e, cause));
         }
     }
 
@@ -194,13 +201,23 @@ final class ServiceRuntime {
     }
 
     private void drain(ServerEntry e, LeaveCause cause) {
+        startDraining(e);
+        rebuild();
+        drainStarted(e, cause);
+    }
+
+    /** A server stops taking connections; its picker is rebuilt next, then {@link #drainStarted} follows. */
+    private void startDraining(ServerEntry e) {
         e.draining = true;
         e.endpoint.draining(true);
         e.endpoint.serving(false);
         if (e.removal == null) {
             e.removal = Sinks.empty();
         }
-        rebuild();
+    }
+
+    /** The picker no longer chooses a draining server: its event, then its connections' time runs. */
+    private void drainStarted(ServerEntry e, LeaveCause cause) {
         Duration timeout = spec.connectionDraining();
         int open = e.endpoint.activeConnections();
         log.info("backend service {}: server {} draining ({}), {} open connections, timeout {}", name, e.key(),
@@ -268,7 +285,8 @@ final class ServiceRuntime {
         byEndpoint.remove(e.endpoint);
         checked.update(entries.keySet());
         route.forget(e.endpoint);
-        rebuild();
+        // The picker stopped choosing the server when it started draining: only the list of servers changes.
+        snapshot = List.copyOf(entries.values());
         log.info("backend service {}: server {} removed ({})", name, e.key(), outcome);
         events.publish(t -> new LoadBalancerEvent.ServerRemoved(t, name, e.address, outcome, closed));
         if (e.removal != null) {
@@ -293,24 +311,29 @@ final class ServiceRuntime {
         // it before its event; an unhealthy one once the picker has stopped choosing it.
         if (status == HealthStatus.HEALTHY) {
             e.everHealthy = true;
+            if (!afterRebuild.isEmpty()) {
+                rebuild(); // the unhealthy events waiting for it come first
+            }
             if (active) {
                 events.publish(t -> new LoadBalancerEvent.ServerHealthy(t, name, address, HealthCause.HEALTH_CHECK,
                         reason));
             }
-            rebuild();
+            rebuildSoon(null);
         } else if (status == HealthStatus.UNHEALTHY) {
-            rebuild();
-            events.publish(t -> new LoadBalancerEvent.ServerUnhealthy(t, name, address, HealthCause.HEALTH_CHECK,
-                    status, reason, Optional.empty()));
-            if (!e.everHealthy) {
-                waiters.fail(address, "its health checks find it unhealthy (" + reason + ')');
-            }
-            if (closeOnUnhealthy && before == HealthStatus.HEALTHY) {
-                loops.closeConnectionsTo(e.endpoint).thenAccept(n -> log.info("backend service {}: server {}"
-                        + " unhealthy, {} open connections closed", name, e.key(), n));
-            }
+            rebuildSoon(() -> {
+                events.publish(t -> new LoadBalancerEvent.ServerUnhealthy(t, name, address,
+                        HealthCause.HEALTH_CHECK, status, reason, Optional.empty()));
+                if (!e.everHealthy) {
+                    waiters.fail(address, "its health checks find it unhealthy (" + reason + ')');
+                }
+                if (closeOnUnhealthy && before == HealthStatus.HEALTHY) {
+                    loops.closeConnectionsTo(e.endpoint).thenAccept(n -> log.info("backend service {}: server {}"
+                            + " unhealthy, {} open connections closed", name, e.key(), n));
+                }
+            });
+        } else {
+            checkDecided();
         }
-        checkDecided();
     }
 
     /** From the data plane: a connect failure or reset; ejects the server when it reaches the threshold. */
@@ -327,14 +350,43 @@ final class ServiceRuntime {
 
     // ---- the picker ----
 
+    /**
+     * Rebuilds the picker once for all the health changes that come before it runs, then runs {@code then} (if not
+     * null) and decides whether the first checks are over. A service's first probes, or a zone failing, change the
+     * health of many servers at nearly the same time, and a picker over 10,000 servers takes up to about 57 ms to
+     * build (Maglev): one build per change would keep the control thread busy for minutes.
+     */
+    private void rebuildSoon(Runnable then) {
+        if (then != null) {
+            afterRebuild.add(then);
+        }
+        if (!rebuildPending) {
+            rebuildPending = true;
+            if (!ctx.tryExecute(() -> {
+                if (stopped) {
+                    rebuildPending = false;
+                    afterRebuild.clear();
+                } else if (rebuildPending) {
+                    rebuild();
+                }
+            })) {
+                rebuildPending = false; // stopped
+                afterRebuild.clear();
+            }
+        }
+    }
+
     private void rebuild() {
+        boolean healthChanges = rebuildPending;
+        rebuildPending = false;
         List<Endpoint> serving = new ArrayList<>(entries.size());
         for (ServerEntry e : entries.values()) {
             if (e.servesTraffic()) {
                 serving.add(e.endpoint);
             }
         }
-        if (serving.isEmpty() && failOpen) {
+        boolean allUnhealthy = serving.isEmpty() && failOpen;
+        if (allUnhealthy) {
             // Every server is unhealthy: route to all that are not leaving, as AWS NLB does.
             for (ServerEntry e : entries.values()) {
                 if (!e.draining) {
@@ -343,7 +395,7 @@ final class ServiceRuntime {
             }
         }
         for (ServerEntry e : entries.values()) {
-            e.endpoint.serving(serving.contains(e.endpoint));
+            e.endpoint.serving(allUnhealthy ? !e.draining : e.servesTraffic());
         }
         route.publish(algorithm.picker(serving));
         snapshot = List.copyOf(entries.values());
@@ -351,6 +403,14 @@ final class ServiceRuntime {
             ServerEntry e = entries.get(address);
             return e != null && e.servesTraffic() ? e.stats() : null;
         });
+        if (!afterRebuild.isEmpty()) {
+            List<Runnable> then = List.copyOf(afterRebuild);
+            afterRebuild.clear();
+            then.forEach(Runnable::run);
+        }
+        if (healthChanges) {
+            checkDecided();
+        }
     }
 
     // ---- waiting ----
