@@ -535,7 +535,8 @@ class Bench:
                                                           self.iperf_port))
                 opts = ["-XX:ActiveProcessorCount=1"] + shlex.split(os.environ.get("NLB4J_JAVA_OPTS", ""))
                 self.launch("nlb4j", pin + ["java"] + opts + ["-jar", a.jar, "run", "--config", cfg,
-                                                             "--bind-address", "127.0.0.1"])
+                                                             "--bind-address", "127.0.0.1"]
+                            + shlex.split(os.environ.get("NLB4J_ARGS", "")))
         for t in a.targets:
             if t in PROXIES:
                 ports = [self.http_port[t]] + ([self.bulk_port[t]] if a.bulk else [])

@@ -8,6 +8,7 @@
 #   benchmarks/load/run.sh --only nlb4j,haproxy --check
 #
 # Extra JVM flags for nlb4j go in NLB4J_JAVA_OPTS (-XX:ActiveProcessorCount=1 is always given).
+# Extra runner options go in NLB4J_ARGS, such as NLB4J_ARGS='--transport EPOLL'.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if ! command -v python3 >/dev/null 2>&1; then
