@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * The socket transport a load balancer's event loops use, for its listeners, its server connections and its health
  * checks. {@link #AUTO}, the default, takes the fastest one available here: io_uring, then epoll, then NIO. On a
- * 2-core Linux machine io_uring set up about a quarter more connections per second than epoll with a third fewer
- * system calls per connection (see {@code benchmarks/README.md}).
+ * 2-core Linux machine a proxied connection took 23 system calls with io_uring and 40 with epoll, and connections
+ * were set up at 0.84-0.89 times HAProxy's rate with io_uring against 0.67-0.77 with epoll (see
+ * {@code benchmarks/README.md}).
  */
 public enum SocketTransport {
     /** The fastest transport available here: {@link #IO_URING}, else {@link #EPOLL}, else {@link #NIO}. */
