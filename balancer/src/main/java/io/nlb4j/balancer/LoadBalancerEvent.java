@@ -48,7 +48,9 @@ public sealed interface LoadBalancerEvent {
          * The client is this load balancer itself: the connection comes from one of its own connections to a
          * server, so the server forwards back to it (directly, or through an address translation) — a loop.
          */
-        FORWARDING_LOOP
+        FORWARDING_LOOP,
+        /** A {@link Fault.Kind#DOWN} fault on the listener or its backend service refuses it. */
+        FAULT_DOWN
     }
 
     /** Why a server leaves a backend service. */
@@ -356,6 +358,7 @@ public sealed interface LoadBalancerEvent {
                 case NO_SERVER -> "no server in service";
                 case NO_SERVER_REACHABLE -> "no server reachable after " + detail;
                 case FORWARDING_LOOP -> "forwarding loop: " + detail;
+                case FAULT_DOWN -> "fault: " + detail;
             };
         }
     }
@@ -425,6 +428,48 @@ public sealed interface LoadBalancerEvent {
                 case CLOSED_AT_TIMEOUT -> "open connections closed at the drain timeout";
                 case NOT_CLOSED_IN_TIME -> "connections did not close in time";
             } + ')';
+        }
+    }
+
+    /**
+     * A fault has been put in place.
+     *
+     * @param time when
+     * @param target where it acts
+     * @param fault what it does
+     */
+    record FaultAdded(Instant time, FaultTarget target, Fault fault) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public FaultAdded {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(fault, "fault");
+        }
+
+        @Override
+        public String description() {
+            return "fault added on " + target + ": " + fault;
+        }
+    }
+
+    /**
+     * A fault has been removed.
+     *
+     * @param time when
+     * @param target where it acted
+     * @param fault what it did
+     */
+    record FaultRemoved(Instant time, FaultTarget target, Fault fault) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public FaultRemoved {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(fault, "fault");
+        }
+
+        @Override
+        public String description() {
+            return "fault removed from " + target + ": " + fault;
         }
     }
 

@@ -79,6 +79,22 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
     Flux<LoadBalancerEvent> events();
 
     /**
+     * Puts a fault in place, for the connections made from now on: on a listener's, on a backend service's (to
+     * every one of its servers), or on one server's (kept for its address while it leaves the service and comes
+     * back). A {@link LoadBalancerEvent.FaultAdded} event says so, a {@link LoadBalancerEvent.FaultRemoved} when the
+     * handle removes it. With no fault in place, connections pay nothing for the possibility.
+     *
+     * @param target where the fault acts
+     * @param fault what it does
+     * @return the handle that removes it
+     * @throws IllegalArgumentException if the target names no listener or service of this load balancer (naming
+     *     those there are), or a server that is not one of the service's, or if the fault is {@link Fault.Kind#DOWN}
+     *     or acts in both directions where that makes no sense
+     * @throws IllegalStateException if the load balancer has stopped
+     */
+    FaultHandle addFault(FaultTarget target, Fault fault);
+
+    /**
      * Returns how many events were dropped because a subscriber of {@link #events()} was too slow.
      *
      * @return the count, over all subscribers

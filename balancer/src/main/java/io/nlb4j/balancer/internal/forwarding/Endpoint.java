@@ -97,4 +97,11 @@ public interface Endpoint extends Candidate {
      * @return the count
      */
     long connectFailures();
+
+    /**
+     * Returns the faults in place on the connections to this server.
+     *
+     * @return the faults
+     */
+    FaultScope faults();
 }

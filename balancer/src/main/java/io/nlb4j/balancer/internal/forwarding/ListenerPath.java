@@ -117,4 +117,11 @@ public interface ListenerPath {
      * @return the count
      */
     long noServerConnections();
+
+    /**
+     * Returns the faults in place on every connection of the listener.
+     *
+     * @return the faults
+     */
+    FaultScope faults();
 }

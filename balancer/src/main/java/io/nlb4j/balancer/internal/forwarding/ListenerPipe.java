@@ -28,6 +28,7 @@ final class ListenerPipe implements ListenerPath {
     final int maxConnectAttempts;
     final long idleTimeoutNanos;
     private final Transport transport;
+    final Faults faults = new Faults();
     private final LoopStates loops;
     private final int connectTimeoutMillis;
     private final int maxConnections;
@@ -189,5 +190,10 @@ final class ListenerPipe implements ListenerPath {
     @Override
     public String toString() {
         return "listeners[" + index + "] (port " + spec.port() + ')';
+    }
+
+    @Override
+    public FaultScope faults() {
+        return faults;
     }
 }

@@ -13,15 +13,18 @@ import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.nlb4j.balancer.Fault;
 import io.nlb4j.balancer.LoadBalancerEvent.RejectReason;
 import io.nlb4j.balancer.scheduling.SourceHash;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,6 +118,18 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
                 return;
             }
         }
+        Faults.Active[] listenerFaults = listener.faults.active();
+        Faults.Active[] serviceFaults = route.faults.active();
+        if (listenerFaults.length + serviceFaults.length > 0) {
+            Faults.Active down = Faults.firstApplying(listenerFaults, Fault.Kind.DOWN);
+            if (down == null) {
+                down = Faults.firstApplying(serviceFaults, Fault.Kind.DOWN);
+            }
+            if (down != null) {
+                reject(RejectReason.FAULT_DOWN, down.fault.toString());
+                return;
+            }
+        }
         String denied = listener.access.deny(client, listener.boundPort());
         if (denied != null) {
             listener.denied.increment();
@@ -181,7 +196,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         b.pipeline().addLast(backendHandler);
         backend = b;
         frontend.eventLoop().register(b);
-        ChannelFuture connecting = b.connect(s.address());
+        Faults.Active[] serverFaults = s.faults.active();
+        Faults.Active down = serverFaults.length == 0 ? null : Faults.firstApplying(serverFaults, Fault.Kind.DOWN);
+        ChannelFuture connecting = down == null ? b.connect(s.address())
+                : b.newFailedFuture(new ConnectException("Connection refused (fault: " + down.fault + ')'));
         // With epoll and NIO the connect has run on this loop: the kernel chose the local port when it sent the SYN,
         // before any loop could accept the connection should it come back to this load balancer, so it is known
         // before the outcome is handled, even one that came at once. io_uring connects asynchronously: its local
@@ -268,12 +286,23 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         if (f.isSuccess()) {
             knowOutbound(backend, server);
+            Faults.Active[] lf = listener.faults.active();
+            Faults.Active[] rf = route.faults.active();
+            Faults.Active[] sf = server.faults.active();
+            boolean resetNow = false;
+            if (lf.length + rf.length + sf.length > 0) {
+                resetNow = installFaults(lf) | installFaults(rf) | installFaults(sf);
+            }
             connected = true;
             server.recordSuccess();
             server.total.increment();
             listener.total.increment();
             route.connected(client, server);
             lastActivity = loop.clock.getAsLong();
+            if (resetNow) {
+                closeNow(); // a reset_peer fault with no timeout: before a byte is forwarded
+                return;
+            }
             if (early != null) {
                 forwardEarly();
             }
@@ -311,6 +340,61 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             listener.noServer.increment();
             reject(RejectReason.NO_SERVER_REACHABLE, attempt + " attempts");
         }
+    }
+
+    /**
+     * Puts the faults in place that apply to this pair (a toxicity draw each), on the side each acts on.
+     *
+     * @return whether a fault resets the pair at once
+     */
+    private boolean installFaults(Faults.Active[] faults) {
+        boolean resetNow = false;
+        for (Faults.Active a : faults) {
+            Fault fault = a.fault;
+            if (fault.kind() == Fault.Kind.DOWN || !a.appliesToNext()) {
+                continue;
+            }
+            long timeout = fault.timeout().toNanos();
+            switch (fault.kind()) {
+                case RESET_PEER -> {
+                    if (timeout == 0) {
+                        resetNow = true;
+                    } else {
+                        frontend.eventLoop().schedule(() -> {
+                            if (!a.removed) {
+                                closeNow();
+                            }
+                        }, timeout, TimeUnit.NANOSECONDS);
+                    }
+                }
+                case TIMEOUT -> {
+                    sideOf(fault).pipeline().addLast(new FaultHandler(a, this, a.nextConnectionSeed()));
+                    if (timeout > 0) {
+                        frontend.eventLoop().schedule(() -> {
+                            if (!a.removed) {
+                                closeForFault();
+                            }
+                        }, timeout, TimeUnit.NANOSECONDS);
+                    }
+                }
+                default -> sideOf(fault).pipeline().addLast(new FaultHandler(a, this, a.nextConnectionSeed()));
+            }
+        }
+        return resetNow;
+    }
+
+    /** The channel whose writes carry a fault's direction: the server's for upstream, the client's downstream. */
+    private Channel sideOf(Fault fault) {
+        return fault.direction() == Fault.Direction.UPSTREAM ? backend : frontend;
+    }
+
+    /**
+     * A fault closes the pair as Toxiproxy does, cleanly: what each side has been sent is flushed, then it is
+     * closed.
+     */
+    void closeForFault() {
+        closeOnFlush(frontend);
+        closeOnFlush(backend);
     }
 
     private void forwardEarly() {

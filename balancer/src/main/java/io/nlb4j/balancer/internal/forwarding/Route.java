@@ -13,6 +13,7 @@ final class Route implements ServiceRoute {
 
     private final String service;
     private final SessionTable sessions;
+    final Faults faults = new Faults();
     private volatile Picker<Endpoint> picker = SchedulingAlgorithm.of(Scheduling.WEIGHTED_ROUND_ROBIN)
             .picker(List.of());
 
@@ -69,5 +70,10 @@ final class Route implements ServiceRoute {
 
     void loadChanged(Endpoint server) {
         picker.loadChanged(server);
+    }
+
+    @Override
+    public FaultScope faults() {
+        return faults;
     }
 }

@@ -19,6 +19,7 @@ final class ServerEndpoint implements Endpoint {
     final LongAdder connectFailures = new LongAdder();
     /** Connect failures and resets in a row; a successful connect resets it. */
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    final Faults faults = new Faults();
 
     ServerEndpoint(InetSocketAddress address, int weight) {
         this.address = address;
@@ -111,5 +112,10 @@ final class ServerEndpoint implements Endpoint {
     @Override
     public String toString() {
         return key;
+    }
+
+    @Override
+    public FaultScope faults() {
+        return faults;
     }
 }

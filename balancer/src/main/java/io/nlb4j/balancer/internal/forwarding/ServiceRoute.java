@@ -52,4 +52,11 @@ public interface ServiceRoute {
      * @param endpoint the server
      */
     void forget(Endpoint endpoint);
+
+    /**
+     * Returns the faults in place on the connections to every server of the service.
+     *
+     * @return the faults
+     */
+    FaultScope faults();
 }

@@ -4,6 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
+import io.nlb4j.balancer.Fault;
+import io.nlb4j.balancer.FaultHandle;
+import io.nlb4j.balancer.FaultTarget;
 import io.nlb4j.balancer.ListenerId;
 import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
@@ -48,6 +51,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -585,6 +589,64 @@ final class Balancer implements RunningLoadBalancer {
     @Override
     public List<RunningListener> listeners() {
         return List.copyOf(listeners);
+    }
+
+    @Override
+    public FaultHandle addFault(FaultTarget target, Fault fault) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(fault, "fault");
+        Runnable removal;
+        if (target.listener().isPresent()) {
+            ListenerHandle l = (ListenerHandle) listener(target.listener().get());
+            removal = l.path.faults().add(fault);
+        } else {
+            String name = target.service().orElseThrow();
+            backendService(name); // names the services there are if there is none of this name
+            ServiceRuntime service = services.get(name);
+            if (target.server().isEmpty()) {
+                removal = service.route.faults().add(fault);
+            } else {
+                InetSocketAddress server = target.server().get();
+                Runnable inContext = ctx.inContext() ? service.addServerFault(server, fault)
+                        : ctx.call(() -> service.addServerFault(server, fault)).block(Duration.ofSeconds(30));
+                removal = () -> {
+                    if (ctx.inContext()) {
+                        inContext.run();
+                    } else {
+                        ctx.tryExecute(inContext);
+                    }
+                };
+            }
+        }
+        events.publish(t -> new LoadBalancerEvent.FaultAdded(t, target, fault));
+        log.info("{}", "fault added on " + target + ": " + fault);
+        return new FaultHandle() {
+            private final AtomicBoolean removed = new AtomicBoolean();
+
+            @Override
+            public FaultTarget target() {
+                return target;
+            }
+
+            @Override
+            public Fault fault() {
+                return fault;
+            }
+
+            @Override
+            public void remove() {
+                if (removed.compareAndSet(false, true)) {
+                    removal.run();
+                    events.publish(t -> new LoadBalancerEvent.FaultRemoved(t, target, fault));
+                    log.info("{}", "fault removed from " + target + ": " + fault);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return fault + " on " + target;
+            }
+        };
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.nlb4j.balancer.internal.runtime;
 
+import io.nlb4j.balancer.Fault;
 import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerEvent.HealthCause;
 import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,6 +65,8 @@ final class ServiceRuntime {
     /** The servers, for readers on any thread. */
     private volatile List<ServerEntry> snapshot = List.of();
     private boolean stopped;
+    /** The faults on single servers, by address, in place while the servers come and go. */
+    private final Map<InetSocketAddress, List<ServerFault>> serverFaults = new HashMap<>();
     /** A rebuild for health changes is on its way ({@link #rebuildSoon}). */
     private boolean rebuildPending;
     /** What waits for that rebuild: unhealthy events, published once the picker no longer chooses the server. */
@@ -127,6 +131,54 @@ final class ServiceRuntime {
         }
     }
 
+    // ---- faults on one server ----
+
+    /**
+     * Puts a fault in place on a server of this service, kept for its address: a server that leaves and comes back
+     * (a new entry) gets it again. In the control context.
+     *
+     * @return removes it; in the control context
+     * @throws IllegalArgumentException if the server is not one of this service's
+     */
+    Runnable addServerFault(InetSocketAddress address, Fault fault) {
+        ctx.checkInContext();
+        ServerEntry e = entries.get(address);
+        if (e == null) {
+            throw new IllegalArgumentException("server: " + address.getHostString() + ':' + address.getPort()
+                    + " (expected: a server of backend service \"" + name + "\", one of "
+                    + entries.values().stream().map(ServerEntry::key).toList() + ')');
+        }
+        ServerFault f = new ServerFault(fault);
+        serverFaults.computeIfAbsent(address, a -> new ArrayList<>()).add(f);
+        f.applyTo(e.endpoint);
+        return () -> {
+            List<ServerFault> list = serverFaults.get(address);
+            if (list != null && list.remove(f) && list.isEmpty()) {
+                serverFaults.remove(address);
+            }
+            f.removeAll();
+        };
+    }
+
+    /** A fault on one server's address, and its removal from each endpoint that server has had. */
+    private static final class ServerFault {
+        final Fault fault;
+        final List<Runnable> removals = new ArrayList<>();
+
+        ServerFault(Fault fault) {
+            this.fault = fault;
+        }
+
+        void applyTo(Endpoint endpoint) {
+            removals.add(endpoint.faults().add(fault));
+        }
+
+        void removeAll() {
+            removals.forEach(Runnable::run);
+            removals.clear();
+        }
+    }
+
     /** A server joins, changes weight or returns from draining; whether anything changed. */
     private boolean join(InetSocketAddress address, int weight) {
         ServerEntry e = entries.get(address);
@@ -138,6 +190,9 @@ final class ServiceRuntime {
                 return false;
             }
             e = new ServerEntry(address, weight, HealthStatus.PENDING);
+            for (ServerFault f : serverFaults.getOrDefault(address, List.of())) {
+                f.applyTo(e.endpoint);
+            }
             entries.put(address, e);
             byEndpoint.put(e.endpoint, e);
             log.info("backend service {}: server {} added (weight {})", name, e.key(), weight);

@@ -1,0 +1,90 @@
+package io.nlb4j.balancer.internal.forwarding;
+
+import io.nlb4j.balancer.Fault;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The faults of one scope: a copy-on-write array, read without a lock by the connections. */
+final class Faults implements FaultScope {
+
+    static final Active[] NONE = new Active[0];
+
+    private volatile Active[] active = NONE;
+
+    @Override
+    public synchronized Runnable add(Fault fault) {
+        Active a = new Active(fault);
+        Active[] next = Arrays.copyOf(active, active.length + 1);
+        next[next.length - 1] = a;
+        active = next;
+        return () -> remove(a);
+    }
+
+    private synchronized void remove(Active a) {
+        a.removed = true;
+        Active[] now = active;
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] == a) {
+                Active[] next = new Active[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
+                active = next;
+                return;
+            }
+        }
+    }
+
+    /** The faults in place now; {@link #NONE} when there are none. */
+    Active[] active() {
+        return active;
+    }
+
+    /** Whether a fault of this kind in place applies to the next connection (consuming one toxicity draw). */
+    static Active firstApplying(Active[] faults, Fault.Kind kind) {
+        for (Active a : faults) {
+            if (a.fault.kind() == kind && a.appliesToNext()) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** A fault in place, and the sequence that decides which new connections it applies to. */
+    static final class Active {
+        final Fault fault;
+        private final AtomicLong connections = new AtomicLong();
+        private final AtomicLong applied = new AtomicLong();
+        volatile boolean removed;
+
+        /** A number for the randomness (jitter, slice sizes) of the next connection it acts on. */
+        long nextConnectionSeed() {
+            return applied.getAndIncrement() * 0x9E3779B97F4A7C15L;
+        }
+
+        Active(Fault fault) {
+            this.fault = fault;
+        }
+
+        /** Whether it applies to the next new connection: the k-th draw of the fault's seeded sequence. */
+        boolean appliesToNext() {
+            double toxicity = fault.toxicity();
+            if (toxicity >= 1) {
+                return true;
+            }
+            if (toxicity <= 0) {
+                return false;
+            }
+            long k = connections.getAndIncrement();
+            return unit(fault.seed(), k) < toxicity;
+        }
+
+        /** The k-th number of the sequence seeded so, uniform in [0, 1): SplitMix64's finalizer. */
+        static double unit(long seed, long k) {
+            long z = seed + (k + 1) * 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z ^= z >>> 31;
+            return (z >>> 11) * 0x1.0p-53;
+        }
+    }
+}
