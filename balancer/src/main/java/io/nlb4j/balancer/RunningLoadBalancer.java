@@ -87,10 +87,8 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
      * @param target where the fault acts
      * @param fault what it does
      * @return the handle that removes it
-     * @throws IllegalArgumentException if the target names no listener or service of this load balancer (naming
-     *     those there are), or a server that is not one of the service's, or if the fault is {@link Fault.Kind#DOWN}
-     *     or acts in both directions where that makes no sense
-     * @throws IllegalStateException if the load balancer has stopped
+     * @throws IllegalArgumentException if the target names no listener or service of this load balancer, or a
+     *     server that is not one of the service's now (naming those there are)
      */
     FaultHandle addFault(FaultTarget target, Fault fault);
 
