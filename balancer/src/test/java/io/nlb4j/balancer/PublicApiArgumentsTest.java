@@ -122,6 +122,15 @@ class PublicApiArgumentsTest {
         if (type == LoadBalancerOptions.class) {
             return options();
         }
+        if (type == FaultTarget.class) {
+            return FaultTarget.service("web");
+        }
+        if (type == Fault.class) {
+            return Fault.latency(Duration.ofMillis(1), Duration.ZERO);
+        }
+        if (type == SocketTransport.class) {
+            return SocketTransport.AUTO;
+        }
         return null; // a type with no sample: the call fails on that argument first, which the message shows
     }
 }

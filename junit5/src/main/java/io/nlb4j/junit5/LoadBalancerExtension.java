@@ -1,5 +1,8 @@
 package io.nlb4j.junit5;
 
+import io.nlb4j.balancer.Fault;
+import io.nlb4j.balancer.FaultHandle;
+import io.nlb4j.balancer.FaultTarget;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningBackendService;
@@ -9,7 +12,9 @@ import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.SecurityGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -49,7 +54,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * listeners. Listeners bind to 127.0.0.1
  * ({@link #options(Consumer)} changes any option). The stop drains open connections for
  * {@value #DEFAULT_DRAIN_MILLIS} ms ({@link #drainTimeout(Duration)}). A test or lifecycle method may take a
- * {@link RunningLoadBalancer} or the {@link EventLog} as a parameter.
+ * {@link RunningLoadBalancer} or the {@link EventLog} as a parameter. Faults put in place through
+ * {@link #fault(FaultTarget, Fault)} last for the test that put them there.
  *
  * <p>The accessors throw {@link IllegalStateException} when the load balancer is not running: before its start
  * (for an instance field, in {@code @BeforeAll}), after its stop, or when the start failed.
@@ -73,6 +79,7 @@ public class LoadBalancerExtension implements BeforeAllCallback, AfterAllCallbac
     private volatile EventLog events;
     private volatile String stoppedBecause = "it has not been started yet";
     private boolean perClass;
+    private final List<FaultHandle> faults = new CopyOnWriteArrayList<>();
 
     /** For a subclass that overrides {@link #configure(LoadBalancerSpec.Builder)}. */
     protected LoadBalancerExtension() {
@@ -220,6 +227,39 @@ public class LoadBalancerExtension implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
+     * Puts a fault in place for the current test: it is removed after the test (for a static extension, whose load
+     * balancer the next test shares), or earlier by the handle.
+     *
+     * @param target where the fault acts
+     * @param fault what it does
+     * @return the handle that removes it
+     * @throws IllegalStateException if the load balancer is not running
+     * @throws IllegalArgumentException if the target names nothing of the load balancer
+     */
+    public FaultHandle fault(FaultTarget target, Fault fault) {
+        FaultHandle h = loadBalancer().addFault(target, fault);
+        faults.add(h);
+        return h;
+    }
+
+    /**
+     * Puts a fault in place on every connection of the first listener, for the current test.
+     *
+     * @param fault what it does
+     * @return the handle that removes it
+     * @throws IllegalStateException if the load balancer is not running
+     * @throws IllegalArgumentException if the first listener has no name (name it, or use
+     *     {@link #fault(FaultTarget, Fault)})
+     */
+    public FaultHandle fault(Fault fault) {
+        RunningListener first = loadBalancer().listeners().get(0);
+        String name = first.spec().name().orElseThrow(() -> new IllegalArgumentException("listener " + first.id()
+                + " has no name (expected: a named listener, such as Listener.tcp(0).name(\"front\"), to put a"
+                + " fault on)"));
+        return fault(FaultTarget.listener(name), fault);
+    }
+
+    /**
      * Returns the events of the load balancer since its start completed.
      *
      * @return the log
@@ -247,6 +287,7 @@ public class LoadBalancerExtension implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void afterEach(ExtensionContext context) {
+        removeFaults();
         if (!perClass) {
             stop("the test it ran for has ended (an extension on an instance field runs a load balancer per test)");
         }
@@ -257,6 +298,13 @@ public class LoadBalancerExtension implements BeforeAllCallback, AfterAllCallbac
         if (perClass) {
             stop("the tests of " + context.getDisplayName() + " have ended");
         }
+    }
+
+    private void removeFaults() {
+        for (FaultHandle h : faults) {
+            h.remove();
+        }
+        faults.clear();
     }
 
     private void start(ExtensionContext context) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.nlb4j.balancer.Fault;
 import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.model.BackendService;
@@ -18,7 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -180,6 +184,59 @@ class LoadBalancerExtensionTest {
         assertThatThrownBy(() -> echoBalancer().drainTimeout(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("drainTimeout: PT-1S (expected: zero or a positive duration)");
+    }
+
+    // ---- faults for one test ----
+
+    static final List<String> FAULT_CHECKS = new CopyOnWriteArrayList<>();
+
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class FaultsPerTest {
+        @RegisterExtension
+        static final LoadBalancerExtension lb = echoBalancer();
+
+        @Test
+        @Order(1)
+        void aFaultActsDuringTheTestThatPutItThere() throws IOException {
+            lb.fault(Fault.latency(Duration.ofMillis(400), Duration.ZERO));
+            long t0 = System.nanoTime();
+            assertThat(echo(lb.loadBalancer(), "slow")).isEqualTo("slow");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(380));
+            FAULT_CHECKS.add("delayed");
+        }
+
+        @Test
+        @Order(2)
+        void andIsGoneForTheNext() throws IOException {
+            assertThat(lb.events().ofType(LoadBalancerEvent.FaultRemoved.class)).hasSize(1);
+            assertThat(echo(lb.loadBalancer(), "fast")).isEqualTo("fast");
+            FAULT_CHECKS.add("removed");
+        }
+    }
+
+    @Test
+    void faultsPutInPlaceThroughTheExtensionLastForTheirTest() {
+        FAULT_CHECKS.clear();
+        assertAllSucceeded(run(FaultsPerTest.class), 2);
+        assertThat(FAULT_CHECKS).containsExactly("delayed", "removed");
+    }
+
+    static class UnnamedListener {
+        @RegisterExtension
+        static final LoadBalancerExtension lb = LoadBalancerExtension.of(spec -> spec.listener(Listener.tcp(0)
+                .backendService(BackendService.builder("echo").healthCheck(HealthCheck.none())
+                        .staticServers(TestServers.staticServer(ECHO)))));
+
+        @Test
+        void asksForAName() {
+            assertThatThrownBy(() -> lb.fault(Fault.down())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("has no name (expected: a named listener");
+        }
+    }
+
+    @Test
+    void aFaultOnAnUnnamedFirstListenerAsksForAName() {
+        assertAllSucceeded(run(UnnamedListener.class), 1);
     }
 
     // ---- the event log through the extension ----
