@@ -5,6 +5,7 @@ import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.balancer.SocketTransport;
+import io.nlb4j.balancer.toxiproxy.ToxiproxyApi;
 import io.nlb4j.config.ConfigException;
 import io.nlb4j.control.Failures;
 import io.nlb4j.config.SpecFiles;
@@ -12,7 +13,9 @@ import io.nlb4j.model.Durations;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.Violation;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -64,6 +67,12 @@ final class RunCommand implements Callable<Integer> {
                     + " IO_URING, EPOLL or NIO (default: ${DEFAULT-VALUE}).")
     SocketTransport transport;
 
+    @Option(names = "--toxiproxy-api", paramLabel = "[ADDRESS:]PORT", converter = ToxiproxyAddressConverter.class,
+            description = "Also serve a Toxiproxy-compatible HTTP API there (such as 8474, on 127.0.0.1, or"
+                    + " 127.0.0.1:8474): Toxiproxy clients create proxies and toxics, run as nlb4j load balancers"
+                    + " and faults (default: off).")
+    InetSocketAddress toxiproxyApi;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -78,6 +87,27 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return Nlb4j.FAILED;
         }
+        ToxiproxyApi api = null;
+        if (toxiproxyApi != null) {
+            try {
+                api = ToxiproxyApi.start(toxiproxyApi, LoadBalancerOptions.builder().transport(transport).build());
+            } catch (UncheckedIOException e) {
+                err.println("nlb4j: --toxiproxy-api: " + e.getMessage());
+                err.flush();
+                return Nlb4j.FAILED;
+            }
+            log.info("toxiproxy API listening on {}", api.address());
+        }
+        try {
+            return run(lb, err);
+        } finally {
+            if (api != null) {
+                api.close();
+            }
+        }
+    }
+
+    private int run(LoadBalancerSpec lb, PrintWriter err) {
         Duration drain = drainTimeout != null ? drainTimeout : lb.longestConnectionDraining();
         // Signals are handled from before the start: a signal during the start cancels it, which stops what it
         // launched (instances under way are abandoned at once), rather than killing the JVM and orphaning them.
@@ -112,8 +142,10 @@ final class RunCommand implements Callable<Integer> {
                 log.warn("the load balancer did not stop in time");
             }
         });
-        starting.set(NetworkLoadBalancer.start(lb, LoadBalancerOptions.builder().bindAddress(bindAddress).transport(transport).build())
-                .subscribe(started::complete, started::completeExceptionally));
+        LoadBalancerOptions options = LoadBalancerOptions.builder().bindAddress(bindAddress).transport(transport)
+                .build();
+        starting.set(NetworkLoadBalancer.start(lb, options).subscribe(started::complete,
+                started::completeExceptionally));
         if (stopRequested.get()) {
             starting.get().dispose(); // a signal came before the subscription was known
             started.cancel(false);
@@ -162,6 +194,34 @@ final class RunCommand implements Callable<Integer> {
                         + "; it does not resolve)");
             }
             return value;
+        }
+    }
+
+    /** Reads {@code PORT} (on 127.0.0.1) or {@code ADDRESS:PORT} ({@code [::1]:PORT} for IPv6). */
+    static final class ToxiproxyAddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            String expected = " (expected: [ADDRESS:]PORT, such as 8474 or 127.0.0.1:8474";
+            int colon = value.lastIndexOf(':');
+            String host = colon < 0 ? "127.0.0.1" : value.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(value.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 0 || port > 65535 || host.isBlank()) {
+                throw new CommandLine.TypeConversionException(Violation.quoted(value) + expected + ')');
+            }
+            try {
+                return new InetSocketAddress(InetAddress.getByName(host), port);
+            } catch (UnknownHostException e) {
+                throw new CommandLine.TypeConversionException(Violation.quoted(value) + expected
+                        + "; " + host + " does not resolve)");
+            }
         }
     }
 

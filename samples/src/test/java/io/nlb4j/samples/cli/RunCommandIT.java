@@ -7,6 +7,9 @@ import static io.nlb4j.samples.cli.JarProcess.writeYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.nlb4j.samples.cli.JarProcess.Result;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,9 +18,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +120,33 @@ class RunCommandIT {
                     .startsWith("nlb4j: listeners[0].port: " + port + " (expected: a port free on 127.0.0.1")
                     .contains("already in use");
             ValidateCommandIT.assertNoStackTrace(r);
+        }
+    }
+
+    @Test
+    void theToxiproxyApiLetsAToxiproxyClientPutLatencyInFrontOfAServer() throws Exception {
+        try (EchoMain a = EchoMain.start("127.0.0.1", 0)) {
+            Path spec = writeYaml(dir, "with-api.yaml", staticSpec(0, 1, a));
+            try (JarProcess lb = JarProcess.start("run", "--config", spec.toString(), "--bind-address", "127.0.0.1",
+                    "--toxiproxy-api", "127.0.0.1:0")) {
+                lb.awaitListening(START);
+                Matcher m = lb.awaitOutput(Pattern.compile("toxiproxy API listening on /127\\.0\\.0\\.1:(\\d+)"),
+                        Duration.ofSeconds(10));
+                ToxiproxyClient client = new ToxiproxyClient("127.0.0.1", Integer.parseInt(m.group(1)));
+                Proxy proxy = client.createProxy("echo", "127.0.0.1:0", "127.0.0.1:" + a.port());
+                proxy.toxics().latency("slow", ToxicDirection.DOWNSTREAM, 300);
+                String listen = proxy.getListen();
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1",
+                            Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1))), 5000);
+                    s.setSoTimeout(10_000);
+                    long t0 = System.nanoTime();
+                    exchange(s, "through the toxiproxy API".getBytes(StandardCharsets.UTF_8));
+                    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(280));
+                }
+                proxy.delete();
+                assertThat(client.getProxies()).isEmpty();
+            }
         }
     }
 

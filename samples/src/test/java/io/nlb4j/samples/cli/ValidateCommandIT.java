@@ -171,6 +171,9 @@ class ValidateCommandIT {
                 Arguments.of("unknown --transport", List.of("run", "--config", "FILE", "--transport", "kqueue"),
                         "Invalid value for option '--transport': expected one of [AUTO, IO_URING, EPOLL, NIO]"
                                 + " (case-sensitive) but was 'kqueue'"),
+                Arguments.of("bad --toxiproxy-api", List.of("run", "--config", "FILE", "--toxiproxy-api", "toxi:proxy"),
+                        "Invalid value for option '--toxiproxy-api': \"toxi:proxy\" (expected: [ADDRESS:]PORT, such as"
+                                + " 8474 or 127.0.0.1:8474)"),
                 Arguments.of("no command", List.of(), "a command is required: run or validate"));
     }
 
