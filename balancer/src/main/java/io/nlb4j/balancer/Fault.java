@@ -11,9 +11,10 @@ import java.util.Objects;
  * {@link Direction#UPSTREAM} (client to server), of the connections it applies to: a share of the new connections
  * ({@linkplain #toxicity(double) toxicity}, 1 by default) chosen by a seeded sequence, so that a run can be repeated.
  *
- * <p>Add one with {@link RunningLoadBalancer#addFault(FaultTarget, Fault)}; the handle it returns removes it. A
- * fault applies to the connections made while it is in place; once removed, those it was acting on flow cleanly
- * again, and new connections are not touched.
+ * <p>Add one with {@link RunningLoadBalancer#addFault(FaultTarget, Fault)}; the handle it returns removes it. As in
+ * Toxiproxy, a fault acts on the connections open when it is added as well as on those made while it is in place
+ * (each by its toxicity draw); once removed, those it was acting on flow cleanly again, and new connections are not
+ * touched.
  *
  * @see <a href="https://github.com/Shopify/toxiproxy#toxics">Toxiproxy's toxics</a>
  */
@@ -43,7 +44,8 @@ public final class Fault {
         LIMIT_DATA,
         /**
          * Refuses connections (Toxiproxy's {@code enabled: false}): on a server, its connects fail as refused and
-         * another server is tried; on a listener or a service, new connections are reset at once.
+         * another server is tried (open connections continue); on a listener or a service, new connections are
+         * reset at once, and so are the open ones when it is added.
          */
         DOWN
     }

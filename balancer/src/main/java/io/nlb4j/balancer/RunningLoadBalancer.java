@@ -79,9 +79,9 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
     Flux<LoadBalancerEvent> events();
 
     /**
-     * Puts a fault in place, for the connections made from now on: on a listener's, on a backend service's (to
-     * every one of its servers), or on one server's (kept for its address while it leaves the service and comes
-     * back). A {@link LoadBalancerEvent.FaultAdded} event says so, a {@link LoadBalancerEvent.FaultRemoved} when the
+     * Puts a fault in place, for the connections open now and those made from now on: on a listener's, on a
+     * backend service's (to every one of its servers), or on one server's (kept for its address while it leaves the
+     * service and comes back). A {@link LoadBalancerEvent.FaultAdded} event says so, a {@link LoadBalancerEvent.FaultRemoved} when the
      * handle removes it. With no fault in place, connections pay nothing for the possibility.
      *
      * @param target where the fault acts

@@ -91,6 +91,31 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aFaultAddedWhileAConnectionRunsActsOnItUntilRemoved() throws IOException {
+        RunningLoadBalancer lb = start(backend("e", TestBackend.ECHO));
+        try (Socket s = connect(lb.listener("front"))) {
+            Fixtures.assertEchoes(s, "before");
+            FaultHandle slow = lb.addFault(FaultTarget.service("svc"), Fault.latency(Duration.ofMillis(400),
+                    Duration.ZERO));
+            long t0 = System.nanoTime();
+            Fixtures.assertEchoes(s, "during");
+            assertThat(millisSince(t0)).isGreaterThanOrEqualTo(380);
+            slow.remove();
+            t0 = System.nanoTime();
+            Fixtures.assertEchoes(s, "after");
+            assertThat(millisSince(t0)).isLessThan(380);
+
+            lb.addFault(FaultTarget.listener("front"), Fault.down());
+            assertThatThrownBy(() -> {
+                s.getOutputStream().write('x');
+                if (s.getInputStream().read() < 0) {
+                    throw new SocketException("closed");
+                }
+            }).as("a listener taken down drops its open connections").isInstanceOf(SocketException.class);
+        }
+    }
+
+    @Test
     void bandwidthThrottlesTheData() throws IOException {
         RunningLoadBalancer lb = start(backend("e", TestBackend.ECHO));
         lb.addFault(FaultTarget.service("svc"), Fault.bandwidth(64));

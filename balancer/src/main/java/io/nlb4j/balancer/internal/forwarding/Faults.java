@@ -17,7 +17,23 @@ final class Faults implements FaultScope {
         Active[] next = Arrays.copyOf(active, active.length + 1);
         next[next.length - 1] = a;
         active = next;
-        return () -> remove(a);
+        return new Removal(this, a);
+    }
+
+    /** What {@link #add} returns: it removes the fault, and tells {@link LoopStates#applyToOpen} which it is. */
+    static final class Removal implements Runnable {
+        private final Faults scope;
+        final Active active;
+
+        Removal(Faults scope, Active active) {
+            this.scope = scope;
+            this.active = active;
+        }
+
+        @Override
+        public void run() {
+            scope.remove(active);
+        }
     }
 
     private synchronized void remove(Active a) {

@@ -72,6 +72,16 @@ final class LoopState {
         return n;
     }
 
+    int applyFault(Faults scope, Faults.Active fault) {
+        int n = 0;
+        for (ProxyConnection c : snapshot()) {
+            if (c != null && c.faultAdded(scope, fault)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     int closeAll() {
         int n = 0;
         for (ProxyConnection c : snapshot()) {

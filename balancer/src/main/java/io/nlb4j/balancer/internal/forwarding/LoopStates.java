@@ -119,6 +119,12 @@ final class LoopStates implements Loops {
     }
 
     @Override
+    public CompletableFuture<Integer> applyToOpen(FaultScope scope, Runnable fault) {
+        Faults.Active active = ((Faults.Removal) fault).active;
+        return onEach(s -> s.applyFault((Faults) scope, active));
+    }
+
+    @Override
     public CompletableFuture<Integer> closeAll() {
         return onEach(LoopState::closeAll);
     }

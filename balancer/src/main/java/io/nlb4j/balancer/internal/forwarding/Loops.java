@@ -47,6 +47,16 @@ public interface Loops {
     CompletableFuture<Integer> closeAll();
 
     /**
+     * Puts a fault just added to a scope in place on that scope's open connections too (each by its own toxicity
+     * draw), as Toxiproxy's toxics act on the connections already open.
+     *
+     * @param scope the listener's, service's or server's faults
+     * @param fault what {@link FaultScope#add} returned
+     * @return completes with the number of open connections it now acts on
+     */
+    CompletableFuture<Integer> applyToOpen(FaultScope scope, Runnable fault);
+
+    /**
      * Completes once every loop has run the tasks queued on it before the call, such as the registration of a
      * connection accepted just before its listener closed.
      *

@@ -24,6 +24,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
      * that sends its request and FIN at once delivers them here. Rare; allocated only then.
      */
     private ArrayDeque<Object> early;
+    /** The faults acting on this pair (allocated only for a pair a fault acts on). */
+    private Faults.Active[] installedFaults;
+    private int faultsInstalled;
 
     ProxyConnection(ListenerPipe listener, LoopState loop) {
         this.listener = listener;
@@ -343,6 +347,31 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     }
 
     /**
+     * A fault was just added to a scope: if this open pair is in it and does not have it yet (it may have seen it
+     * when it connected), it is put in place, by its own toxicity draw. On the pair's loop.
+     *
+     * @return whether the fault now acts on this pair
+     */
+    boolean faultAdded(Faults scope, Faults.Active fault) {
+        if (!connected || finished || failing || !frontend.isActive()
+                || (listener.faults != scope && route.faults != scope && server.faults != scope)) {
+            return false;
+        }
+        if (fault.fault.kind() == Fault.Kind.DOWN) {
+            if (scope != server.faults && fault.appliesToNext()) {
+                closeNow(); // a listener or service taken down: Toxiproxy's disabled proxy drops its connections
+                return true;
+            }
+            return false;
+        }
+        int before = faultsInstalled;
+        if (installFaults(new Faults.Active[] {fault})) {
+            closeNow();
+        }
+        return faultsInstalled > before;
+    }
+
+    /**
      * Puts the faults in place that apply to this pair (a toxicity draw each), on the side each acts on.
      *
      * @return whether a fault resets the pair at once
@@ -351,9 +380,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         boolean resetNow = false;
         for (Faults.Active a : faults) {
             Fault fault = a.fault;
-            if (fault.kind() == Fault.Kind.DOWN || !a.appliesToNext()) {
+            if (fault.kind() == Fault.Kind.DOWN || hasFault(a) || !a.appliesToNext()) {
                 continue;
             }
+            rememberFault(a);
             long timeout = fault.timeout().toNanos();
             switch (fault.kind()) {
                 case RESET_PEER -> {
@@ -381,6 +411,24 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             }
         }
         return resetNow;
+    }
+
+    private boolean hasFault(Faults.Active a) {
+        for (int i = 0; i < faultsInstalled; i++) {
+            if (installedFaults[i] == a) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void rememberFault(Faults.Active a) {
+        if (installedFaults == null) {
+            installedFaults = new Faults.Active[2];
+        } else if (faultsInstalled == installedFaults.length) {
+            installedFaults = Arrays.copyOf(installedFaults, faultsInstalled * 2);
+        }
+        installedFaults[faultsInstalled++] = a;
     }
 
     /** The channel whose writes carry a fault's direction: the server's for upstream, the client's downstream. */

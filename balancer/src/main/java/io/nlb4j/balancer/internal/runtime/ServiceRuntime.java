@@ -150,7 +150,7 @@ final class ServiceRuntime {
         }
         ServerFault f = new ServerFault(fault);
         serverFaults.computeIfAbsent(address, a -> new ArrayList<>()).add(f);
-        f.applyTo(e.endpoint);
+        loops.applyToOpen(e.endpoint.faults(), f.applyTo(e.endpoint));
         return () -> {
             List<ServerFault> list = serverFaults.get(address);
             if (list != null && list.remove(f) && list.isEmpty()) {
@@ -169,8 +169,10 @@ final class ServiceRuntime {
             this.fault = fault;
         }
 
-        void applyTo(Endpoint endpoint) {
-            removals.add(endpoint.faults().add(fault));
+        Runnable applyTo(Endpoint endpoint) {
+            Runnable removal = endpoint.faults().add(fault);
+            removals.add(removal);
+            return removal;
         }
 
         void removeAll() {
