@@ -69,6 +69,7 @@ final class Faults implements FaultScope {
     static final class Active {
         final Fault fault;
         private final AtomicLong connections = new AtomicLong();
+        private final AtomicLong open = new AtomicLong();
         private final AtomicLong applied = new AtomicLong();
         volatile boolean removed;
 
@@ -83,6 +84,18 @@ final class Faults implements FaultScope {
 
         /** Whether it applies to the next new connection: the k-th draw of the fault's seeded sequence. */
         boolean appliesToNext() {
+            return draw(connections, fault.seed());
+        }
+
+        /**
+         * Whether it applies to a connection already open when it was added: a sequence of its own, so that the
+         * connections open at that moment (some may be closing) do not shift which new ones it applies to.
+         */
+        boolean appliesToOpen() {
+            return draw(open, fault.seed() ^ 0x5DEECE66DL);
+        }
+
+        private boolean draw(AtomicLong counter, long seed) {
             double toxicity = fault.toxicity();
             if (toxicity >= 1) {
                 return true;
@@ -90,8 +103,7 @@ final class Faults implements FaultScope {
             if (toxicity <= 0) {
                 return false;
             }
-            long k = connections.getAndIncrement();
-            return unit(fault.seed(), k) < toxicity;
+            return unit(seed, counter.getAndIncrement()) < toxicity;
         }
 
         /** The k-th number of the sequence seeded so, uniform in [0, 1): SplitMix64's finalizer. */

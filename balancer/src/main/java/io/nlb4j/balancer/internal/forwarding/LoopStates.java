@@ -125,6 +125,16 @@ final class LoopStates implements Loops {
     }
 
     @Override
+    public boolean inLoop() {
+        for (EventExecutor e : states.keySet()) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public CompletableFuture<Integer> closeAll() {
         return onEach(LoopState::closeAll);
     }

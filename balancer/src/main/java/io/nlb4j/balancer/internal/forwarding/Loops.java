@@ -2,6 +2,9 @@ package io.nlb4j.balancer.internal.forwarding;
 
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
@@ -55,6 +58,32 @@ public interface Loops {
      * @return completes with the number of open connections it now acts on
      */
     CompletableFuture<Integer> applyToOpen(FaultScope scope, Runnable fault);
+
+    /**
+     * Tells whether the calling thread is one of the event loops, which must not wait for the loops' work.
+     *
+     * @return whether it is
+     */
+    boolean inLoop();
+
+    /**
+     * Waits, unless on an event loop, for work submitted to the loops to be done.
+     *
+     * @param work what the loops do
+     * @param what what it is, for the message should it take too long
+     */
+    default void awaitUnlessInLoop(CompletableFuture<?> work, String what) {
+        if (inLoop()) {
+            return;
+        }
+        try {
+            work.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(what + " did not complete on the event loops: " + e, e);
+        }
+    }
 
     /**
      * Completes once every loop has run the tasks queued on it before the call, such as the registration of a

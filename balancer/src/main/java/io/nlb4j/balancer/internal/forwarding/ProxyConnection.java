@@ -295,7 +295,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             Faults.Active[] sf = server.faults.active();
             boolean resetNow = false;
             if (lf.length + rf.length + sf.length > 0) {
-                resetNow = installFaults(lf) | installFaults(rf) | installFaults(sf);
+                resetNow = installFaults(lf, false) | installFaults(rf, false) | installFaults(sf, false);
             }
             connected = true;
             server.recordSuccess();
@@ -358,14 +358,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             return false;
         }
         if (fault.fault.kind() == Fault.Kind.DOWN) {
-            if (scope != server.faults && fault.appliesToNext()) {
+            if (scope != server.faults && fault.appliesToOpen()) {
                 closeNow(); // a listener or service taken down: Toxiproxy's disabled proxy drops its connections
                 return true;
             }
             return false;
         }
         int before = faultsInstalled;
-        if (installFaults(new Faults.Active[] {fault})) {
+        if (installFaults(new Faults.Active[] {fault}, true)) {
             closeNow();
         }
         return faultsInstalled > before;
@@ -374,13 +374,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     /**
      * Puts the faults in place that apply to this pair (a toxicity draw each), on the side each acts on.
      *
+     * @param open whether the pair was open before the faults were added (its toxicity draws are apart)
      * @return whether a fault resets the pair at once
      */
-    private boolean installFaults(Faults.Active[] faults) {
+    private boolean installFaults(Faults.Active[] faults, boolean open) {
         boolean resetNow = false;
         for (Faults.Active a : faults) {
             Fault fault = a.fault;
-            if (fault.kind() == Fault.Kind.DOWN || hasFault(a) || !a.appliesToNext()) {
+            if (fault.kind() == Fault.Kind.DOWN || hasFault(a) || !(open ? a.appliesToOpen() : a.appliesToNext())) {
                 continue;
             }
             rememberFault(a);

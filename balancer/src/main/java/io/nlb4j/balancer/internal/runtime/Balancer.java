@@ -599,14 +599,14 @@ final class Balancer implements RunningLoadBalancer {
         if (target.listener().isPresent()) {
             ListenerHandle l = (ListenerHandle) listener(target.listener().get());
             removal = l.path.faults().add(fault);
-            loops.applyToOpen(l.path.faults(), removal);
+            loops.awaitUnlessInLoop(loops.applyToOpen(l.path.faults(), removal), "adding a fault");
         } else {
             String name = target.service().orElseThrow();
             backendService(name); // names the services there are if there is none of this name
             ServiceRuntime service = services.get(name);
             if (target.server().isEmpty()) {
                 removal = service.route.faults().add(fault);
-                loops.applyToOpen(service.route.faults(), removal);
+                loops.awaitUnlessInLoop(loops.applyToOpen(service.route.faults(), removal), "adding a fault");
             } else {
                 InetSocketAddress server = target.server().get();
                 Runnable inContext = ctx.inContext() ? service.addServerFault(server, fault)

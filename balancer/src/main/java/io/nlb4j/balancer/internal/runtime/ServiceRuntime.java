@@ -150,7 +150,7 @@ final class ServiceRuntime {
         }
         ServerFault f = new ServerFault(fault);
         serverFaults.computeIfAbsent(address, a -> new ArrayList<>()).add(f);
-        loops.applyToOpen(e.endpoint.faults(), f.applyTo(e.endpoint));
+        loops.awaitUnlessInLoop(loops.applyToOpen(e.endpoint.faults(), f.applyTo(e.endpoint)), "adding a fault");
         return () -> {
             List<ServerFault> list = serverFaults.get(address);
             if (list != null && list.remove(f) && list.isEmpty()) {
