@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the README's "Command line" section and the quick-start files true: every file loads, the README's
- * examples load, and its specification reference lists exactly the fields a file can hold.
+ * examples load, and its specification reference lists exactly the fields a file can hold; and its "Testing with
+ * nlb4j" sample is the test that runs.
  */
 class CommandLineDocsTest {
 
@@ -71,6 +72,17 @@ class CommandLineDocsTest {
                 "listeners[].backendService.servers.static[].placement");
         assertThat(documented).as("fields in the README's specification reference")
                 .containsExactlyInAnyOrderElementsOf(fields);
+    }
+
+    /** The README's "Testing with nlb4j" sample is the sample test that runs, between its markers. */
+    @Test
+    void readmeTestingSampleIsTheSampleTest() throws IOException {
+        String block = between(between(Files.readString(README), "<!-- testing-sample:begin -->\n",
+                "<!-- testing-sample:end -->"), "```java\n", "```");
+        String source = Files.readString(Path.of("src", "test", "java", "io", "nlb4j", "samples", "testing",
+                "TestingWithNlb4jTest.java"));
+        assertThat(block.strip()).isEqualTo(between(source, "// readme:testing-sample:start\n",
+                "// readme:testing-sample:end").strip());
     }
 
     private static String block(String marker) throws IOException {
