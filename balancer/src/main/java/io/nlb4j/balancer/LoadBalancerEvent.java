@@ -432,6 +432,31 @@ public sealed interface LoadBalancerEvent {
     }
 
     /**
+     * A membership provider met a problem (a file it cannot read, a registry it cannot reach); the service keeps
+     * the servers of its last good snapshot.
+     *
+     * @param time when
+     * @param service the backend service
+     * @param provider the provider's type
+     * @param problem what happened, naming the provider's source and the cause
+     */
+    record MembershipProblem(Instant time, String service, String provider, String problem)
+            implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public MembershipProblem {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(problem, "problem");
+        }
+
+        @Override
+        public String description() {
+            return "backend service \"" + service + "\": membership provider " + provider + ": " + problem;
+        }
+    }
+
+    /**
      * A fault has been put in place.
      *
      * @param time when

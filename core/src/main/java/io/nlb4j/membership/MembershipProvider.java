@@ -22,6 +22,18 @@ public interface MembershipProvider extends AutoCloseable {
     Flux<Set<Member>> members();
 
     /**
+     * Returns the problems the provider meets while it runs (a file it cannot read, a registry it cannot reach),
+     * each said in a sentence that names the provider's source and the cause. They do not end
+     * {@link #members()}: the last good snapshot stands. A source that fails never empties a service; only a
+     * snapshot that lists no servers does. The default has none.
+     *
+     * @return the problems, as they happen
+     */
+    default Flux<String> problems() {
+        return Flux.never();
+    }
+
+    /**
      * Releases what the provider holds. The default does nothing.
      */
     @Override

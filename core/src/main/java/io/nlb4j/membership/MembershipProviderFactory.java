@@ -1,5 +1,6 @@
 package io.nlb4j.membership;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,4 +26,14 @@ public interface MembershipProviderFactory {
      *         settings are wrong
      */
     MembershipProvider create(Map<String, String> properties);
+
+    /**
+     * Checks a provider's settings without creating it, as {@code validate} does.
+     *
+     * @param properties the settings
+     * @return the problems, each naming the property, its value and what was expected; empty if there is none
+     */
+    default List<String> check(Map<String, String> properties) {
+        return List.of();
+    }
 }

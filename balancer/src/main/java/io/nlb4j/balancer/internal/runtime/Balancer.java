@@ -256,7 +256,8 @@ final class Balancer implements RunningLoadBalancer {
                 members.serve(service);
                 subscribeInContext(service, members, LeaveCause.LEFT_SOURCE);
             } else {
-                subscribe(service, provider((ServerSource.Provider) bs.servers(), path + ".provider"));
+                ServerSource.Provider ps = (ServerSource.Provider) bs.servers();
+                subscribe(service, ps.type(), provider(ps, path + ".provider"));
             }
         }
     }
@@ -302,7 +303,11 @@ final class Balancer implements RunningLoadBalancer {
      * A provider's snapshots, resolved off the control context (host names may need DNS), then applied in it;
      * a failure keeps the last servers.
      */
-    private void subscribe(ServiceRuntime service, MembershipProvider provider) {
+    private void subscribe(ServiceRuntime service, String type, MembershipProvider provider) {
+        subscriptions.add(provider.problems().subscribe(problem -> {
+            log.warn("backend service {}: membership provider {}: {}", service.name, type, problem);
+            events.publish(t -> new LoadBalancerEvent.MembershipProblem(t, service.name, type, problem));
+        }, e -> { }));
         subscriptions.add(provider.members()
                 .publishOn(Schedulers.boundedElastic())
                 .map(Sources::resolve)
