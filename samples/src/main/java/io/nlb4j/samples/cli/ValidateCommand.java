@@ -1,5 +1,7 @@
 package io.nlb4j.samples.cli;
 
+import io.nlb4j.balancer.LoadBalancerOptions;
+import io.nlb4j.balancer.MembershipProviders;
 import io.nlb4j.config.ConfigException;
 import io.nlb4j.config.SpecFiles;
 import io.nlb4j.model.CloudCompatibility;
@@ -49,6 +51,14 @@ final class ValidateCommand implements Callable<Integer> {
             out.println(configFile.path + ": invalid, " + e.problems().size()
                     + (e.problems().size() == 1 ? " problem:" : " problems:"));
             e.problems().forEach(p -> out.println("  " + p));
+            out.flush();
+            return Nlb4j.FAILED;
+        }
+        List<String> providers = MembershipProviders.check(lb, LoadBalancerOptions.defaults());
+        if (!providers.isEmpty()) {
+            out.println(configFile.path + ": invalid, " + providers.size()
+                    + (providers.size() == 1 ? " problem:" : " problems:"));
+            providers.forEach(p -> out.println("  " + p));
             out.flush();
             return Nlb4j.FAILED;
         }

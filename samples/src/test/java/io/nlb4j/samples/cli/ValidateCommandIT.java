@@ -100,6 +100,32 @@ class ValidateCommandIT {
     }
 
     @Test
+    void aBadProviderBlockIsReportedByPath() throws Exception {
+        Path file = writeYaml(dir, "providers.yaml", """
+                name: provider-lb
+                placement: {region: cn-north-1, vpc: vpc-1, zones: [az-a]}
+                listeners:
+                  - port: 8080
+                    backendService:
+                      name: web
+                      servers: {provider: {type: file, properties: {pth: servers.txt}}}
+                  - port: 8081
+                    backendService:
+                      name: db
+                      servers: {provider: {type: consul, properties: {}}}
+                """);
+        Result r = JarProcess.run(TIMEOUT, "validate", "--config", file.toString());
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(Nlb4j.FAILED);
+        assertThat(r.stdout()).contains("invalid, 3 problems:")
+                .contains("listeners[0].backendService.servers.provider.properties.pth: unknown (expected: path)")
+                .contains("listeners[0].backendService.servers.provider.properties.path: missing (expected: the file"
+                        + " that lists the servers)")
+                .contains("listeners[1].backendService.servers.provider.type: \"consul\" (expected: an installed"
+                        + " provider type, one of [file");
+        assertNoStackTrace(r);
+    }
+
+    @Test
     void cloudCheckListsMillisecondHealthChecks() throws Exception {
         Path file = writeYaml(dir, "local.yaml", LOCAL_SPEC);
         Result r = JarProcess.run(TIMEOUT, "validate", "--config", file.toString(), "--cloud");

@@ -13,6 +13,7 @@ import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
 import io.nlb4j.balancer.LoadBalancerEvent.StopOutcome;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.LoadBalancerStartException;
+import io.nlb4j.balancer.MembershipProviders;
 import io.nlb4j.balancer.RunningBackendService;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
@@ -49,7 +50,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeoutException;
@@ -273,22 +273,11 @@ final class Balancer implements RunningLoadBalancer {
     }
 
     private MembershipProvider provider(ServerSource.Provider ps, String path) {
-        MembershipProviderFactory factory = options.membershipProviders().get(ps.type());
-        List<String> types = new ArrayList<>(options.membershipProviders().keySet());
-        if (factory == null) {
-            for (MembershipProviderFactory f : ServiceLoader.load(MembershipProviderFactory.class)) {
-                if (f.type().equals(ps.type())) {
-                    factory = f;
-                    break;
-                }
-                types.add(f.type());
-            }
+        List<String> problems = MembershipProviders.check(ps, path, options);
+        if (!problems.isEmpty()) {
+            throw new LoadBalancerStartException(String.join("; ", problems), null);
         }
-        if (factory == null) {
-            throw new LoadBalancerStartException(path + ".type: " + Violation.quoted(ps.type())
-                    + " (expected: an installed provider type, "
-                    + (types.isEmpty() ? "none is installed" : "one of " + types) + ')', null);
-        }
+        MembershipProviderFactory factory = MembershipProviders.find(ps.type(), options).orElseThrow();
         MembershipProvider p;
         try {
             p = factory.create(ps.properties());
