@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The membership providers a load balancer can create: those of its options, then those found with
@@ -43,16 +44,18 @@ public final class MembershipProviders {
     }
 
     /**
-     * Lists the provider types installed.
+     * Lists the provider types installed: the options' first, then those found, in alphabetical order.
      *
      * @param options the options, whose factories come first
      * @return the types
      */
     public static List<String> installedTypes(LoadBalancerOptions options) {
         Set<String> types = new LinkedHashSet<>(options.membershipProviders().keySet());
+        Set<String> found = new TreeSet<>();
         for (MembershipProviderFactory s : ServiceLoader.load(MembershipProviderFactory.class)) {
-            types.add(s.type());
+            found.add(s.type());
         }
+        types.addAll(found);
         return List.copyOf(types);
     }
 
