@@ -2,6 +2,7 @@ package io.nlb4j.membership.file;
 
 import io.nlb4j.membership.Member;
 import io.nlb4j.membership.MembershipProvider;
+import io.nlb4j.membership.Snapshots;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
  * The servers listed in a file ({@link MemberFile} says how), watched: an edit, in place or by renaming a new file
@@ -35,13 +35,10 @@ public final class FileMembershipProvider implements MembershipProvider {
     private static final long POLL_MILLIS = 1000;
 
     private final Path file;
-    private final Sinks.Many<Set<Member>> members = Sinks.many().replay().latest();
-    private final Sinks.Many<String> problems = Sinks.many().replay().limit(16);
+    private final Snapshots snapshots = new Snapshots();
     private final WatchService watcher;
     private final Thread thread;
     private volatile boolean closed;
-    private Set<Member> last;
-    private String lastProblem;
     private Object lastStamp;
 
     /**
@@ -54,12 +51,11 @@ public final class FileMembershipProvider implements MembershipProvider {
     public FileMembershipProvider(Path file) {
         this.file = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
         try {
-            last = MemberFile.read(this.file);
+            snapshots.publish(MemberFile.read(this.file));
         } catch (MemberFile.BadFile e) {
             throw new IllegalArgumentException("path: " + e.getMessage(), e);
         }
         lastStamp = stamp();
-        members.tryEmitNext(last).orThrow();
         try {
             watcher = FileSystems.getDefault().newWatchService();
             this.file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
@@ -85,12 +81,12 @@ public final class FileMembershipProvider implements MembershipProvider {
 
     @Override
     public Flux<Set<Member>> members() {
-        return members.asFlux();
+        return snapshots.members();
     }
 
     @Override
     public Flux<String> problems() {
-        return problems.asFlux();
+        return snapshots.problems();
     }
 
     @Override
@@ -102,8 +98,7 @@ public final class FileMembershipProvider implements MembershipProvider {
             // closing anyway
         }
         thread.interrupt();
-        members.tryEmitComplete();
-        problems.tryEmitComplete();
+        snapshots.complete();
     }
 
     private void watch() {
@@ -159,17 +154,13 @@ public final class FileMembershipProvider implements MembershipProvider {
     private void reread() {
         try {
             Set<Member> now = MemberFile.read(file);
-            lastProblem = null;
-            if (!now.equals(last)) {
-                last = now;
+            if (snapshots.publish(now)) {
                 log.info("membership file {}: {} servers", file, now.size());
-                members.tryEmitNext(now);
             }
         } catch (MemberFile.BadFile e) {
-            if (!e.getMessage().equals(lastProblem)) {
-                lastProblem = e.getMessage();
-                log.warn("membership file {}: keeping the last {} servers: {}", file, last.size(), e.getMessage());
-                problems.tryEmitNext(e.getMessage() + "; the last " + last.size() + " servers are kept");
+            int kept = snapshots.last().size();
+            if (snapshots.problem(e.getMessage() + "; the last " + kept + " servers are kept")) {
+                log.warn("membership file {}: keeping the last {} servers: {}", file, kept, e.getMessage());
             }
         }
     }

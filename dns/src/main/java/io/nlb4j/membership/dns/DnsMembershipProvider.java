@@ -21,6 +21,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.nlb4j.membership.Member;
 import io.nlb4j.membership.MembershipProvider;
+import io.nlb4j.membership.Snapshots;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -33,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
  * A backend service's servers from DNS: the A or AAAA records of a name (each address on a given port), or its SRV
@@ -54,11 +54,8 @@ public final class DnsMembershipProvider implements MembershipProvider {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final DnsNameResolver resolver;
-    private final Sinks.Many<Set<Member>> members = Sinks.many().replay().latest();
-    private final Sinks.Many<String> problems = Sinks.many().replay().limit(16);
+    private final Snapshots snapshots = new Snapshots();
     private volatile boolean closed;
-    private Set<Member> last;
-    private String lastProblem;
 
     /**
      * Starts looking the name up.
@@ -88,12 +85,12 @@ public final class DnsMembershipProvider implements MembershipProvider {
 
     @Override
     public Flux<Set<Member>> members() {
-        return members.asFlux();
+        return snapshots.members();
     }
 
     @Override
     public Flux<String> problems() {
-        return problems.asFlux();
+        return snapshots.problems();
     }
 
     @Override
@@ -101,8 +98,7 @@ public final class DnsMembershipProvider implements MembershipProvider {
         closed = true;
         loop.execute(resolver::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        members.tryEmitComplete();
-        problems.tryEmitComplete();
+        snapshots.complete();
     }
 
     private String source() {
@@ -184,22 +180,18 @@ public final class DnsMembershipProvider implements MembershipProvider {
     }
 
     private void publish(Set<Member> found, long nextMillis) {
-        lastProblem = null;
-        if (!found.equals(last)) {
-            last = found;
+        if (snapshots.publish(found)) {
             log.info("{}: {} servers", source(), found.size());
-            members.tryEmitNext(Set.copyOf(found));
         }
         schedule(nextMillis);
     }
 
     private void failed(Throwable cause) {
+        Set<Member> last = snapshots.last();
         String problem = source() + ": lookup failed (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
                 + ')' + (last == null ? "; no servers yet" : "; the last " + last.size() + " servers are kept");
-        if (!problem.equals(lastProblem)) {
-            lastProblem = problem;
+        if (snapshots.problem(problem)) {
             log.warn("{}", problem);
-            problems.tryEmitNext(problem);
         }
         schedule(refresh.toMillis());
     }
