@@ -1,0 +1,84 @@
+package io.nlb4j.membership.zookeeper;
+
+import io.nlb4j.membership.MembershipProvider;
+import io.nlb4j.membership.MembershipProviderFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+
+/**
+ * The {@code zookeeper} provider: {@code properties: {connect: "HOST:PORT,...", basePath: /services, service: NAME}};
+ * {@code basePath} defaults to {@code /services}. It makes, and closes, a Curator client of its own; the start fails
+ * if ZooKeeper cannot be reached within 10 seconds. See {@link ZooKeeperMembershipProvider}.
+ */
+public final class ZooKeeperMembershipProviderFactory implements MembershipProviderFactory {
+
+    /** The type name. */
+    public static final String TYPE = "zookeeper";
+    private static final Set<String> KNOWN = Set.of("connect", "basePath", "service");
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> check(Map<String, String> properties) {
+        List<String> problems = new ArrayList<>();
+        for (String key : properties.keySet()) {
+            if (!KNOWN.contains(key)) {
+                problems.add(key + ": unknown (expected: one of [connect, basePath, service])");
+            }
+        }
+        String connect = properties.get("connect");
+        if (connect == null || !connect.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*(/\\S*)?")) {
+            problems.add("connect: " + (connect == null ? "missing" : "\"" + connect + '"')
+                    + " (expected: HOST:PORT,..., such as zk1:2181,zk2:2181)");
+        }
+        String basePath = properties.getOrDefault("basePath", "/services");
+        if (!basePath.startsWith("/") || basePath.length() > 1 && basePath.endsWith("/")) {
+            problems.add("basePath: \"" + basePath + "\" (expected: a ZooKeeper path such as /services)");
+        }
+        String service = properties.get("service");
+        if (service == null || service.isBlank() || service.contains("/")) {
+            problems.add("service: " + (service == null ? "missing" : "\"" + service + '"')
+                    + " (expected: the service's name, without a slash)");
+        }
+        return problems;
+    }
+
+    @Override
+    public MembershipProvider create(Map<String, String> properties) {
+        List<String> problems = check(properties);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        String connect = properties.get("connect");
+        CuratorFramework client = CuratorFrameworkFactory.newClient(connect, new ExponentialBackoffRetry(500, 10));
+        client.start();
+        try {
+            if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
+                throw new IllegalArgumentException("connect: \"" + connect + "\" (expected: a reachable ZooKeeper"
+                        + " ensemble; no connection within 10 s)");
+            }
+            return new ZooKeeperMembershipProvider(client, true, properties.getOrDefault("basePath", "/services"),
+                    properties.get("service"));
+        } catch (InterruptedException e) {
+            client.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalArgumentException("connect: \"" + connect + "\": interrupted while connecting", e);
+        } catch (IllegalArgumentException e) {
+            client.close();
+            throw e;
+        } catch (Exception e) {
+            client.close();
+            throw new IllegalArgumentException("service: " + properties.get("service") + ": cannot be watched ("
+                    + e + ')', e);
+        }
+    }
+}
