@@ -67,10 +67,6 @@ final class ServiceRuntime {
     private boolean stopped;
     /** The faults on single servers, by address, in place while the servers come and go. */
     private final Map<InetSocketAddress, List<ServerFault>> serverFaults = new HashMap<>();
-    /** A rebuild for health changes is on its way ({@link #rebuildSoon}). */
-    private boolean rebuildPending;
-    /** What waits for that rebuild: unhealthy events, published once the picker no longer chooses the server. */
-    private final List<Runnable> afterRebuild = new ArrayList<>();
 
     ServiceRuntime(BackendService spec, ControlContext ctx, Events events, Loops loops, HealthChecker checker,
             SelfAddresses self) {
@@ -368,29 +364,24 @@ final class ServiceRuntime {
         // it before its event; an unhealthy one once the picker has stopped choosing it.
         if (status == HealthStatus.HEALTHY) {
             e.everHealthy = true;
-            if (!afterRebuild.isEmpty()) {
-                rebuild(); // the unhealthy events waiting for it come first
-            }
             if (active) {
                 events.publish(t -> new LoadBalancerEvent.ServerHealthy(t, name, address, HealthCause.HEALTH_CHECK,
                         reason));
             }
-            rebuildSoon(null);
+            rebuild();
         } else if (status == HealthStatus.UNHEALTHY) {
-            rebuildSoon(() -> {
-                events.publish(t -> new LoadBalancerEvent.ServerUnhealthy(t, name, address,
-                        HealthCause.HEALTH_CHECK, status, reason, Optional.empty()));
-                if (!e.everHealthy) {
-                    waiters.fail(address, "its health checks find it unhealthy (" + reason + ')');
-                }
-                if (closeOnUnhealthy && before == HealthStatus.HEALTHY) {
-                    loops.closeConnectionsTo(e.endpoint).thenAccept(n -> log.info("backend service {}: server {}"
-                            + " unhealthy, {} open connections closed", name, e.key(), n));
-                }
-            });
-        } else {
-            checkDecided();
+            rebuild();
+            events.publish(t -> new LoadBalancerEvent.ServerUnhealthy(t, name, address, HealthCause.HEALTH_CHECK,
+                    status, reason, Optional.empty()));
+            if (!e.everHealthy) {
+                waiters.fail(address, "its health checks find it unhealthy (" + reason + ')');
+            }
+            if (closeOnUnhealthy && before == HealthStatus.HEALTHY) {
+                loops.closeConnectionsTo(e.endpoint).thenAccept(n -> log.info("backend service {}: server {}"
+                        + " unhealthy, {} open connections closed", name, e.key(), n));
+            }
         }
+        checkDecided();
     }
 
     /** From the data plane: a connect failure or reset; ejects the server when it reaches the threshold. */
@@ -407,35 +398,7 @@ final class ServiceRuntime {
 
     // ---- the picker ----
 
-    /**
-     * Rebuilds the picker once for all the health changes that come before it runs, then runs {@code then} (if not
-     * null) and decides whether the first checks are over. A service's first probes, or a zone failing, change the
-     * health of many servers at nearly the same time, and a picker over 10,000 servers takes up to about 57 ms to
-     * build (Maglev): one build per change would keep the control thread busy for minutes.
-     */
-    private void rebuildSoon(Runnable then) {
-        if (then != null) {
-            afterRebuild.add(then);
-        }
-        if (!rebuildPending) {
-            rebuildPending = true;
-            if (!ctx.tryExecute(() -> {
-                if (stopped) {
-                    rebuildPending = false;
-                    afterRebuild.clear();
-                } else if (rebuildPending) {
-                    rebuild();
-                }
-            })) {
-                rebuildPending = false; // stopped
-                afterRebuild.clear();
-            }
-        }
-    }
-
     private void rebuild() {
-        boolean healthChanges = rebuildPending;
-        rebuildPending = false;
         List<Endpoint> serving = new ArrayList<>(entries.size());
         for (ServerEntry e : entries.values()) {
             if (e.servesTraffic()) {
@@ -460,14 +423,6 @@ final class ServiceRuntime {
             ServerEntry e = entries.get(address);
             return e != null && e.servesTraffic() ? e.stats() : null;
         });
-        if (!afterRebuild.isEmpty()) {
-            List<Runnable> then = List.copyOf(afterRebuild);
-            afterRebuild.clear();
-            then.forEach(Runnable::run);
-        }
-        if (healthChanges) {
-            checkDecided();
-        }
     }
 
     // ---- waiting ----
