@@ -89,6 +89,8 @@ final class Balancer implements RunningLoadBalancer {
     private final Events events;
     private final HealthChecker checker;
     private final List<ListenerHandle> listeners = new ArrayList<>();
+    /** Completes, per provider, once its first snapshot is applied. */
+    private final List<Mono<Void>> firstSnapshots = new ArrayList<>();
     private final SelfAddresses self = new SelfAddresses();
     /** The address the listeners bind, resolved at the start. */
     private InetAddress bindAddress;
@@ -174,6 +176,7 @@ final class Balancer implements RunningLoadBalancer {
                     .flatMap(resolved -> b.ctx.run(() -> b.startMembership(resolved)))
                     .then(Mono.defer(b::bindAll))
                     .then(Mono.defer(b::awaitGroups))
+                    .then(Mono.defer(b::awaitProviders))
                     .then(Mono.defer(b::awaitHealth))
                     .then(Mono.defer(() -> b.ctx.call(b::started)))
                     .timeout(options.startTimeout(), b.ctx.scheduler())
@@ -297,12 +300,25 @@ final class Balancer implements RunningLoadBalancer {
             log.warn("backend service {}: membership provider {}: {}", service.name, type, problem);
             events.publish(t -> new LoadBalancerEvent.MembershipProblem(t, service.name, type, problem));
         }, e -> { }));
+        Sinks.Empty<Void> first = Sinks.empty();
+        firstSnapshots.add(first.asMono());
         subscriptions.add(provider.members()
                 .publishOn(Schedulers.boundedElastic())
                 .map(Sources::resolve)
-                .subscribe(members -> ctx.tryExecute(() -> service.apply(members, LeaveCause.LEFT_SOURCE)),
-                        e -> log.warn("backend service {}: membership provider failed, keeping the last servers: {}",
-                                service.name, Failures.sentence(e))));
+                .subscribe(members -> ctx.tryExecute(() -> {
+                    service.apply(members, LeaveCause.LEFT_SOURCE);
+                    first.tryEmitEmpty();
+                }), e -> log.warn("backend service {}: membership provider failed, keeping the last servers: {}",
+                        service.name, Failures.sentence(e))));
+    }
+
+    /**
+     * Waits for each provider's first snapshot to be applied: until then its service has no server, and the wait
+     * for the first health checks would find nothing to wait for. A provider that publishes nothing holds the start
+     * until its timeout.
+     */
+    private Mono<Void> awaitProviders() {
+        return Mono.when(firstSnapshots);
     }
 
     private Mono<Void> bindAll() {
