@@ -1,5 +1,6 @@
 package io.nlb4j.membership;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -35,5 +36,23 @@ public interface MembershipProviderFactory {
      */
     default List<String> check(Map<String, String> properties) {
         return List.of();
+    }
+
+    /**
+     * The properties a provider does not know, each as a problem for {@link #check(Map)}.
+     *
+     * @param properties the settings
+     * @param known the properties the provider takes, in the order to list them
+     * @return a problem per unknown property, such as {@code pth: unknown (expected: path)}
+     */
+    static List<String> unknownProperties(Map<String, String> properties, List<String> known) {
+        String expected = known.size() == 1 ? known.get(0) : "one of " + known;
+        List<String> problems = new ArrayList<>();
+        for (String key : properties.keySet()) {
+            if (!known.contains(key)) {
+                problems.add(key + ": unknown (expected: " + expected + ')');
+            }
+        }
+        return problems;
     }
 }

@@ -1,8 +1,7 @@
 package io.nlb4j.membership.file;
 
 import io.nlb4j.membership.Member;
-import io.nlb4j.membership.MembershipProvider;
-import io.nlb4j.membership.Snapshots;
+import io.nlb4j.membership.SnapshotMembershipProvider;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 
 /**
  * The servers listed in a file ({@link MemberFile} says how), watched: an edit, in place or by renaming a new file
@@ -26,7 +24,7 @@ import reactor.core.publisher.Flux;
  * last good snapshot, and the problem, naming the file, the line and what was expected, is reported once per
  * distinct problem.
  */
-public final class FileMembershipProvider implements MembershipProvider {
+public final class FileMembershipProvider extends SnapshotMembershipProvider {
 
     private static final Logger log = LoggerFactory.getLogger(FileMembershipProvider.class);
     /** How long a burst of changes must have been quiet before the file is read (an editor writes in steps). */
@@ -35,7 +33,6 @@ public final class FileMembershipProvider implements MembershipProvider {
     private static final long POLL_MILLIS = 1000;
 
     private final Path file;
-    private final Snapshots snapshots = new Snapshots();
     private final WatchService watcher;
     private final Thread thread;
     private volatile boolean closed;
@@ -79,15 +76,6 @@ public final class FileMembershipProvider implements MembershipProvider {
         return file;
     }
 
-    @Override
-    public Flux<Set<Member>> members() {
-        return snapshots.members();
-    }
-
-    @Override
-    public Flux<String> problems() {
-        return snapshots.problems();
-    }
 
     @Override
     public void close() {

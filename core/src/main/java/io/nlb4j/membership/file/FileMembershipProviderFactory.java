@@ -4,7 +4,6 @@ import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.membership.MembershipProviderFactory;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,12 +23,7 @@ public final class FileMembershipProviderFactory implements MembershipProviderFa
 
     @Override
     public List<String> check(Map<String, String> properties) {
-        List<String> problems = new ArrayList<>();
-        for (String key : properties.keySet()) {
-            if (!key.equals("path")) {
-                problems.add(key + ": unknown (expected: path)");
-            }
-        }
+        List<String> problems = MembershipProviderFactory.unknownProperties(properties, List.of("path"));
         String path = properties.get("path");
         if (path == null || path.isBlank()) {
             problems.add("path: " + (path == null ? "missing" : "\"" + path + '"')

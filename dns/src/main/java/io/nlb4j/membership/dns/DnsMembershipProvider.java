@@ -20,8 +20,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.nlb4j.membership.Member;
-import io.nlb4j.membership.MembershipProvider;
-import io.nlb4j.membership.Snapshots;
+import io.nlb4j.membership.SnapshotMembershipProvider;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -33,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 
 /**
  * A backend service's servers from DNS: the A or AAAA records of a name (each address on a given port), or its SRV
@@ -42,7 +40,7 @@ import reactor.core.publisher.Flux;
  * answer runs out, at least once a second and at most every {@code refresh}. A failed lookup keeps the last good
  * servers and is reported; an answer without records is a source listing no servers.
  */
-public final class DnsMembershipProvider implements MembershipProvider {
+public final class DnsMembershipProvider extends SnapshotMembershipProvider {
 
     private static final Logger log = LoggerFactory.getLogger(DnsMembershipProvider.class);
     private static final long MIN_REFRESH_MILLIS = 1000;
@@ -54,7 +52,6 @@ public final class DnsMembershipProvider implements MembershipProvider {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final DnsNameResolver resolver;
-    private final Snapshots snapshots = new Snapshots();
     private volatile boolean closed;
 
     /**
@@ -83,15 +80,6 @@ public final class DnsMembershipProvider implements MembershipProvider {
         loop.execute(this::lookUp);
     }
 
-    @Override
-    public Flux<Set<Member>> members() {
-        return snapshots.members();
-    }
-
-    @Override
-    public Flux<String> problems() {
-        return snapshots.problems();
-    }
 
     @Override
     public void close() {

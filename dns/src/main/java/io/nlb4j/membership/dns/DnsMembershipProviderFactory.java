@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code dns} provider: {@code properties: {name: NAME, port: PORT, recordType: A|AAAA|SRV,
@@ -20,7 +19,7 @@ public final class DnsMembershipProviderFactory implements MembershipProviderFac
 
     /** The type name. */
     public static final String TYPE = "dns";
-    private static final Set<String> KNOWN = Set.of("name", "port", "recordType", "resolvers", "refresh");
+    private static final List<String> KNOWN = List.of("name", "port", "recordType", "resolvers", "refresh");
     private static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
 
     @Override
@@ -33,12 +32,7 @@ public final class DnsMembershipProviderFactory implements MembershipProviderFac
     }
 
     private static Settings parse(Map<String, String> p) {
-        List<String> problems = new ArrayList<>();
-        for (String key : p.keySet()) {
-            if (!KNOWN.contains(key)) {
-                problems.add(key + ": unknown (expected: one of [name, port, recordType, resolvers, refresh])");
-            }
-        }
+        List<String> problems = MembershipProviderFactory.unknownProperties(p, KNOWN);
         String name = p.get("name");
         if (name == null || name.isBlank()) {
             problems.add("name: " + (name == null ? "missing" : "\"" + name + '"') + " (expected: the DNS name to look"

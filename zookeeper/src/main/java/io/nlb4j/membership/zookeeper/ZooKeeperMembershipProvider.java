@@ -1,8 +1,7 @@
 package io.nlb4j.membership.zookeeper;
 
 import io.nlb4j.membership.Member;
-import io.nlb4j.membership.MembershipProvider;
-import io.nlb4j.membership.Snapshots;
+import io.nlb4j.membership.SnapshotMembershipProvider;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -15,7 +14,6 @@ import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.details.ServiceCacheListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 
 /**
  * A backend service's servers from ZooKeeper, in Apache Curator's service-discovery layout
@@ -25,7 +23,7 @@ import reactor.core.publisher.Flux;
  * followed. While ZooKeeper is unreachable the last view stands, and the loss is reported; the view is read again
  * when the connection returns. A client passed in is not closed; one the provider made, it closes.
  */
-public final class ZooKeeperMembershipProvider implements MembershipProvider {
+public final class ZooKeeperMembershipProvider extends SnapshotMembershipProvider {
 
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperMembershipProvider.class);
 
@@ -34,7 +32,6 @@ public final class ZooKeeperMembershipProvider implements MembershipProvider {
     private final String source;
     private final ServiceDiscovery<Void> discovery;
     private final ServiceCache<Void> cache;
-    private final Snapshots snapshots = new Snapshots();
 
     /**
      * Starts watching a service's instances.
@@ -95,15 +92,6 @@ public final class ZooKeeperMembershipProvider implements MembershipProvider {
         }
     }
 
-    @Override
-    public Flux<Set<Member>> members() {
-        return snapshots.members();
-    }
-
-    @Override
-    public Flux<String> problems() {
-        return snapshots.problems();
-    }
 
     @Override
     public void close() {

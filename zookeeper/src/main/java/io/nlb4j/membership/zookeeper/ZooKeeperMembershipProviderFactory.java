@@ -2,10 +2,8 @@ package io.nlb4j.membership.zookeeper;
 
 import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.membership.MembershipProviderFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -20,7 +18,7 @@ public final class ZooKeeperMembershipProviderFactory implements MembershipProvi
 
     /** The type name. */
     public static final String TYPE = "zookeeper";
-    private static final Set<String> KNOWN = Set.of("connect", "basePath", "service");
+    private static final List<String> KNOWN = List.of("connect", "basePath", "service");
 
     @Override
     public String type() {
@@ -29,12 +27,7 @@ public final class ZooKeeperMembershipProviderFactory implements MembershipProvi
 
     @Override
     public List<String> check(Map<String, String> properties) {
-        List<String> problems = new ArrayList<>();
-        for (String key : properties.keySet()) {
-            if (!KNOWN.contains(key)) {
-                problems.add(key + ": unknown (expected: one of [connect, basePath, service])");
-            }
-        }
+        List<String> problems = MembershipProviderFactory.unknownProperties(properties, KNOWN);
         String connect = properties.get("connect");
         if (connect == null || !connect.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*(/\\S*)?")) {
             problems.add("connect: " + (connect == null ? "missing" : "\"" + connect + '"')

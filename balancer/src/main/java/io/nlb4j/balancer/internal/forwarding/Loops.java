@@ -1,6 +1,7 @@
 package io.nlb4j.balancer.internal.forwarding;
 
 import io.netty.channel.EventLoopGroup;
+import io.nlb4j.balancer.Fault;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,20 @@ public interface Loops {
      * @return completes with the number of open connections it now acts on
      */
     CompletableFuture<Integer> applyToOpen(FaultScope scope, Runnable fault);
+
+    /**
+     * Puts a fault in place on a scope, for its new connections and its open ones, and returns once the open ones
+     * have it (at once when called on an event loop, which must not wait for the loops).
+     *
+     * @param scope the listener's, service's or server's faults
+     * @param fault the fault
+     * @return removes it
+     */
+    default Runnable putInPlace(FaultScope scope, Fault fault) {
+        Runnable removal = scope.add(fault);
+        awaitUnlessInLoop(applyToOpen(scope, removal), "adding a fault");
+        return removal;
+    }
 
     /**
      * Tells whether the calling thread is one of the event loops, which must not wait for the loops' work.

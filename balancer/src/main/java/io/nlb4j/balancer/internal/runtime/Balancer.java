@@ -608,15 +608,13 @@ final class Balancer implements RunningLoadBalancer {
         Runnable removal;
         if (target.listener().isPresent()) {
             ListenerHandle l = (ListenerHandle) listener(target.listener().get());
-            removal = l.path.faults().add(fault);
-            loops.awaitUnlessInLoop(loops.applyToOpen(l.path.faults(), removal), "adding a fault");
+            removal = loops.putInPlace(l.path.faults(), fault);
         } else {
             String name = target.service().orElseThrow();
             backendService(name); // names the services there are if there is none of this name
             ServiceRuntime service = services.get(name);
             if (target.server().isEmpty()) {
-                removal = service.route.faults().add(fault);
-                loops.awaitUnlessInLoop(loops.applyToOpen(service.route.faults(), removal), "adding a fault");
+                removal = loops.putInPlace(service.route.faults(), fault);
             } else {
                 InetSocketAddress server = target.server().get();
                 Runnable inContext = ctx.inContext() ? service.addServerFault(server, fault)

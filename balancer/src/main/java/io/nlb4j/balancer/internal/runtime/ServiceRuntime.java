@@ -146,7 +146,7 @@ final class ServiceRuntime {
         }
         ServerFault f = new ServerFault(fault);
         serverFaults.computeIfAbsent(address, a -> new ArrayList<>()).add(f);
-        loops.awaitUnlessInLoop(loops.applyToOpen(e.endpoint.faults(), f.applyTo(e.endpoint)), "adding a fault");
+        f.removals.add(loops.putInPlace(e.endpoint.faults(), fault));
         return () -> {
             List<ServerFault> list = serverFaults.get(address);
             if (list != null && list.remove(f) && list.isEmpty()) {
@@ -165,10 +165,9 @@ final class ServiceRuntime {
             this.fault = fault;
         }
 
-        Runnable applyTo(Endpoint endpoint) {
-            Runnable removal = endpoint.faults().add(fault);
-            removals.add(removal);
-            return removal;
+        /** On a new endpoint of the server, which has no open connection yet. */
+        void applyTo(Endpoint endpoint) {
+            removals.add(endpoint.faults().add(fault));
         }
 
         void removeAll() {
