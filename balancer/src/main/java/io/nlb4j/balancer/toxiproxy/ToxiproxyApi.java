@@ -598,7 +598,11 @@ public final class ToxiproxyApi implements AutoCloseable {
                     default -> throw new AssertionError(type);
                 };
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new ApiError(HttpResponseStatus.BAD_REQUEST, "attributes." + e.getMessage());
+                // The fault names its fields in Java; the API's users know them by Toxiproxy's attribute names.
+                String m = String.valueOf(e.getMessage()).replaceFirst("^averageSize", "average_size")
+                        .replaceFirst("^sizeVariation", "size_variation").replace("less than averageSize",
+                                "less than average_size");
+                throw new ApiError(HttpResponseStatus.BAD_REQUEST, "attributes." + m);
             }
             f = stream.equals("upstream") ? f.upstream() : f.downstream();
             return f.toxicity(toxicity, name.hashCode());

@@ -170,6 +170,11 @@ class ToxiproxyApiTest {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("attributes.colour: unknown for latency (expected: one of [latency, jitter])");
 
+        r = http("POST", "/proxies/a/toxics", "{\"type\":\"slicer\",\"attributes\":{\"average_size\":10,"
+                + "\"size_variation\":10}}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("attributes.size_variation: 10 (expected: 0 to 9, less than average_size 10)");
+
         r = http("POST", "/proxies/a/toxics", "{\"type\":\"latency\",\"stream\":\"sideways\"}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("stream: \\\"sideways\\\" (expected: upstream or downstream)");
