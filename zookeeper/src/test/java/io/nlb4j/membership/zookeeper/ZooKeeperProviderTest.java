@@ -106,6 +106,48 @@ class ZooKeeperProviderTest {
     }
 
     @Test
+    void anInstanceWhoseSessionExpiresIsDrained() throws Exception {
+        try (TestingServer zk = new TestingServer(true)) {
+            CuratorFramework app = client(zk);
+            try (RunningLoadBalancer lb = start(zk.getConnectString())) {
+                List<LoadBalancerEvent> events = new CopyOnWriteArrayList<>();
+                Disposable sub = lb.events().subscribe(events::add);
+                registerWithCurator(app, 9201);
+                InetSocketAddress address = new InetSocketAddress("127.0.0.1", 9201);
+                await().atMost(Duration.ofSeconds(10)).until(() -> inService(lb).contains(address));
+
+                // The server ends the application's session (as when its heartbeats stop for the session timeout):
+                // its ephemeral node goes, and the load balancer drains the server.
+                expireSession(app, zk.getConnectString());
+                await().atMost(Duration.ofSeconds(15)).until(() -> events.stream().anyMatch(e ->
+                        e instanceof LoadBalancerEvent.ServerDraining d && d.server().equals(address)));
+                sub.dispose();
+            } finally {
+                app.close();
+            }
+        }
+    }
+
+    /**
+     * Ends a client's session on the server: a second handle joins the session with its id and password, then
+     * closes it. The client learns that its session expired.
+     */
+    private static void expireSession(CuratorFramework client, String connect) throws Exception {
+        org.apache.zookeeper.ZooKeeper own = client.getZookeeperClient().getZooKeeper();
+        java.util.concurrent.CountDownLatch joined = new java.util.concurrent.CountDownLatch(1);
+        org.apache.zookeeper.ZooKeeper other = new org.apache.zookeeper.ZooKeeper(connect, 5000, e -> {
+            if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                joined.countDown();
+            }
+        }, own.getSessionId(), own.getSessionPasswd());
+        try {
+            assertThat(joined.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("joined the session").isTrue();
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void theRegistrationApiRegistersAnEphemeralServer() throws Exception {
         try (TestingServer zk = new TestingServer(true)) {
             CuratorFramework app = client(zk);
