@@ -30,10 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** A small authoritative DNS server on 127.0.0.1 for tests: A and SRV records that the test changes at will. */
-final class TestDnsServer implements AutoCloseable {
+public final class TestDnsServer implements AutoCloseable {
 
     /** An SRV record's data. */
-    record Srv(int priority, int weight, int port, String target) {
+    public record Srv(int priority, int weight, int port, String target) {
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -42,7 +42,7 @@ final class TestDnsServer implements AutoCloseable {
     private final int ttl;
     private final Channel channel;
 
-    TestDnsServer(int ttlSeconds) {
+    public TestDnsServer(int ttlSeconds) {
         this.ttl = ttlSeconds;
         this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .handler(new ChannelInitializer<DatagramChannel>() {
@@ -54,15 +54,15 @@ final class TestDnsServer implements AutoCloseable {
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    void a(String name, List<InetAddress> addresses) {
+    public void a(String name, List<InetAddress> addresses) {
         a.put(fqdn(name), List.copyOf(addresses));
     }
 
-    void srv(String name, List<Srv> records) {
+    public void srv(String name, List<Srv> records) {
         srv.put(fqdn(name), List.copyOf(records));
     }
 

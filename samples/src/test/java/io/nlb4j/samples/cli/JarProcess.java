@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -81,13 +82,27 @@ final class JarProcess implements AutoCloseable {
      * @throws IOException if it cannot be started
      */
     static JarProcess start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /**
+     * Starts {@code java -jar nlb4j.jar ARGS} with more environment variables.
+     *
+     * @param environment the variables to add to this process's
+     * @param args the command line
+     * @return the process
+     * @throws IOException if it cannot be started
+     */
+    static JarProcess start(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(QUICK_JVM);
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
-        return new JarProcess(new ProcessBuilder(command).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return new JarProcess(builder.start());
     }
 
     /** The outcome of a command run to completion. */

@@ -121,7 +121,7 @@ class ValidateCommandIT {
                 .contains("listeners[0].backendService.servers.provider.properties.path: missing (expected: the file"
                         + " that lists the servers)")
                 .contains("listeners[1].backendService.servers.provider.type: \"consul\" (expected: an installed"
-                        + " provider type, one of [dns, file, zookeeper])");
+                        + " provider type, one of [dns, file, kubernetes, zookeeper])");
         assertNoStackTrace(r);
     }
 
