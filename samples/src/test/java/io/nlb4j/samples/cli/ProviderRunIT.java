@@ -19,6 +19,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.nlb4j.membership.dns.TestDnsServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code java -jar nlb4j.jar run} with each registry provider from YAML, against a real registry the test runs: a DNS
- * server, ZooKeeper (Curator's TestingServer), and fabric8's mock Kubernetes API server.
+ * {@code java -jar nlb4j.jar run} with each membership provider from YAML: a file the test edits, and registries the
+ * test runs: a DNS server, ZooKeeper (Curator's TestingServer), and fabric8's mock Kubernetes API server.
  */
 class ProviderRunIT {
 
@@ -69,8 +70,28 @@ class ProviderRunIT {
      * Waits for the load balancer to serve again: a health checker reports a new server healthy a moment before the
      * service puts it in service, and a connection in between is refused.
      */
-    static void awaitEchoes(InetSocketAddress address) {
+    private static void awaitEchoes(InetSocketAddress address) {
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> assertEchoes(address));
+    }
+
+    @Test
+    void aFileFromYamlIsFollowedAsItChanges() throws Exception {
+        try (EchoMain a = EchoMain.start("127.0.0.1", 0);
+             EchoMain b = EchoMain.start("127.0.0.1", 0)) {
+            Path servers = dir.resolve("servers.txt");
+            Files.writeString(servers, "127.0.0.1:" + a.port() + "\n");
+            Path spec = spec("file", "{provider: {type: file, properties: {path: \"" + servers + "\"}}}");
+            try (JarProcess lb = JarProcess.start("run", "--config", spec.toString(), "--bind-address", "127.0.0.1")) {
+                InetSocketAddress address = lb.awaitListening(START);
+                assertEchoes(address);
+                assertThat(a.dataConnections()).isEqualTo(1);
+                Files.writeString(servers, "127.0.0.1:" + b.port() + "\n");
+                lb.awaitOutput(Pattern.compile("127\\.0\\.0\\.1:" + a.port() + " draining"), Duration.ofSeconds(10));
+                lb.awaitOutput(Pattern.compile("127\\.0\\.0\\.1:" + b.port() + " is HEALTHY"), Duration.ofSeconds(10));
+                awaitEchoes(address);
+                assertThat(b.dataConnections()).isEqualTo(1);
+            }
+        }
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -121,37 +120,6 @@ class RunCommandIT {
                     .startsWith("nlb4j: listeners[0].port: " + port + " (expected: a port free on 127.0.0.1")
                     .contains("already in use");
             ValidateCommandIT.assertNoStackTrace(r);
-        }
-    }
-
-    @Test
-    void aFileProviderFromYamlIsFollowedAsTheFileChanges() throws Exception {
-        try (EchoMain a = EchoMain.start("127.0.0.1", 0);
-             EchoMain b = EchoMain.start("127.0.0.1", 0)) {
-            Path servers = dir.resolve("servers.txt");
-            Files.writeString(servers, "127.0.0.1:" + a.port() + "\n");
-            Path spec = writeYaml(dir, "file.yaml", """
-                    name: file-lb
-                    placement: {region: cn-north-1, vpc: vpc-1, zones: [az-a]}
-                    listeners:
-                      - port: 0
-                        backendService:
-                          name: echo
-                          connectionDraining: 1s
-                          healthCheck: {type: TCP, interval: 500ms, timeout: 250ms, healthyThreshold: 1}
-                          servers: {provider: {type: file, properties: {path: "%s"}}}
-                    """.formatted(servers));
-            try (JarProcess lb = JarProcess.start("run", "--config", spec.toString(), "--bind-address", "127.0.0.1")) {
-                InetSocketAddress address = lb.awaitListening(START);
-                byte[] payload = randomBytes(1000);
-                assertThat(sha256(echo(address, payload))).isEqualTo(sha256(payload));
-                assertThat(a.dataConnections()).isEqualTo(1);
-                Files.writeString(servers, "127.0.0.1:" + b.port() + "\n");
-                lb.awaitOutput(Pattern.compile("127\\.0\\.0\\.1:" + a.port() + " draining"), Duration.ofSeconds(10));
-                lb.awaitOutput(Pattern.compile("127\\.0\\.0\\.1:" + b.port() + " is HEALTHY"), Duration.ofSeconds(10));
-                ProviderRunIT.awaitEchoes(address);
-                assertThat(b.dataConnections()).isEqualTo(1);
-            }
         }
     }
 
