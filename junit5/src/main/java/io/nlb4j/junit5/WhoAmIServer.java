@@ -63,8 +63,25 @@ public final class WhoAmIServer extends TestServer {
      * @throws UncheckedIOException if the connection fails, times out or closes without an answer
      */
     public static String ask(InetSocketAddress address, Duration timeout) {
+        return ask(address, null, timeout);
+    }
+
+    /**
+     * Asks who answers at an address from a given source address, as a test of source affinity does (any
+     * {@code 127.x.y.z} is a source on loopback).
+     *
+     * @param address where to connect
+     * @param from the local address to connect from, or null for the system's choice
+     * @param timeout how long connecting and reading may each take
+     * @return the id that came back
+     * @throws UncheckedIOException if the connection fails, times out or closes without an answer
+     */
+    public static String ask(InetSocketAddress address, InetAddress from, Duration timeout) {
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         try (Socket s = new Socket()) {
+            if (from != null) {
+                s.bind(new InetSocketAddress(from, 0));
+            }
             s.connect(address, millis);
             s.setSoTimeout(millis);
             s.getOutputStream().write('\n');

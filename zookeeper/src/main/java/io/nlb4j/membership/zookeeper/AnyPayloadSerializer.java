@@ -29,6 +29,7 @@ final class AnyPayloadSerializer implements InstanceSerializer<Void> {
         o.putNull("payload");
         o.put("registrationTimeUTC", instance.getRegistrationTimeUTC());
         o.put("serviceType", instance.getServiceType().name());
+        o.put("enabled", instance.isEnabled());
         return JSON.writeValueAsBytes(o);
     }
 
@@ -46,6 +47,7 @@ final class AnyPayloadSerializer implements InstanceSerializer<Void> {
         if (n.hasNonNull("sslPort")) {
             b.sslPort(n.get("sslPort").asInt());
         }
+        b.enabled(n.path("enabled").asBoolean(true));
         return b.build();
     }
 }

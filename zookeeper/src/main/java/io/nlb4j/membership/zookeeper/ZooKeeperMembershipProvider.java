@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A backend service's servers from ZooKeeper, in Apache Curator's service-discovery layout
  * ({@code basePath/service/instanceId}, each a serialized {@link ServiceInstance}), as {@code curator-x-discovery}
- * and Spring Cloud Zookeeper register them: each instance with an address and a port is a server. Watched through a
+ * and Spring Cloud Zookeeper register them: each enabled instance with an address and a port is a server (one marked
+ * {@code enabled: false} is left out). Watched through a
  * {@link ServiceCache}: instances that come and go (an application's session ends, its ephemeral node goes) are
  * followed. While ZooKeeper is unreachable the last view stands, and the loss is reported; the view is read again
  * when the connection returns. A client passed in is not closed; one the provider made, it closes.
@@ -70,7 +71,8 @@ public final class ZooKeeperMembershipProvider extends SnapshotMembershipProvide
         Set<Member> members = new LinkedHashSet<>();
         for (ServiceInstance<Void> i : cache.getInstances()) {
             Integer port = i.getPort() != null ? i.getPort() : i.getSslPort();
-            if (i.getAddress() != null && !i.getAddress().isBlank() && port != null && port > 0 && port < 65536) {
+            if (i.isEnabled() && i.getAddress() != null && !i.getAddress().isBlank() && port != null && port > 0
+                    && port < 65536) {
                 members.add(new Member(i.getAddress(), port, 1));
             }
         }

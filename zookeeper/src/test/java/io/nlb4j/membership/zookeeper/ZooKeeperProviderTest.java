@@ -14,6 +14,7 @@ import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.OutlierDetection;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.apache.curator.test.TestingServer;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 
@@ -145,6 +147,36 @@ class ZooKeeperProviderTest {
         } finally {
             other.close();
         }
+    }
+
+    @Test
+    void anInstanceMarkedDisabledIsLeftOutAndDrainsWhenItIsMarkedSo() throws Exception {
+        try (TestingServer zk = new TestingServer(true)) {
+            CuratorFramework app = client(zk);
+            try (RunningLoadBalancer lb = start(zk.getConnectString())) {
+                registerWithCurator(app, 9301);
+                // A registrant that writes the JSON's "enabled" field (Curator's own serializer leaves it out).
+                String node = "/services/web/b";
+                app.create().withMode(CreateMode.EPHEMERAL).forPath(node, instanceJson(9302, false));
+                InetSocketAddress on = new InetSocketAddress("127.0.0.1", 9301);
+                InetSocketAddress second = new InetSocketAddress("127.0.0.1", 9302);
+                await().atMost(Duration.ofSeconds(10)).until(() -> inService(lb).equals(Set.of(on))
+                        && lb.backendService("web").servers().size() == 1);
+
+                app.setData().forPath(node, instanceJson(9302, true));
+                await().atMost(Duration.ofSeconds(10)).until(() -> inService(lb).equals(Set.of(on, second)));
+                app.setData().forPath(node, instanceJson(9302, false));
+                await().atMost(Duration.ofSeconds(10)).until(() -> inService(lb).equals(Set.of(on)));
+            } finally {
+                app.close();
+            }
+        }
+    }
+
+    private static byte[] instanceJson(int port, boolean enabled) {
+        return ("{\"name\":\"web\",\"id\":\"b\",\"address\":\"127.0.0.1\",\"port\":" + port
+                + ",\"payload\":null,\"registrationTimeUTC\":0,\"serviceType\":\"DYNAMIC\",\"enabled\":" + enabled
+                + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
