@@ -13,6 +13,7 @@ import io.nlb4j.config.Kind.Rejected;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.Capacity;
+import io.nlb4j.model.Cluster;
 import io.nlb4j.model.HealthCheck;
 import io.nlb4j.model.InProcessLauncher;
 import io.nlb4j.model.InboundRule;
@@ -256,6 +257,17 @@ final class Schema {
                     .field("maxConnections", INTEGER, Listener.Builder::maxConnections, l -> boxed(l.maxConnections()))
                     .field("backendService", BACKEND_SERVICE, (l, s) -> l.backendService(s), Listener::backendService);
 
+    /** A cluster's ZooKeeper ensemble, set on the cluster's builder. */
+    private static final ObjectType<Cluster.Builder, Cluster> CLUSTER_ZOOKEEPER =
+            ObjectType.<Cluster.Builder, Cluster>inlineOf(Cluster.class)
+                    .field("connect", STRING, Cluster.Builder::zookeeper, Cluster::connect)
+                    .field("basePath", STRING, Cluster.Builder::basePath, Cluster::basePath);
+
+    private static final ObjectType<Cluster.Builder, Cluster> CLUSTER =
+            ObjectType.of(Cluster.class, Cluster::builder)
+                    .field("node", STRING, Cluster.Builder::node, c -> c.node().orElse(null))
+                    .inline("zookeeper", CLUSTER_ZOOKEEPER, c -> c);
+
     /** A whole specification file. */
     static final ObjectType<LoadBalancerSpec.Builder, LoadBalancerSpec> LOAD_BALANCER =
             ObjectType.createdBy(LoadBalancerSpec.class, "name", STRING, LoadBalancerSpec::builder,
@@ -264,7 +276,8 @@ final class Schema {
                     .field("securityGroups", listOf(SECURITY_GROUP), (lb, groups) -> groups.forEach(lb::securityGroup),
                             LoadBalancerSpec::securityGroups)
                     .field("listeners", listOf(LISTENER), (lb, listeners) -> listeners.forEach(lb::listener),
-                            LoadBalancerSpec::listeners);
+                            LoadBalancerSpec::listeners)
+                    .field("cluster", CLUSTER, (lb, c) -> lb.cluster(c), s -> s.cluster().orElse(null));
 
     // ---- helpers ----
 

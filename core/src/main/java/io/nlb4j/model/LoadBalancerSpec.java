@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A whole network load balancer: where it lives, who may connect, and its listeners with their backend
@@ -17,8 +18,10 @@ public final class LoadBalancerSpec {
     private final Placement placement;
     private final List<SecurityGroup> securityGroups;
     private final List<Listener> listeners;
+    private final Cluster cluster;
 
     private LoadBalancerSpec(Builder b) {
+        this.cluster = b.cluster == null ? null : b.cluster.make();
         this.name = b.name;
         this.placement = b.makePlacement();
         this.securityGroups = Lists.build(b.securityGroups, SecurityGroup.Builder::make);
@@ -45,7 +48,19 @@ public final class LoadBalancerSpec {
         Builder b = builder(name).placement(placement);
         securityGroups.forEach(b::securityGroup);
         listeners.forEach(b::listener);
+        if (cluster != null) {
+            b.cluster(cluster);
+        }
         return b;
+    }
+
+    /**
+     * Returns the nodes this load balancer runs on, when it runs on several.
+     *
+     * @return the cluster, or empty for a load balancer that is one node
+     */
+    public Optional<Cluster> cluster() {
+        return Optional.ofNullable(cluster);
     }
 
     /**
@@ -98,12 +113,13 @@ public final class LoadBalancerSpec {
     @Override
     public boolean equals(Object o) {
         return o instanceof LoadBalancerSpec s && name.equals(s.name) && placement.equals(s.placement)
-                && securityGroups.equals(s.securityGroups) && listeners.equals(s.listeners);
+                && securityGroups.equals(s.securityGroups) && listeners.equals(s.listeners)
+                && Objects.equals(cluster, s.cluster);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, placement, securityGroups, listeners);
+        return Objects.hash(name, placement, securityGroups, listeners, cluster);
     }
 
     @Override
@@ -116,6 +132,7 @@ public final class LoadBalancerSpec {
         String name;
         final List<SecurityGroup.Builder> securityGroups = new ArrayList<>();
         final List<Listener.Builder> listeners = new ArrayList<>();
+        Cluster.Builder cluster;
 
         private Builder(String name) {
             this.name = name;
@@ -193,6 +210,28 @@ public final class LoadBalancerSpec {
          */
         public Builder clearListeners() {
             listeners.clear();
+            return this;
+        }
+
+        /**
+         * Runs the load balancer on several nodes that share a ZooKeeper ensemble.
+         *
+         * @param cluster the cluster; without one (the default) the load balancer is one node
+         * @return this builder
+         */
+        public Builder cluster(Cluster cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster").toBuilder();
+            return this;
+        }
+
+        /**
+         * Runs the load balancer on several nodes, from a builder; it is validated with the load balancer.
+         *
+         * @param cluster the cluster builder
+         * @return this builder
+         */
+        public Builder cluster(Cluster.Builder cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster").copy();
             return this;
         }
 

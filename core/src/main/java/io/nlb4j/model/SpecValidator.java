@@ -301,6 +301,9 @@ final class SpecValidator {
     void loadBalancer(LoadBalancerSpec.Builder lb) {
         name("name", lb.name);
         placement("placement", lb);
+        if (lb.cluster != null) {
+            cluster("cluster", lb.cluster);
+        }
         lbPlacement = lb;
         Map<String, Integer> sgNames = new HashMap<>();
         for (int i = 0; i < lb.securityGroups.size(); i++) {
@@ -521,6 +524,19 @@ final class SpecValidator {
 
     private static boolean same(List<Violation> a, List<Violation> b, java.util.function.BooleanSupplier equalValues) {
         return a.isEmpty() && b.isEmpty() ? equalValues.getAsBoolean() : a.equals(b);
+    }
+
+    void cluster(String path, Cluster.Builder c) {
+        String zk = at(path, "zookeeper");
+        if (c.connect == null || !c.connect.matches("[^,\\s/]+:\\d{1,5}(,[^,\\s/]+:\\d{1,5})*")) {
+            fail(at(zk, "connect"), c.connect, "HOST:PORT,..., such as zk1:2181,zk2:2181");
+        }
+        if (c.basePath != null && (!c.basePath.matches("(/[A-Za-z0-9._-]+)+"))) {
+            fail(at(zk, "basePath"), c.basePath, "a ZooKeeper path such as /nlb4j");
+        }
+        if (c.node != null) {
+            name(at(path, "node"), c.node);
+        }
     }
 
     void sessionPersistence(String path, SessionPersistence.Builder sp) {

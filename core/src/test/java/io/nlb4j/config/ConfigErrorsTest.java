@@ -112,7 +112,7 @@ class ConfigErrorsTest {
         return Stream.of(
                 // unknown fields, at several depths
                 bad("unknown top-level field", YAML, VALID.replace("name: web-lb\n", "name: web-lb\ncolour: blue\n"),
-                        "colour", "unknown field", "one of listeners, name, placement, securityGroups", 2, 1),
+                        "colour", "unknown field", "one of cluster, listeners, name, placement, securityGroups", 2, 1),
                 bad("unknown field in a backend service", YAML,
                         VALID.replace("      port: 9000\n", "      port: 9000\n      weight: 5\n"),
                         S + ".weight", "unknown field", SERVICE_FIELDS, 8, 7),
@@ -165,7 +165,7 @@ class ConfigErrorsTest {
                 bad("string where a list is expected", YAML, VALID.replace("zones: [az-a]", "zones: az-a"),
                         "placement.zones", "\"az-a\"", "a list", 2, 54),
                 bad("list where an object is expected", YAML, "- name: web-lb\n",
-                        "", "a list", "an object with fields name, placement, securityGroups, listeners", 1, 1),
+                        "", "a list", "an object with fields name, placement, securityGroups, listeners, cluster", 1, 1),
                 bad("launcher given as a string", YAML, group(
                                 "          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
                                 "            launcher: io.nlb4j.model.Specs$NoopFactory",
@@ -444,7 +444,7 @@ class ConfigErrorsTest {
                             new Problem(S + ".weight", "unknown field", SERVICE_FIELDS, 7, 7),
                             new Problem(S + ".servers.static[0].zone", "unknown field",
                                     "one of address, placement, port, weight", 11, 33),
-                            new Problem("colour", "unknown field", "one of listeners, name, placement, securityGroups",
+                            new Problem("colour", "unknown field", "one of cluster, listeners, name, placement, securityGroups",
                                     12, 1));
                     assertThat(e.getMessage()).startsWith("yaml text: 4 problems:" + System.lineSeparator()
                             + "  placement.area: unknown field (expected: one of region, subnet, vpc, zones) at line 2,"
@@ -476,7 +476,7 @@ class ConfigErrorsTest {
         assertThatThrownBy(() -> SpecFiles.read(text, YAML))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         new Problem("placement.area", "unknown field", "one of region, subnet, vpc, zones", 2, 62),
-                        new Problem("colour", "unknown field", "one of listeners, name, placement, securityGroups", 3, 1),
+                        new Problem("colour", "unknown field", "one of cluster, listeners, name, placement, securityGroups", 3, 1),
                         new Problem("listeners[0].port", "\"eighty\"", "an integer", 5, 11),
                         new Problem("listeners[0].idleTimeout", "0s", "a positive duration", 6, 18),
                         new Problem(S + ".weight", "unknown field", SERVICE_FIELDS, 9, 7),
@@ -508,7 +508,7 @@ class ConfigErrorsTest {
         String text = VALID.replace("name: web-lb\n", "name: web-lb\ncolour: blue\n").replace("- port: 8080", "- port: -1");
         assertThatThrownBy(() -> SpecFiles.read(text, YAML))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        new Problem("colour", "unknown field", "one of listeners, name, placement, securityGroups", 2, 1),
+                        new Problem("colour", "unknown field", "one of cluster, listeners, name, placement, securityGroups", 2, 1),
                         new Problem("listeners[0].port", "-1", "0-65535, 0 for an ephemeral port", 5, 11)));
     }
 

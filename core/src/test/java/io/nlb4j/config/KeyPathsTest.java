@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KeyPathsTest {
 
-    private static final String ROOT_FIELDS = "one of listeners, name, placement, securityGroups";
+    private static final String ROOT_FIELDS = "one of cluster, listeners, name, placement, securityGroups";
     private static final String PLACEMENT_FIELDS = "one of region, subnet, vpc, zones";
     private static final String T = "listeners[0].backendService.servers.availabilityGroup.template";
     private static final String PL = T + ".launcher.process";

@@ -75,6 +75,7 @@ final class ModelApi {
         r.put(LoadBalancerSpec.Builder.class, ModelApi::lb);
         r.put(PlacedBuilder.class, ModelApi::lb);
         r.put(Placement.Builder.class, () -> Placement.builder().region("cn-north-1").vpc("vpc-web").zones("az-a"));
+        r.put(Cluster.Builder.class, () -> Cluster.builder().zookeeper("zk1:2181"));
         r.put(Listener.Builder.class, ModelApi::listener);
         r.put(BackendService.Builder.class, ModelApi::service);
         r.put(SessionPersistence.Builder.class, () -> SessionPersistence.builder()

@@ -31,7 +31,7 @@ class ArchitectureTest {
     void modulesDependOneWaySamplesBalancerHealthcheckCore() {
         ArchRule rule = layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("core").definedBy("io.nlb4j.model..", "io.nlb4j.config..", "io.nlb4j.control..",
-                        "io.nlb4j.membership..", "io.nlb4j.group..")
+                        "io.nlb4j.membership..", "io.nlb4j.group..", "io.nlb4j.cluster..")
                 .layer("healthcheck").definedBy("io.nlb4j.healthcheck..")
                 .layer("balancer").definedBy("io.nlb4j.balancer..")
                 .layer("samples").definedBy("io.nlb4j.samples..")

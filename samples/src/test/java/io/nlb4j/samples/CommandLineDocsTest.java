@@ -57,6 +57,12 @@ class CommandLineDocsTest {
     }
 
     @Test
+    void readmeClusterExampleLoads() throws IOException {
+        LoadBalancerSpec spec = SpecFiles.read(block("cluster-example"), ConfigFormat.YAML, "README.md cluster-example");
+        assertThat(spec.cluster().orElseThrow().node()).contains("node-a");
+    }
+
+    @Test
     void readmeSpecificationReferenceListsEveryField() throws IOException {
         String readme = Files.readString(README);
         String reference = between(readme, "### Specification reference\n", "<!-- cli-example:begin -->");

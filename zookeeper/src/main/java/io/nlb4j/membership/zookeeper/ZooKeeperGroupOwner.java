@@ -2,6 +2,7 @@ package io.nlb4j.membership.zookeeper;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nlb4j.cluster.GroupOwnership;
 import io.nlb4j.group.AvailabilityGroups;
 import io.nlb4j.group.GroupEvent;
 import io.nlb4j.group.GroupMembership;
@@ -49,7 +50,7 @@ import reactor.core.scheduler.Schedulers;
  * <p>Instances leave the registry when they start to drain; the group terminates them after {@code drain}, the
  * readers' connection-draining time. The client is not closed.
  */
-public final class ZooKeeperGroupOwner implements AutoCloseable {
+public final class ZooKeeperGroupOwner implements GroupOwnership {
 
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperGroupOwner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -233,6 +234,7 @@ public final class ZooKeeperGroupOwner implements AutoCloseable {
      *
      * @return the running group, or empty on a node that does not own it
      */
+    @Override
     public Optional<RunningAvailabilityGroup> group() {
         return Optional.ofNullable(running);
     }
@@ -242,6 +244,7 @@ public final class ZooKeeperGroupOwner implements AutoCloseable {
      *
      * @return its name, or empty if none does (or ZooKeeper cannot say)
      */
+    @Override
     public Optional<String> owner() {
         try {
             Participant p = latch.getLeader();
@@ -253,12 +256,20 @@ public final class ZooKeeperGroupOwner implements AutoCloseable {
 
     /** Stops the group if it runs here, and leaves the choice of owner (another node takes the group). */
     @Override
-    public void close() throws Exception {
+    public void close() {
         closed = true;
         try {
             lifecycle.submit(this::disown).get(drain.toMillis() + 60_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("availability group {}: stopping on node {}: {}", spec.name(), node, e.toString());
         } finally {
-            latch.close();
+            try {
+                latch.close();
+            } catch (Exception e) {
+                log.debug("availability group {}: leaving the choice: {}", spec.name(), e.toString());
+            }
             lifecycle.shutdownNow();
             registry.dispose();
         }

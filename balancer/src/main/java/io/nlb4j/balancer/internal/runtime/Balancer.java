@@ -8,9 +8,9 @@ import io.nlb4j.balancer.Fault;
 import io.nlb4j.balancer.FaultHandle;
 import io.nlb4j.balancer.FaultTarget;
 import io.nlb4j.balancer.ListenerId;
-import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
 import io.nlb4j.balancer.LoadBalancerEvent.StopOutcome;
+import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.LoadBalancerStartException;
 import io.nlb4j.balancer.MembershipProviders;
@@ -24,6 +24,9 @@ import io.nlb4j.balancer.internal.forwarding.ForwardingEvents;
 import io.nlb4j.balancer.internal.forwarding.ListenerPath;
 import io.nlb4j.balancer.internal.forwarding.Loops;
 import io.nlb4j.balancer.internal.forwarding.Transport;
+import io.nlb4j.cluster.ClusterNode;
+import io.nlb4j.cluster.ClusterSupport;
+import io.nlb4j.cluster.GroupOwnership;
 import io.nlb4j.control.ControlContext;
 import io.nlb4j.control.Failures;
 import io.nlb4j.group.AvailabilityGroups;
@@ -32,7 +35,9 @@ import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.healthcheck.HealthChecker;
 import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.membership.MembershipProviderFactory;
+import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
+import io.nlb4j.model.Cluster;
 import io.nlb4j.model.Durations;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
@@ -50,9 +55,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -99,6 +106,12 @@ final class Balancer implements RunningLoadBalancer {
     private final Map<String, GroupMembers> groups = new LinkedHashMap<>();
     private final Map<String, StaticMembership> staticSources = new LinkedHashMap<>();
     private final List<MembershipProvider> ownedProviders = new ArrayList<>();
+    /** This node of the cluster, when the specification has one; set before the membership starts. */
+    private volatile ClusterNode clusterNode;
+    /** The groups whose owner the cluster chooses, with the service each serves (the first, if several). */
+    private final Map<String, ServiceRuntime> clusteredGroups = new LinkedHashMap<>();
+    private final Map<String, AvailabilityGroup> clusteredSpecs = new LinkedHashMap<>();
+    private final Map<String, GroupOwnership> ownerships = new ConcurrentHashMap<>();
     /** Provider subscriptions and periodic tasks: ended when a stop begins. */
     private final Disposable.Composite subscriptions = Disposables.composite();
     /** The static lists' and groups' subscriptions: they last until the groups have stopped, as drains need them. */
@@ -172,12 +185,13 @@ final class Balancer implements RunningLoadBalancer {
                         + ')', e));
             }
             Balancer b = new Balancer(spec, options, transport);
-            return b.resolveStaticServers()
+            return b.joinCluster().then(b.resolveStaticServers())
                     .flatMap(resolved -> b.ctx.run(() -> b.startMembership(resolved)))
                     .then(Mono.defer(b::bindAll))
                     .then(Mono.defer(b::awaitGroups))
                     .then(Mono.defer(b::awaitProviders))
                     .then(Mono.defer(b::awaitHealth))
+                    .then(Mono.defer(b::ownGroups))
                     .then(Mono.defer(() -> b.ctx.call(b::started)))
                     .timeout(options.startTimeout(), b.ctx.scheduler())
                     .onErrorResume(e -> b.abort().then(Mono.error(b.startFailure(e))))
@@ -187,6 +201,52 @@ final class Balancer implements RunningLoadBalancer {
 
     private static List<SocketTransport> available() {
         return Arrays.stream(SocketTransport.values()).filter(SocketTransport::isAvailable).toList();
+    }
+
+    /**
+     * Joins the other nodes, when the specification has a cluster, on a worker thread (the registry is reached over
+     * the network): through the {@link ClusterSupport} found with {@link ServiceLoader}.
+     */
+    private Mono<Void> joinCluster() {
+        Optional<Cluster> cluster = spec.cluster();
+        if (cluster.isEmpty()) {
+            return Mono.empty();
+        }
+        return Mono.<Void>fromRunnable(() -> {
+            ClusterSupport support = ServiceLoader.load(ClusterSupport.class).findFirst().orElseThrow(() ->
+                    new LoadBalancerStartException("cluster.zookeeper: no cluster support is installed (expected:"
+                            + " the nlb4j-zookeeper module on the class path)", null));
+            try {
+                clusterNode = support.join(cluster.get(), spec.name());
+            } catch (IllegalArgumentException e) {
+                throw new LoadBalancerStartException(Failures.sentence(e), e);
+            }
+            log.info("load balancer {}: node {} of the cluster at {}{}", spec.name(), clusterNode.name(),
+                    cluster.get().connect(), cluster.get().basePath());
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * On a cluster's node, takes part in the choice of each group's owner once the load balancer serves: the node
+     * chosen runs the group; every node serves its instances as the registry lists them.
+     */
+    private Mono<Void> ownGroups() {
+        if (clusterNode == null || clusteredGroups.isEmpty()) {
+            return Mono.empty();
+        }
+        return Mono.<Void>fromRunnable(() -> clusteredGroups.forEach((name, service) -> {
+            AvailabilityGroup g = clusteredSpecs.get(name);
+            GroupOptions groupOptions = GroupOptions.builder()
+                    .defaultPort(service.spec.port().orElse(0))
+                    .activeConnections(service::activeConnections)
+                    .starter(options.instanceStarter())
+                    .build();
+            try {
+                ownerships.put(name, clusterNode.own(g, groupOptions, service.spec.connectionDraining()));
+            } catch (IllegalArgumentException e) {
+                throw new LoadBalancerStartException(groupPaths.get(name) + ": " + Failures.sentence(e), e);
+            }
+        })).subscribeOn(Schedulers.boundedElastic());
     }
 
     /**
@@ -253,6 +313,15 @@ final class Balancer implements RunningLoadBalancer {
                 StaticMembership source = staticSources.get(bs.name());
                 resolved.getOrDefault(bs.name(), Map.of()).forEach(source::add);
                 subscribeInContext(service, source, LeaveCause.REMOVED);
+            } else if (bs.servers() instanceof ServerSource.Group g && clusterNode != null) {
+                // On a cluster's node, the group's owner (whichever node) registers its instances; this node serves
+                // them as the registry lists them.
+                groupPaths.putIfAbsent(g.group().name(), path + ".availabilityGroup");
+                clusteredGroups.putIfAbsent(g.group().name(), service);
+                clusteredSpecs.putIfAbsent(g.group().name(), g.group());
+                MembershipProvider instances = clusterNode.groupInstances(g.group().name());
+                ownedProviders.add(instances);
+                subscribe(service, "cluster", instances);
             } else if (bs.servers() instanceof ServerSource.Group g) {
                 GroupMembers members = groups.computeIfAbsent(g.group().name(), n -> new GroupMembers(g.group()));
                 groupPaths.putIfAbsent(g.group().name(), path + ".availabilityGroup");
@@ -515,8 +584,13 @@ final class Balancer implements RunningLoadBalancer {
     }
 
     private Mono<Void> stopGroups() {
-        return Mono.when(groups.values().stream().filter(g -> g.running() != null).map(g -> g.running().stop())
-                        .toList())
+        List<Mono<Void>> stops = new ArrayList<>(groups.values().stream().filter(g -> g.running() != null)
+                .map(g -> g.running().stop()).toList());
+        for (GroupOwnership o : ownerships.values()) {
+            stops.add(Mono.<Void>fromRunnable(o::close).subscribeOn(Schedulers.boundedElastic()));
+        }
+        ownerships.clear();
+        return Mono.when(stops)
                 .timeout(GROUP_STOP_TIMEOUT, ctx.scheduler())
                 .onErrorResume(e -> {
                     log.warn("load balancer {}: availability groups did not stop cleanly: {}", spec.name(),
@@ -532,6 +606,13 @@ final class Balancer implements RunningLoadBalancer {
                 p.close();
             } catch (Exception e) {
                 log.warn("closing a membership provider failed: {}", Failures.sentence(e));
+            }
+        }
+        if (clusterNode != null) {
+            try {
+                clusterNode.close();
+            } catch (Exception e) {
+                log.warn("leaving the cluster failed: {}", Failures.sentence(e));
             }
         }
         events.stream().complete();
@@ -673,6 +754,12 @@ final class Balancer implements RunningLoadBalancer {
     @Override
     public RunningAvailabilityGroup availabilityGroup(String name) {
         Objects.requireNonNull(name, "name");
+        GroupOwnership owned = ownerships.get(name);
+        if (owned != null) {
+            return owned.group().orElseThrow(() -> new IllegalStateException("availability group "
+                    + Violation.quoted(name) + ": runs on its owner, node " + owned.owner().orElse("(none yet)")
+                    + ", not on this node, " + clusterNode.name() + " (expected: the group asked of its owner)"));
+        }
         GroupMembers g = groups.get(name);
         if (g == null || g.running() == null) {
             throw new IllegalArgumentException("availability group: " + Violation.quoted(name) + " (expected: one of "

@@ -1,0 +1,156 @@
+package io.nlb4j.model;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The nodes a load balancer runs on, when it runs on several: they share a ZooKeeper ensemble, under
+ * {@link #basePath()}, where each availability group has one owner (the node that runs it) and its instances are
+ * registered for every node to route to. Each node names itself with {@link #node()}, unique among them. Without a
+ * cluster, a load balancer is one node and runs its groups itself.
+ */
+public final class Cluster {
+
+    /** The path the nodes share by default; the load balancer's name is added below it. */
+    public static final String DEFAULT_BASE_PATH = "/nlb4j";
+
+    private final String connect;
+    private final String basePath;
+    private final String node;
+
+    private Cluster(Builder b) {
+        this.connect = b.connect;
+        this.basePath = b.basePath == null ? DEFAULT_BASE_PATH : b.basePath;
+        this.node = b.node;
+    }
+
+    /**
+     * Starts building a cluster.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding this cluster's values.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        Builder b = builder().zookeeper(connect).basePath(basePath);
+        b.node = node;
+        return b;
+    }
+
+    /**
+     * Returns the ZooKeeper ensemble.
+     *
+     * @return its connect string, {@code HOST:PORT,...}
+     */
+    public String connect() {
+        return connect;
+    }
+
+    /**
+     * Returns the path the nodes share; a load balancer's own state is under {@code basePath/NAME}.
+     *
+     * @return the path, {@value #DEFAULT_BASE_PATH} by default
+     */
+    public String basePath() {
+        return basePath;
+    }
+
+    /**
+     * Returns this node's name, if the specification gives it; a node without one takes its host name and process
+     * id.
+     *
+     * @return the name
+     */
+    public Optional<String> node() {
+        return Optional.ofNullable(node);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cluster c && connect.equals(c.connect) && basePath.equals(c.basePath)
+                && Objects.equals(node, c.node);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(connect, basePath, node);
+    }
+
+    @Override
+    public String toString() {
+        return "Cluster(zookeeper " + connect + basePath + (node == null ? "" : ", node " + node) + ')';
+    }
+
+    /** Builds a {@link Cluster}. */
+    public static final class Builder {
+        String connect;
+        String basePath;
+        String node;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the ZooKeeper ensemble. Required.
+         *
+         * @param connect {@code HOST:PORT,...}, such as {@code zk1:2181,zk2:2181}
+         * @return this builder
+         */
+        public Builder zookeeper(String connect) {
+            this.connect = Objects.requireNonNull(connect, "connect");
+            return this;
+        }
+
+        /**
+         * Sets the path the nodes share. Default {@value #DEFAULT_BASE_PATH}.
+         *
+         * @param basePath a ZooKeeper path such as {@code /nlb4j}
+         * @return this builder
+         */
+        public Builder basePath(String basePath) {
+            this.basePath = Objects.requireNonNull(basePath, "basePath");
+            return this;
+        }
+
+        /**
+         * Names this node. Default: its host name and process id.
+         *
+         * @param node a name (letters, digits, {@code . _ -}), unique among the nodes
+         * @return this builder
+         */
+        public Builder node(String node) {
+            this.node = Objects.requireNonNull(node, "node");
+            return this;
+        }
+
+        /**
+         * Builds and validates the cluster.
+         *
+         * @return the cluster
+         * @throws SpecValidationException listing every violation
+         */
+        public Cluster build() {
+            SpecValidator.throwIfInvalid("cluster", v -> v.cluster("", this));
+            return make();
+        }
+
+        Cluster make() {
+            return new Cluster(this);
+        }
+
+        Builder copy() {
+            Builder b = new Builder();
+            b.connect = connect;
+            b.basePath = basePath;
+            b.node = node;
+            return b;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.nlb4j.membership.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.nlb4j.balancer.LoadBalancerOptions;
+import io.nlb4j.balancer.LoadBalancerStartException;
+import io.nlb4j.balancer.NetworkLoadBalancer;
+import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.balancer.ServerStats;
+import io.nlb4j.group.InstanceInfo;
+import io.nlb4j.group.RunningAvailabilityGroup;
+import io.nlb4j.junit5.TestServerFleet;
+import io.nlb4j.junit5.TestServers;
+import io.nlb4j.junit5.WhoAmIServer;
+import io.nlb4j.model.AvailabilityGroup;
+import io.nlb4j.model.BackendService;
+import io.nlb4j.model.Cluster;
+import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.InstanceTemplate;
+import io.nlb4j.model.Listener;
+import io.nlb4j.model.LoadBalancerSpec;
+import io.nlb4j.model.OutlierDetection;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes of one load balancer ({@code cluster} in the specification): one runs the availability group, both
+ * serve its instances, and when the owner stops the other takes the group over.
+ */
+class ClusterNodesTest {
+
+    private static LoadBalancerSpec spec(String connect, String node, TestServerFleet<WhoAmIServer> fleet) {
+        AvailabilityGroup pool = AvailabilityGroup.builder("pool").region("local").vpc("lo").zones("z1")
+                .template(InstanceTemplate.builder("pool-template").launcher(fleet.launcher()).port(0))
+                .capacity(1, 2, 4).build();
+        return LoadBalancerSpec.builder("web-lb").region("local").vpc("lo").zones("z1")
+                .cluster(Cluster.builder().zookeeper(connect).node(node))
+                .listener(Listener.tcp(0).backendService(BackendService.builder("web")
+                        .healthCheck(HealthCheck.none(OutlierDetection.off())).connectionDraining(Duration.ZERO)
+                        .availabilityGroup(pool)))
+                .build();
+    }
+
+    private static RunningLoadBalancer start(LoadBalancerSpec spec) {
+        return NetworkLoadBalancer.startNow(spec, LoadBalancerOptions.builder().bindAddress("127.0.0.1")
+                .eventLoopThreads(1).build());
+    }
+
+    private static boolean owns(RunningLoadBalancer lb) {
+        try {
+            lb.availabilityGroup("pool");
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private static Set<InetSocketAddress> inService(RunningLoadBalancer lb) {
+        return lb.backendService("web").servers().stream().filter(s -> s.state() == ServerStats.State.IN_SERVICE)
+                .map(ServerStats::address).collect(Collectors.toSet());
+    }
+
+    private static Set<InetSocketAddress> serving(RunningAvailabilityGroup g) {
+        return g.instances().stream().filter(InstanceInfo::servesTraffic).map(i -> i.address().orElseThrow())
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void oneNodeRunsTheGroupBothServeItAndTheOtherTakesItOverWhenTheOwnerStops() throws Exception {
+        try (TestingServer zk = new TestingServer(true);
+             TestServerFleet<WhoAmIServer> fleetA = TestServers.whoAmIFleet();
+             TestServerFleet<WhoAmIServer> fleetB = TestServers.whoAmIFleet()) {
+            RunningLoadBalancer a = start(spec(zk.getConnectString(), "node-a", fleetA));
+            RunningLoadBalancer b = start(spec(zk.getConnectString(), "node-b", fleetB));
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> owns(a) != owns(b));
+                RunningLoadBalancer owner = owns(a) ? a : b;
+                RunningLoadBalancer other = owner == a ? b : a;
+                String ownerName = owner == a ? "node-a" : "node-b";
+                RunningAvailabilityGroup group = owner.availabilityGroup("pool");
+                await().atMost(Duration.ofSeconds(20)).until(() -> serving(group).size() == 2
+                        && inService(a).equals(serving(group)) && inService(b).equals(serving(group)));
+                Set<String> ids = group.instances().stream().map(InstanceInfo::id).collect(Collectors.toSet());
+                assertThat(ids).contains(WhoAmIServer.ask(a.listener(0).boundAddress()),
+                        WhoAmIServer.ask(b.listener(0).boundAddress()));
+                assertThatThrownBy(() -> other.availabilityGroup("pool")).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("runs on its owner, node " + ownerName + ", not on this node");
+                assertThat((owner == a ? fleetB : fleetA).servers()).isEmpty();
+
+                // The owner stops: the other node runs the group, and serves its new instances.
+                owner.close();
+                await().atMost(Duration.ofSeconds(30)).until(() -> owns(other));
+                RunningAvailabilityGroup taken = other.availabilityGroup("pool");
+                await().atMost(Duration.ofSeconds(20)).until(() -> serving(taken).size() == 2
+                        && inService(other).equals(serving(taken)));
+                assertThat((owner == a ? fleetA : fleetB).servers()).isEmpty();
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableEnsembleFailsTheStartNamingIt() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        try (TestServerFleet<WhoAmIServer> fleet = TestServers.whoAmIFleet()) {
+            assertThatThrownBy(() -> start(spec("127.0.0.1:" + closed, "node-a", fleet)))
+                    .isInstanceOf(LoadBalancerStartException.class)
+                    .hasMessageContaining("cluster.zookeeper.connect: \"127.0.0.1:" + closed + "\" (expected: a"
+                            + " reachable ZooKeeper ensemble; no connection within 10 s)");
+            assertThat(fleet.servers()).isEmpty();
+        }
+    }
+}
