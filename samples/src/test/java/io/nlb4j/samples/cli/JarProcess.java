@@ -218,6 +218,11 @@ final class JarProcess implements AutoCloseable {
         assertThat(process.toHandle().destroy()).as("SIGTERM sent").isTrue();
     }
 
+    /** Sends SIGKILL, as a crash would end it: nothing in the process runs after it, no shutdown hook. */
+    void kill() {
+        assertThat(process.toHandle().destroyForcibly()).as("SIGKILL sent").isTrue();
+    }
+
     /** Kills the process and every process it started, if still running, and waits (bounded) for them to go. */
     @Override
     public void close() throws InterruptedException {
