@@ -261,7 +261,8 @@ final class Schema {
     private static final ObjectType<Cluster.Builder, Cluster> CLUSTER_ZOOKEEPER =
             ObjectType.<Cluster.Builder, Cluster>inlineOf(Cluster.class)
                     .field("connect", STRING, Cluster.Builder::zookeeper, Cluster::connect)
-                    .field("basePath", STRING, Cluster.Builder::basePath, Cluster::basePath);
+                    .field("basePath", STRING, Cluster.Builder::basePath, Cluster::basePath)
+                    .field("sessionTimeout", DURATION, Cluster.Builder::sessionTimeout, Cluster::sessionTimeout);
 
     private static final ObjectType<Cluster.Builder, Cluster> CLUSTER =
             ObjectType.of(Cluster.class, Cluster::builder)

@@ -65,6 +65,7 @@ final class GroupController implements RunningAvailabilityGroup {
     private Disposable retryTimer;
     private Disposable ticks;
     private boolean stopping;
+    private volatile boolean held;
     private boolean finished;
     /** While starting: told once the first launches have settled; then null. */
     private MonoSink<RunningAvailabilityGroup> startSink;
@@ -163,6 +164,33 @@ final class GroupController implements RunningAvailabilityGroup {
     @Override
     public Mono<Void> setCapacity(int min, int desired, int max) {
         return onContext(() -> applyCapacity(Capacity.of(min, desired, max), GroupEvent.CapacityCause.USER));
+    }
+
+    @Override
+    public Mono<Void> hold() {
+        return onContext(() -> {
+            if (!held) {
+                held = true;
+                log.info("availability group {}: held: no launch, scaling, replacement or termination until released",
+                        name);
+            }
+        });
+    }
+
+    @Override
+    public Mono<Void> release() {
+        return onContext(() -> {
+            if (held) {
+                held = false;
+                log.info("availability group {}: released", name);
+                converge();
+            }
+        });
+    }
+
+    @Override
+    public boolean isHeld() {
+        return held;
     }
 
     @Override
@@ -280,7 +308,7 @@ final class GroupController implements RunningAvailabilityGroup {
     }
 
     private void tick() {
-        if (stopping) {
+        if (stopping || held) {
             return;
         }
         long now = now();
@@ -355,7 +383,7 @@ final class GroupController implements RunningAvailabilityGroup {
     /** Brings the instances towards the desired capacity, within the back-off and the maximum. */
     private void converge() {
         ctx.checkInContext();
-        if (stopping) {
+        if (stopping || held) {
             return;
         }
         Capacity c = capacity;

@@ -84,6 +84,32 @@ public interface RunningAvailabilityGroup {
     Mono<Void> setCapacity(int min, int desired, int max);
 
     /**
+     * Holds the group as it is: while held it launches, scales, replaces and terminates nothing (a capacity set
+     * meanwhile is applied when it is released); its instances go on serving and their health is still recorded.
+     * A node that cannot reach the registry of the nodes it shares the group with holds it, since it cannot know
+     * whether another node runs it. Holding a held group changes nothing.
+     *
+     * @return a Mono completing once the group is held; it fails with {@link IllegalStateException} if the group
+     *         is stopping
+     */
+    Mono<Void> hold();
+
+    /**
+     * Releases a held group: it brings its instances to the desired capacity again.
+     *
+     * @return a Mono completing once the group is released; it fails with {@link IllegalStateException} if the
+     *         group is stopping
+     */
+    Mono<Void> release();
+
+    /**
+     * Tells whether the group is held ({@link #hold()}).
+     *
+     * @return whether it is
+     */
+    boolean isHeld();
+
+    /**
      * Returns the group's events. The flux is hot: a subscriber sees the events that happen after it
      * subscribes. Each subscriber has a buffer of {@value GroupOptions#EVENT_BUFFER_SIZE} events; when a slow
      * subscriber's buffer is full the oldest event is dropped (and counted by {@link #droppedEvents()}), so a

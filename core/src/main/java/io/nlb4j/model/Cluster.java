@@ -1,5 +1,6 @@
 package io.nlb4j.model;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,11 +15,23 @@ public final class Cluster {
     /** The path the nodes share by default; the load balancer's name is added below it. */
     public static final String DEFAULT_BASE_PATH = "/nlb4j";
 
+    /** A node's ZooKeeper session timeout by default, in seconds. */
+    public static final long DEFAULT_SESSION_TIMEOUT_SECONDS = 30;
+
+    /** The shortest session timeout, in seconds: ZooKeeper allows no less than two of its ticks. */
+    public static final long MIN_SESSION_TIMEOUT_SECONDS = 2;
+
+    /** The longest session timeout, in seconds. */
+    public static final long MAX_SESSION_TIMEOUT_SECONDS = 600;
+
     private final String connect;
     private final String basePath;
     private final String node;
+    private final Duration sessionTimeout;
 
     private Cluster(Builder b) {
+        this.sessionTimeout = b.sessionTimeout == null ? Duration.ofSeconds(DEFAULT_SESSION_TIMEOUT_SECONDS)
+                : b.sessionTimeout;
         this.connect = b.connect;
         this.basePath = b.basePath == null ? DEFAULT_BASE_PATH : b.basePath;
         this.node = b.node;
@@ -39,7 +52,7 @@ public final class Cluster {
      * @return a builder
      */
     public Builder toBuilder() {
-        Builder b = builder().zookeeper(connect).basePath(basePath);
+        Builder b = builder().zookeeper(connect).basePath(basePath).sessionTimeout(sessionTimeout);
         b.node = node;
         return b;
     }
@@ -63,6 +76,18 @@ public final class Cluster {
     }
 
     /**
+     * Returns a node's ZooKeeper session timeout: a node that has not been heard from for this long is taken for
+     * dead, and the groups it owned are taken over; and a node that cannot reach ZooKeeper for this long gives its
+     * groups up. Longer survives longer ZooKeeper outages; shorter takes over sooner.
+     *
+     * @return the timeout, {@value #DEFAULT_SESSION_TIMEOUT_SECONDS}s by default (ZooKeeper may grant less: at most
+     *         20 of its ticks)
+     */
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    /**
      * Returns this node's name, if the specification gives it; a node without one takes its host name and process
      * id.
      *
@@ -75,12 +100,12 @@ public final class Cluster {
     @Override
     public boolean equals(Object o) {
         return o instanceof Cluster c && connect.equals(c.connect) && basePath.equals(c.basePath)
-                && Objects.equals(node, c.node);
+                && Objects.equals(node, c.node) && sessionTimeout.equals(c.sessionTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(connect, basePath, node);
+        return Objects.hash(connect, basePath, node, sessionTimeout);
     }
 
     @Override
@@ -93,8 +118,20 @@ public final class Cluster {
         String connect;
         String basePath;
         String node;
+        Duration sessionTimeout;
 
         private Builder() {
+        }
+
+        /**
+         * Sets a node's ZooKeeper session timeout. Default {@value #DEFAULT_SESSION_TIMEOUT_SECONDS}s.
+         *
+         * @param timeout {@value #MIN_SESSION_TIMEOUT_SECONDS}s to {@value #MAX_SESSION_TIMEOUT_SECONDS}s
+         * @return this builder
+         */
+        public Builder sessionTimeout(Duration timeout) {
+            this.sessionTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
         }
 
         /**
@@ -150,6 +187,7 @@ public final class Cluster {
             b.connect = connect;
             b.basePath = basePath;
             b.node = node;
+            b.sessionTimeout = sessionTimeout;
             return b;
         }
     }

@@ -537,6 +537,16 @@ final class SpecValidator {
         if (c.node != null) {
             name(at(path, "node"), c.node);
         }
+        Duration session = c.sessionTimeout;
+        if (session != null) {
+            if (!isPositive(session) || session.compareTo(Durations.MAX_DURATION) > 0) {
+                positive(at(zk, "sessionTimeout"), session);
+            } else if (session.compareTo(Duration.ofSeconds(Cluster.MIN_SESSION_TIMEOUT_SECONDS)) < 0
+                    || session.compareTo(Duration.ofSeconds(Cluster.MAX_SESSION_TIMEOUT_SECONDS)) > 0) {
+                fail(at(zk, "sessionTimeout"), session, Cluster.MIN_SESSION_TIMEOUT_SECONDS + "s to "
+                        + Cluster.MAX_SESSION_TIMEOUT_SECONDS + "s");
+            }
+        }
     }
 
     void sessionPersistence(String path, SessionPersistence.Builder sp) {

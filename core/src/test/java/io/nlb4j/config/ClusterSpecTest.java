@@ -31,6 +31,7 @@ class ClusterSpecTest {
         assertThat(c.connect()).isEqualTo("zk1:2181,zk2:2181");
         assertThat(c.basePath()).isEqualTo(Cluster.DEFAULT_BASE_PATH);
         assertThat(c.node()).contains("node-a");
+        assertThat(c.sessionTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
         for (ConfigFormat f : ConfigFormat.values()) {
             assertThat(SpecFiles.read(SpecFiles.write(spec, f), f)).isEqualTo(spec);
         }
@@ -43,19 +44,20 @@ class ClusterSpecTest {
         assertThatThrownBy(() -> SpecFiles.read(LB + """
                 cluster:
                   node: "node a"
-                  zookeeper: {connect: "zk1", basePath: "nlb4j/"}
+                  zookeeper: {connect: "zk1", basePath: "nlb4j/", sessionTimeout: 1s}
                 """, ConfigFormat.YAML, "web.yaml")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("cluster.zookeeper.connect: \"zk1\" (expected: HOST:PORT,..., such as"
                         + " zk1:2181,zk2:2181)")
                 .hasMessageContaining("cluster.zookeeper.basePath: \"nlb4j/\" (expected: a ZooKeeper path such as"
                         + " /nlb4j)")
-                .hasMessageContaining("cluster.node: \"node a\"");
+                .hasMessageContaining("cluster.node: \"node a\"")
+                .hasMessageContaining("cluster.zookeeper.sessionTimeout: 1s (expected: 2s to 600s)");
         assertThatThrownBy(() -> SpecFiles.read(LB + "cluster: {node: a}\n", ConfigFormat.YAML))
                 .hasMessageContaining("cluster.zookeeper.connect: absent (expected: HOST:PORT,...");
         assertThatThrownBy(() -> SpecFiles.read(LB + "cluster: {zookeeper: {connect: \"zk:1\", path: /x}}\n",
                 ConfigFormat.YAML)).hasMessageContaining("cluster.zookeeper.path: unknown field (expected: one of"
-                + " basePath, connect)");
+                + " basePath, connect, sessionTimeout)");
         assertThat(SpecFiles.fields()).contains("cluster.node", "cluster.zookeeper.connect",
-                "cluster.zookeeper.basePath");
+                "cluster.zookeeper.basePath", "cluster.zookeeper.sessionTimeout");
     }
 }

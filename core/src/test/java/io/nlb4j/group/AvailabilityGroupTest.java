@@ -53,6 +53,29 @@ class AvailabilityGroupTest extends GroupTestSupport {
     }
 
     @Test
+    void aHeldGroupLaunchesAndDrainsNothingUntilReleased() {
+        start(spec(Capacity.of(1, 2, 6), "az-a"));
+        StepVerifier.create(group.hold()).verifyComplete();
+        assertThat(group.isHeld()).isTrue();
+
+        // Capacity changes are recorded, not acted on.
+        StepVerifier.create(group.setDesiredCapacity(4)).verifyComplete();
+        StepVerifier.create(group.setDesiredCapacity(1)).verifyComplete();
+        StepVerifier.create(group.setDesiredCapacity(3)).verifyComplete();
+        assertThat(group.capacity().desired()).isEqualTo(3);
+        assertThat(ids(InstanceState.IN_SERVICE)).containsExactly("g-1", "g-2");
+        assertThat(eventsOf(GroupEvent.Launching.class)).hasSize(2);
+        assertThat(eventsOf(GroupEvent.Draining.class)).isEmpty();
+
+        // Released, it reaches the capacity set meanwhile.
+        StepVerifier.create(group.release()).verifyComplete();
+        assertThat(group.isHeld()).isFalse();
+        awaitUntil(() -> ids(InstanceState.IN_SERVICE).size() == 3);
+        assertThat(ids(InstanceState.IN_SERVICE)).containsExactly("g-1", "g-2", "g-3");
+        assertThat(eventsOf(GroupEvent.Draining.class)).isEmpty();
+    }
+
+    @Test
     void instancesListenOnTheTemplatePortOrElseTheDefaultPort() {
         AvailabilityGroup noPort = AvailabilityGroup.builder("g").region("r").vpc("v").zones("az-a")
                 .template(InstanceTemplate.builder("t").launcher(UNUSED)).build();

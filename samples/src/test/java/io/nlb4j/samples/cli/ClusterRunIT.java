@@ -37,7 +37,7 @@ class ClusterRunIT {
                 placement: {region: cn-north-1, vpc: vpc-1, zones: [az-a]}
                 cluster:
                   node: %s
-                  zookeeper: {connect: "%s"}
+                  zookeeper: {connect: "%s", sessionTimeout: 4s}
                 listeners:
                   - port: 0
                     backendService:

@@ -16,22 +16,18 @@ import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /**
- * The cluster support for ZooKeeper ({@code cluster: {zookeeper: {connect, basePath}}}): each node makes one
- * Curator client (session timeout {@value #SESSION_TIMEOUT_MILLIS} ms, ownership kept through connection losses
- * shorter than the session), and keeps a load balancer's state under {@code basePath/NAME}: each group's owner
+ * The cluster support for ZooKeeper ({@code cluster: {zookeeper: {connect, basePath, sessionTimeout}}}): each node
+ * makes one Curator client (ownership kept through connection losses shorter than the session), and keeps a load balancer's state under {@code basePath/NAME}: each group's owner
  * latch and capacity under {@code groups/GROUP}, its instances under {@code instances/GROUP}. See
  * {@link ZooKeeperGroupOwner}.
  */
 public final class ZooKeeperClusterSupport implements ClusterSupport {
 
-    /** The session timeout of a node's client: a dead node's groups are taken over within about this long. */
-    public static final int SESSION_TIMEOUT_MILLIS = 10_000;
-
     @Override
     public ClusterNode join(Cluster cluster, String loadBalancer) {
         String node = cluster.node().orElseGet(ZooKeeperClusterSupport::defaultNodeName);
         CuratorFramework client = CuratorFrameworkFactory.builder().connectString(cluster.connect())
-                .sessionTimeoutMs(SESSION_TIMEOUT_MILLIS).connectionTimeoutMs(5_000)
+                .sessionTimeoutMs((int) cluster.sessionTimeout().toMillis()).connectionTimeoutMs(5_000)
                 .retryPolicy(new ExponentialBackoffRetry(500, 10))
                 .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy()).build();
         client.start();

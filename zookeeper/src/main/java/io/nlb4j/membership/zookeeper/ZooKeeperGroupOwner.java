@@ -22,6 +22,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.leader.Participant;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.ServiceType;
 import org.apache.zookeeper.CreateMode;
@@ -43,7 +45,10 @@ import reactor.core.scheduler.Schedulers;
  * <p>When the owning node dies, its session ends: its latch node and its instances' registrations go, another node
  * takes the latch within the session timeout, and starts the group at the capacity last written there (a desired
  * capacity set at run time survives), launching instances for the ones that vanished. A node that loses the latch
- * (its session expired) stops its group first, so that no instance runs twice for one slot. Build the client with
+ * (its session expired) stops its group first, so that no instance runs twice for one slot. While the connection is
+ * lost (suspended), the owner holds its group ({@link RunningAvailabilityGroup#hold()}): its instances go on serving,
+ * but it launches, scales and terminates nothing, since it cannot know it is still the only owner; it releases the
+ * group when the connection returns within the session. Build the client with
  * Curator's {@code SessionConnectionStateErrorPolicy} to keep ownership through a connection loss shorter than the
  * session (with the default policy, a suspended connection gives the latch up).
  *
@@ -71,6 +76,7 @@ public final class ZooKeeperGroupOwner implements GroupOwnership {
     private volatile RunningAvailabilityGroup running;
     private Disposable capacityWatch;
     private volatile boolean closed;
+    private final ConnectionStateListener connection;
 
     private ZooKeeperGroupOwner(AvailabilityGroup spec, CuratorFramework client, String basePath, String node,
                                 GroupOptions options, Duration drain) throws Exception {
@@ -96,6 +102,22 @@ public final class ZooKeeperGroupOwner implements GroupOwnership {
                 lifecycle.execute(ZooKeeperGroupOwner.this::disown);
             }
         });
+        this.connection = (c, state) -> {
+            RunningAvailabilityGroup g = running;
+            if (g == null) {
+                return;
+            }
+            if (state == ConnectionState.SUSPENDED) {
+                log.warn("availability group {}: node {} cannot reach ZooKeeper; the group is held (its instances"
+                        + " go on serving) until it can", spec.name(), node);
+                g.hold().subscribe(null, e -> log.debug("holding: {}", e.toString()));
+            } else if (state == ConnectionState.RECONNECTED) {
+                log.info("availability group {}: node {} reaches ZooKeeper again; the group is released",
+                        spec.name(), node);
+                g.release().subscribe(null, e -> log.debug("releasing: {}", e.toString()));
+            }
+        };
+        client.getConnectionStateListenable().addListener(connection);
         latch.start();
     }
 
@@ -265,6 +287,7 @@ public final class ZooKeeperGroupOwner implements GroupOwnership {
         } catch (Exception e) {
             log.warn("availability group {}: stopping on node {}: {}", spec.name(), node, e.toString());
         } finally {
+            client.getConnectionStateListenable().removeListener(connection);
             try {
                 latch.close();
             } catch (Exception e) {

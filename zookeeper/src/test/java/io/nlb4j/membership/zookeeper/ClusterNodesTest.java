@@ -37,11 +37,16 @@ import org.junit.jupiter.api.Test;
 class ClusterNodesTest {
 
     private static LoadBalancerSpec spec(String connect, String node, TestServerFleet<WhoAmIServer> fleet) {
+        return spec(connect, node, fleet, Duration.ofSeconds(4));
+    }
+
+    private static LoadBalancerSpec spec(String connect, String node, TestServerFleet<WhoAmIServer> fleet,
+                                         Duration sessionTimeout) {
         AvailabilityGroup pool = AvailabilityGroup.builder("pool").region("local").vpc("lo").zones("z1")
                 .template(InstanceTemplate.builder("pool-template").launcher(fleet.launcher()).port(0))
                 .capacity(1, 2, 4).build();
         return LoadBalancerSpec.builder("web-lb").region("local").vpc("lo").zones("z1")
-                .cluster(Cluster.builder().zookeeper(connect).node(node))
+                .cluster(Cluster.builder().zookeeper(connect).node(node).sessionTimeout(sessionTimeout))
                 .listener(Listener.tcp(0).backendService(BackendService.builder("web")
                         .healthCheck(HealthCheck.none(OutlierDetection.off())).connectionDraining(Duration.ZERO)
                         .availabilityGroup(pool)))
@@ -101,6 +106,55 @@ class ClusterNodesTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> serving(taken).size() == 2
                         && inService(other).equals(serving(taken)));
                 assertThat((owner == a ? fleetA : fleetB).servers()).isEmpty();
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    @Test
+    void whileZooKeeperIsAwayBothNodesServeAndTheGroupIsHeldThenTheViewsConverge() throws Exception {
+        try (TestingServer zk = new TestingServer(true);
+             TestServerFleet<WhoAmIServer> fleetA = TestServers.whoAmIFleet();
+             TestServerFleet<WhoAmIServer> fleetB = TestServers.whoAmIFleet()) {
+            // A session outlives the outage (ZooKeeper's test server grants at most 20 s).
+            RunningLoadBalancer a = start(spec(zk.getConnectString(), "node-a", fleetA, Duration.ofSeconds(20)));
+            RunningLoadBalancer b = start(spec(zk.getConnectString(), "node-b", fleetB, Duration.ofSeconds(20)));
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> owns(a) != owns(b));
+                RunningAvailabilityGroup group = (owns(a) ? a : b).availabilityGroup("pool");
+                await().atMost(Duration.ofSeconds(20)).until(() -> serving(group).size() == 2
+                        && inService(a).equals(serving(group)) && inService(b).equals(serving(group)));
+
+                // ZooKeeper stops for 10 s. The owner holds its group: a capacity set now waits. Traffic through
+                // both nodes goes on, every connection served.
+                zk.stop();
+                await().atMost(Duration.ofSeconds(10)).until(group::isHeld);
+                group.setDesiredCapacity(3).block(Duration.ofSeconds(5));
+                int asked = 0;
+                int failed = 0;
+                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                for (int i = 0; i < 50_000 && System.nanoTime() < end; i++) {
+                    for (RunningLoadBalancer lb : new RunningLoadBalancer[] {a, b}) {
+                        asked++;
+                        try {
+                            WhoAmIServer.ask(lb.listener(0).boundAddress(), Duration.ofSeconds(2));
+                        } catch (RuntimeException e) {
+                            failed++;
+                        }
+                    }
+                }
+                System.out.printf("ZooKeeper away for 10 s: %d connections through the two nodes, %d failed%n", asked,
+                        failed);
+                assertThat(failed).as("failed of %d connections while ZooKeeper was away", asked).isZero();
+                assertThat(serving(group)).hasSize(2);
+                assertThat(group.isHeld()).isTrue();
+
+                // It returns: the group is released, reaches the capacity set meanwhile, and both nodes follow.
+                zk.restart();
+                await().atMost(Duration.ofSeconds(30)).until(() -> !group.isHeld() && serving(group).size() == 3
+                        && inService(a).equals(serving(group)) && inService(b).equals(serving(group)));
             } finally {
                 a.close();
                 b.close();
