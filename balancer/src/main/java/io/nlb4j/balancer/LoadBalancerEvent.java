@@ -457,6 +457,33 @@ public sealed interface LoadBalancerEvent {
     }
 
     /**
+     * On a node of a cluster: an availability group's owner, as this node learns it (at its start, and at each
+     * change).
+     *
+     * @param time when
+     * @param group the group
+     * @param node this node
+     * @param owner the node that runs the group, or empty while none does
+     */
+    record GroupOwnerChanged(Instant time, String group, String node, Optional<String> owner)
+            implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public GroupOwnerChanged {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(owner, "owner");
+        }
+
+        @Override
+        public String description() {
+            return "availability group " + group + ": " + owner.map(o -> "owned by node " + o
+                    + (o.equals(node) ? " (this node)" : "; this node is " + node)).orElse("no node owns it; this"
+                    + " node is " + node);
+        }
+    }
+
+    /**
      * A fault has been put in place.
      *
      * @param time when

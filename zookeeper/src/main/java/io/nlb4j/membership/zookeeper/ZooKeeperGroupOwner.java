@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.leader.Participant;
@@ -31,7 +32,9 @@ import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -77,6 +80,9 @@ public final class ZooKeeperGroupOwner implements GroupOwnership {
     private Disposable capacityWatch;
     private volatile boolean closed;
     private final ConnectionStateListener connection;
+    private final CuratorCache latchWatch;
+    private final Sinks.Many<Optional<String>> owners = Sinks.many().replay().latest();
+    private Optional<String> lastOwner;
 
     private ZooKeeperGroupOwner(AvailabilityGroup spec, CuratorFramework client, String basePath, String node,
                                 GroupOptions options, Duration drain) throws Exception {
@@ -118,7 +124,28 @@ public final class ZooKeeperGroupOwner implements GroupOwnership {
             }
         };
         client.getConnectionStateListenable().addListener(connection);
+        // The latch's nodes, watched: each change may change the owner, which every node reports.
+        this.latchWatch = CuratorCache.build(client, groupPath + "/owner");
+        latchWatch.listenable().addListener((type, before, after) -> registry.schedule(this::ownerChanged));
         latch.start();
+        latchWatch.start();
+    }
+
+    /** Looks the owner up again, and publishes it if it changed. On the registry thread. */
+    private void ownerChanged() {
+        if (closed) {
+            return;
+        }
+        Optional<String> now = owner();
+        if (!now.equals(lastOwner)) {
+            lastOwner = now;
+            owners.tryEmitNext(now);
+        }
+    }
+
+    @Override
+    public Flux<Optional<String>> owners() {
+        return owners.asFlux();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -288,6 +315,8 @@ public final class ZooKeeperGroupOwner implements GroupOwnership {
             log.warn("availability group {}: stopping on node {}: {}", spec.name(), node, e.toString());
         } finally {
             client.getConnectionStateListenable().removeListener(connection);
+            latchWatch.close();
+            owners.tryEmitComplete();
             try {
                 latch.close();
             } catch (Exception e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.LoadBalancerStartException;
 import io.nlb4j.balancer.NetworkLoadBalancer;
@@ -25,10 +26,14 @@ import io.nlb4j.model.OutlierDetection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 
 /**
  * Two nodes of one load balancer ({@code cluster} in the specification): one runs the availability group, both
@@ -99,13 +104,22 @@ class ClusterNodesTest {
                         .hasMessageContaining("runs on its owner, node " + ownerName + ", not on this node");
                 assertThat((owner == a ? fleetB : fleetA).servers()).isEmpty();
 
-                // The owner stops: the other node runs the group, and serves its new instances.
+                // The owner stops: the other node runs the group, says so, and serves its new instances.
+                String otherName = owner == a ? "node-b" : "node-a";
+                List<LoadBalancerEvent> events = new CopyOnWriteArrayList<>();
+                Disposable sub = other.events().subscribe(events::add);
                 owner.close();
                 await().atMost(Duration.ofSeconds(30)).until(() -> owns(other));
                 RunningAvailabilityGroup taken = other.availabilityGroup("pool");
                 await().atMost(Duration.ofSeconds(20)).until(() -> serving(taken).size() == 2
                         && inService(other).equals(serving(taken)));
                 assertThat((owner == a ? fleetA : fleetB).servers()).isEmpty();
+                await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e ->
+                        e instanceof LoadBalancerEvent.GroupOwnerChanged g && g.group().equals("pool")
+                                && g.node().equals(otherName) && g.owner().equals(Optional.of(otherName))
+                                && g.description().equals("availability group pool: owned by node " + otherName
+                                        + " (this node)")));
+                sub.dispose();
             } finally {
                 a.close();
                 b.close();

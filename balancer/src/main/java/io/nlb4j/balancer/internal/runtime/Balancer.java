@@ -242,7 +242,14 @@ final class Balancer implements RunningLoadBalancer {
                     .starter(options.instanceStarter())
                     .build();
             try {
-                ownerships.put(name, clusterNode.own(g, groupOptions, service.spec.connectionDraining()));
+                GroupOwnership o = clusterNode.own(g, groupOptions, service.spec.connectionDraining());
+                ownerships.put(name, o);
+                subscriptions.add(o.owners().subscribe(owner -> ctx.tryExecute(() -> {
+                    LoadBalancerEvent.GroupOwnerChanged e = new LoadBalancerEvent.GroupOwnerChanged(events.now(),
+                            name, clusterNode.name(), owner);
+                    log.info("{}", e.description());
+                    events.stream().publish(e);
+                })));
             } catch (IllegalArgumentException e) {
                 throw new LoadBalancerStartException(groupPaths.get(name) + ": " + Failures.sentence(e), e);
             }
