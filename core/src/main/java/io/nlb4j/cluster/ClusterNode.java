@@ -33,6 +33,14 @@ public interface ClusterNode extends AutoCloseable {
      */
     GroupOwnership own(AvailabilityGroup group, GroupOptions options, Duration drain);
 
+    /**
+     * Shares the health of a backend service's servers with the other nodes.
+     *
+     * @param service the backend service's name
+     * @return this node's part; the caller closes it
+     */
+    HealthViews healthViews(String service);
+
     /** Leaves the cluster. */
     @Override
     void close();

@@ -267,6 +267,7 @@ final class Schema {
     private static final ObjectType<Cluster.Builder, Cluster> CLUSTER =
             ObjectType.of(Cluster.class, Cluster::builder)
                     .field("node", STRING, Cluster.Builder::node, c -> c.node().orElse(null))
+                    .field("healthQuorum", INTEGER, Cluster.Builder::healthQuorum, c -> c.healthQuorum().orElse(null))
                     .inline("zookeeper", CLUSTER_ZOOKEEPER, c -> c);
 
     /** A whole specification file. */

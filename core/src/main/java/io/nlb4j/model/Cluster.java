@@ -21,6 +21,9 @@ public final class Cluster {
     /** The shortest session timeout, in seconds: ZooKeeper allows no less than two of its ticks. */
     public static final long MIN_SESSION_TIMEOUT_SECONDS = 2;
 
+    /** The largest health quorum. */
+    public static final int MAX_HEALTH_QUORUM = 100;
+
     /** The longest session timeout, in seconds. */
     public static final long MAX_SESSION_TIMEOUT_SECONDS = 600;
 
@@ -28,6 +31,7 @@ public final class Cluster {
     private final String basePath;
     private final String node;
     private final Duration sessionTimeout;
+    private final Integer healthQuorum;
 
     private Cluster(Builder b) {
         this.sessionTimeout = b.sessionTimeout == null ? Duration.ofSeconds(DEFAULT_SESSION_TIMEOUT_SECONDS)
@@ -35,6 +39,7 @@ public final class Cluster {
         this.connect = b.connect;
         this.basePath = b.basePath == null ? DEFAULT_BASE_PATH : b.basePath;
         this.node = b.node;
+        this.healthQuorum = b.healthQuorum;
     }
 
     /**
@@ -54,7 +59,19 @@ public final class Cluster {
     public Builder toBuilder() {
         Builder b = builder().zookeeper(connect).basePath(basePath).sessionTimeout(sessionTimeout);
         b.node = node;
+        b.healthQuorum = healthQuorum;
         return b;
+    }
+
+    /**
+     * Returns how many nodes must find a server unhealthy for it to be avoided, if the nodes vote: each node then
+     * shares what its own health checks find, and a server is avoided on every node once this many nodes (or
+     * more) find it unhealthy, and only then. Without it, each node goes by its own checks alone.
+     *
+     * @return the quorum, or empty when each node decides alone (the default)
+     */
+    public Optional<Integer> healthQuorum() {
+        return Optional.ofNullable(healthQuorum);
     }
 
     /**
@@ -100,12 +117,13 @@ public final class Cluster {
     @Override
     public boolean equals(Object o) {
         return o instanceof Cluster c && connect.equals(c.connect) && basePath.equals(c.basePath)
-                && Objects.equals(node, c.node) && sessionTimeout.equals(c.sessionTimeout);
+                && Objects.equals(node, c.node) && sessionTimeout.equals(c.sessionTimeout)
+                && Objects.equals(healthQuorum, c.healthQuorum);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(connect, basePath, node, sessionTimeout);
+        return Objects.hash(connect, basePath, node, sessionTimeout, healthQuorum);
     }
 
     @Override
@@ -119,8 +137,21 @@ public final class Cluster {
         String basePath;
         String node;
         Duration sessionTimeout;
+        Integer healthQuorum;
 
         private Builder() {
+        }
+
+        /**
+         * Lets the nodes vote on health: a server is avoided once this many nodes find it unhealthy. Default: each
+         * node goes by its own checks.
+         *
+         * @param quorum 1 to {@value #MAX_HEALTH_QUORUM}
+         * @return this builder
+         */
+        public Builder healthQuorum(int quorum) {
+            this.healthQuorum = quorum;
+            return this;
         }
 
         /**
@@ -188,6 +219,7 @@ public final class Cluster {
             b.basePath = basePath;
             b.node = node;
             b.sessionTimeout = sessionTimeout;
+            b.healthQuorum = healthQuorum;
             return b;
         }
     }

@@ -537,6 +537,10 @@ final class SpecValidator {
         if (c.node != null) {
             name(at(path, "node"), c.node);
         }
+        if (c.healthQuorum != null && (c.healthQuorum < 1 || c.healthQuorum > Cluster.MAX_HEALTH_QUORUM)) {
+            fail(at(path, "healthQuorum"), c.healthQuorum, "1-" + Cluster.MAX_HEALTH_QUORUM + ", the number of nodes"
+                    + " that must find a server unhealthy");
+        }
         Duration session = c.sessionTimeout;
         if (session != null) {
             if (!isPositive(session) || session.compareTo(Durations.MAX_DURATION) > 0) {

@@ -3,6 +3,7 @@ package io.nlb4j.membership.zookeeper;
 import io.nlb4j.cluster.ClusterNode;
 import io.nlb4j.cluster.ClusterSupport;
 import io.nlb4j.cluster.GroupOwnership;
+import io.nlb4j.cluster.HealthViews;
 import io.nlb4j.group.GroupOptions;
 import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.model.AvailabilityGroup;
@@ -93,6 +94,11 @@ public final class ZooKeeperClusterSupport implements ClusterSupport {
                 throw new IllegalArgumentException("cluster: availability group " + group.name()
                         + " cannot take part in the choice of its owner under " + base + " (" + e + ')', e);
             }
+        }
+
+        @Override
+        public HealthViews healthViews(String service) {
+            return new ZooKeeperHealthViews(client, base + "/health/" + service, name);
         }
 
         @Override

@@ -27,6 +27,7 @@ import io.nlb4j.balancer.internal.forwarding.Transport;
 import io.nlb4j.cluster.ClusterNode;
 import io.nlb4j.cluster.ClusterSupport;
 import io.nlb4j.cluster.GroupOwnership;
+import io.nlb4j.cluster.HealthViews;
 import io.nlb4j.control.ControlContext;
 import io.nlb4j.control.Failures;
 import io.nlb4j.group.AvailabilityGroups;
@@ -307,6 +308,7 @@ final class Balancer implements RunningLoadBalancer {
      * availability group, or a provider made by a factory.
      */
     private void startMembership(Map<String, Map<InetSocketAddress, Integer>> resolved) {
+        shareHealth();
         List<String> subscribed = new ArrayList<>();
         for (int i = 0; i < spec.listeners().size(); i++) {
             BackendService bs = spec.listeners().get(i).backendService();
@@ -342,6 +344,26 @@ final class Balancer implements RunningLoadBalancer {
     }
 
     private final Map<String, String> groupPaths = new LinkedHashMap<>();
+    private final List<HealthViews> healthViews = new ArrayList<>();
+
+    /**
+     * On a cluster's node whose nodes vote on health: each service shares what its checks find, and avoids a server
+     * once the quorum of nodes finds it unhealthy. Before any server joins.
+     */
+    private void shareHealth() {
+        Optional<Integer> quorum = spec.cluster().flatMap(Cluster::healthQuorum);
+        if (clusterNode == null || quorum.isEmpty()) {
+            return;
+        }
+        for (ServiceRuntime service : services.values()) {
+            service.healthQuorum(quorum.get());
+            HealthViews views = clusterNode.healthViews(service.name);
+            healthViews.add(views);
+            service.onHealth((address, status) -> views.publish(service.ownUnhealthy()));
+            subscriptions.add(views.peersUnhealthy().subscribe(counts -> ctx.tryExecute(() ->
+                    service.peersUnhealthy(counts))));
+        }
+    }
 
     /**
      * A source that publishes in the control context, with resolved addresses (the static list, a group): each
@@ -613,6 +635,13 @@ final class Balancer implements RunningLoadBalancer {
                 p.close();
             } catch (Exception e) {
                 log.warn("closing a membership provider failed: {}", Failures.sentence(e));
+            }
+        }
+        for (HealthViews v : healthViews) {
+            try {
+                v.close();
+            } catch (Exception e) {
+                log.warn("withdrawing a health view failed: {}", Failures.sentence(e));
             }
         }
         if (clusterNode != null) {

@@ -29,6 +29,12 @@ final class ServerEntry {
     Disposable drainTimer;
     /** While draining: completes when the server has left. */
     Sinks.Empty<Void> removal;
+    /**
+     * On a cluster's node with a health quorum: how many nodes must find the server unhealthy for it to be avoided
+     * (0: this node's own view decides), and how many other nodes do.
+     */
+    volatile int quorum;
+    volatile int peersUnhealthy;
 
     ServerEntry(InetSocketAddress address, int weight, HealthStatus health) {
         this.address = address;
@@ -40,9 +46,23 @@ final class ServerEntry {
         return endpoint.key();
     }
 
-    /** In service (not draining), healthy and not ejected. */
+    /** In service (not draining), healthy (by this node's view, or by the nodes' vote) and not ejected. */
     boolean servesTraffic() {
-        return !draining && health == HealthStatus.HEALTHY && !outlier.ejected();
+        return !draining && healthy() && !outlier.ejected();
+    }
+
+    /**
+     * Healthy as this node's own check says; with a quorum, checked here at least once and found unhealthy by fewer
+     * than {@link #quorum} nodes, this one included.
+     */
+    boolean healthy() {
+        if (quorum <= 0) {
+            return health == HealthStatus.HEALTHY;
+        }
+        if (health == HealthStatus.PENDING) {
+            return false;
+        }
+        return (health == HealthStatus.UNHEALTHY ? 1 : 0) + peersUnhealthy < quorum;
     }
 
     ServerStats stats() {

@@ -22,10 +22,12 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
@@ -95,6 +97,50 @@ final class ServiceRuntime {
 
     void onHealth(BiConsumer<InetSocketAddress, HealthStatus> listener) {
         healthListeners.add(listener);
+    }
+
+    /** On a cluster's node: how many nodes must find a server unhealthy for it to be avoided; 0 for own view. */
+    private int healthQuorum;
+    /** On a cluster's node with a quorum: per server, how many other nodes find it unhealthy. */
+    private Map<InetSocketAddress, Integer> peersUnhealthy = Map.of();
+
+    /** Sets the health quorum (before the first server joins). */
+    void healthQuorum(int quorum) {
+        ctx.checkInContext();
+        this.healthQuorum = quorum;
+    }
+
+    /**
+     * The other nodes' views changed: per server, how many of them find it unhealthy. The picker follows at once.
+     */
+    void peersUnhealthy(Map<InetSocketAddress, Integer> counts) {
+        ctx.checkInContext();
+        if (stopped) {
+            return;
+        }
+        peersUnhealthy = Map.copyOf(counts);
+        boolean changed = false;
+        for (ServerEntry e : entries.values()) {
+            int n = peersUnhealthy.getOrDefault(e.address, 0);
+            if (n != e.peersUnhealthy) {
+                e.peersUnhealthy = n;
+                changed = true;
+            }
+        }
+        if (changed) {
+            rebuild();
+        }
+    }
+
+    /** The servers this node's own checks find unhealthy now. */
+    Set<InetSocketAddress> ownUnhealthy() {
+        Set<InetSocketAddress> out = new LinkedHashSet<>();
+        for (ServerEntry e : entries.values()) {
+            if (e.health == HealthStatus.UNHEALTHY) {
+                out.add(e.address);
+            }
+        }
+        return out;
     }
 
     // ---- membership ----
@@ -187,6 +233,8 @@ final class ServiceRuntime {
                 return false;
             }
             e = new ServerEntry(address, weight, HealthStatus.PENDING);
+            e.quorum = healthQuorum;
+            e.peersUnhealthy = peersUnhealthy.getOrDefault(address, 0);
             for (ServerFault f : serverFaults.getOrDefault(address, List.of())) {
                 f.applyTo(e.endpoint);
             }
@@ -475,7 +523,7 @@ final class ServiceRuntime {
      */
     String refusesAll() {
         List<ServerEntry> inService = entries.values().stream().filter(e -> !e.draining).toList();
-        if (inService.isEmpty() || failOpen || inService.stream().anyMatch(e -> e.health == HealthStatus.HEALTHY)) {
+        if (inService.isEmpty() || failOpen || inService.stream().anyMatch(ServerEntry::healthy)) {
             return null;
         }
         return "backend service \"" + name + "\": no server is healthy after its first health checks: "
