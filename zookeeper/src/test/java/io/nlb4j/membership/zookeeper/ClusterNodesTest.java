@@ -177,6 +177,35 @@ class ClusterNodesTest {
     }
 
     @Test
+    void theOwnerReplacesAnInstanceItsChecksFindUnhealthy() throws Exception {
+        try (TestingServer zk = new TestingServer(true);
+             TestServerFleet<WhoAmIServer> fleet = TestServers.whoAmIFleet()) {
+            AvailabilityGroup pool = AvailabilityGroup.builder("pool").region("local").vpc("lo").zones("z1")
+                    .template(InstanceTemplate.builder("pool-template").launcher(fleet.launcher()).port(0))
+                    .capacity(1, 2, 4).replaceUnhealthyAfter(Duration.ofMillis(300)).build();
+            LoadBalancerSpec spec = LoadBalancerSpec.builder("web-lb").region("local").vpc("lo").zones("z1")
+                    .cluster(Cluster.builder().zookeeper(zk.getConnectString()).node("node-a")
+                            .sessionTimeout(Duration.ofSeconds(4)))
+                    .listener(Listener.tcp(0).backendService(BackendService.builder("web")
+                            .healthCheck(HealthCheck.http(io.nlb4j.junit5.TestServer.HEALTH_PATH)
+                                    .interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(80))
+                                    .healthyThreshold(1).unhealthyThreshold(1))
+                            .connectionDraining(Duration.ZERO).availabilityGroup(pool)))
+                    .build();
+            try (RunningLoadBalancer lb = start(spec)) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> owns(lb));
+                RunningAvailabilityGroup group = lb.availabilityGroup("pool");
+                await().atMost(Duration.ofSeconds(20)).until(() -> serving(group).size() == 2);
+                String sick = group.instances().get(0).id();
+                fleet.server(sick).unhealthy(true);
+                await().atMost(Duration.ofSeconds(20)).until(() -> group.instances().stream()
+                        .noneMatch(i -> i.id().equals(sick)) && serving(group).size() == 2
+                        && inService(lb).equals(serving(group)));
+            }
+        }
+    }
+
+    @Test
     void anUnreachableEnsembleFailsTheStartNamingIt() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {

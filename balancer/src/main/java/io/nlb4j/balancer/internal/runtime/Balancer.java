@@ -245,6 +245,11 @@ final class Balancer implements RunningLoadBalancer {
             try {
                 GroupOwnership o = clusterNode.own(g, groupOptions, service.spec.connectionDraining());
                 ownerships.put(name, o);
+                // Where the group runs, this node's checks of its instances are the ones it acts on (it replaces
+                // those that stay unhealthy).
+                ctx.tryExecute(() -> service.onHealth((address, health) -> o.group().ifPresent(running ->
+                        running.instances().stream().filter(i -> i.address().equals(Optional.of(address)))
+                                .findFirst().ifPresent(i -> running.reportHealth(i.id(), health)))));
                 subscriptions.add(o.owners().subscribe(owner -> ctx.tryExecute(() -> {
                     LoadBalancerEvent.GroupOwnerChanged e = new LoadBalancerEvent.GroupOwnerChanged(events.now(),
                             name, clusterNode.name(), owner);
