@@ -1,5 +1,7 @@
 package io.nlb4j.membership.zookeeper;
 
+import static io.nlb4j.membership.zookeeper.ZooKeeperTests.inService;
+import static io.nlb4j.membership.zookeeper.ZooKeeperTests.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,7 +11,6 @@ import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.LoadBalancerStartException;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
-import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.group.InstanceInfo;
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.junit5.TestServerFleet;
@@ -23,7 +24,6 @@ import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.OutlierDetection;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -70,16 +70,6 @@ class ClusterNodesTest {
         } catch (IllegalStateException e) {
             return false;
         }
-    }
-
-    private static Set<InetSocketAddress> inService(RunningLoadBalancer lb) {
-        return lb.backendService("web").servers().stream().filter(s -> s.state() == ServerStats.State.IN_SERVICE)
-                .map(ServerStats::address).collect(Collectors.toSet());
-    }
-
-    private static Set<InetSocketAddress> serving(RunningAvailabilityGroup g) {
-        return g.instances().stream().filter(InstanceInfo::servesTraffic).map(i -> i.address().orElseThrow())
-                .collect(Collectors.toSet());
     }
 
     @Test

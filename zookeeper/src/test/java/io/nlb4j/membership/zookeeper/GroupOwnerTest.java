@@ -1,12 +1,14 @@
 package io.nlb4j.membership.zookeeper;
 
+import static io.nlb4j.membership.zookeeper.ZooKeeperTests.expireSession;
+import static io.nlb4j.membership.zookeeper.ZooKeeperTests.inService;
+import static io.nlb4j.membership.zookeeper.ZooKeeperTests.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
-import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.group.GroupOptions;
 import io.nlb4j.group.InstanceInfo;
 import io.nlb4j.group.RunningAvailabilityGroup;
@@ -20,20 +22,13 @@ import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.OutlierDetection;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,32 +52,6 @@ class GroupOwnerTest {
         return AvailabilityGroup.builder("pool").region("local").vpc("lo").zones("z1")
                 .template(InstanceTemplate.builder("pool-template").launcher(fleet.launcher()).port(0))
                 .capacity(1, 2, 4).build();
-    }
-
-    private static Set<InetSocketAddress> inService(RunningLoadBalancer lb) {
-        return lb.backendService("web").servers().stream().filter(s -> s.state() == ServerStats.State.IN_SERVICE)
-                .map(ServerStats::address).collect(Collectors.toSet());
-    }
-
-    private static Set<InetSocketAddress> serving(RunningAvailabilityGroup g) {
-        return g.instances().stream().filter(InstanceInfo::servesTraffic).map(i -> i.address().orElseThrow())
-                .collect(Collectors.toSet());
-    }
-
-    /** Ends a client's session on the server, as its death would once the session timeout passed. */
-    private static void expireSession(CuratorFramework client, String connect) throws Exception {
-        ZooKeeper own = client.getZookeeperClient().getZooKeeper();
-        CountDownLatch joined = new CountDownLatch(1);
-        ZooKeeper other = new ZooKeeper(connect, 3000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                joined.countDown();
-            }
-        }, own.getSessionId(), own.getSessionPasswd());
-        try {
-            assertThat(joined.await(10, TimeUnit.SECONDS)).as("joined the session").isTrue();
-        } finally {
-            other.close();
-        }
     }
 
     @Test

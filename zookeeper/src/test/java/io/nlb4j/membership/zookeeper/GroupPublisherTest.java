@@ -1,12 +1,13 @@
 package io.nlb4j.membership.zookeeper;
 
+import static io.nlb4j.membership.zookeeper.ZooKeeperTests.inService;
+import static io.nlb4j.membership.zookeeper.ZooKeeperTests.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
-import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.group.InstanceInfo;
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.junit5.TestServerFleet;
@@ -19,7 +20,6 @@ import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.OutlierDetection;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -41,16 +41,6 @@ class GroupPublisherTest {
 
     private static LoadBalancerOptions options() {
         return LoadBalancerOptions.builder().bindAddress("127.0.0.1").eventLoopThreads(1).build();
-    }
-
-    private static Set<InetSocketAddress> inService(RunningLoadBalancer lb) {
-        return lb.backendService("web").servers().stream().filter(s -> s.state() == ServerStats.State.IN_SERVICE)
-                .map(ServerStats::address).collect(Collectors.toSet());
-    }
-
-    private static Set<InetSocketAddress> serving(RunningAvailabilityGroup group) {
-        return group.instances().stream().filter(InstanceInfo::servesTraffic).map(i -> i.address().orElseThrow())
-                .collect(Collectors.toSet());
     }
 
     private static Set<String> registered(ServiceDiscovery<Void> discovery) throws Exception {

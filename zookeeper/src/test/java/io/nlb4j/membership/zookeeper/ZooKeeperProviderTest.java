@@ -1,5 +1,7 @@
 package io.nlb4j.membership.zookeeper;
 
+import static io.nlb4j.membership.zookeeper.ZooKeeperTests.expireSession;
+import static io.nlb4j.membership.zookeeper.ZooKeeperTests.inService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +9,6 @@ import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
-import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
 import io.nlb4j.model.Listener;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -42,11 +42,6 @@ class ZooKeeperProviderTest {
                         .provider("zookeeper", Map.of("connect", connect, "basePath", "/services",
                                 "service", "web"))))
                 .build(), LoadBalancerOptions.builder().bindAddress("127.0.0.1").eventLoopThreads(1).build());
-    }
-
-    private static Set<InetSocketAddress> inService(RunningLoadBalancer lb) {
-        return lb.backendService("web").servers().stream().filter(s -> s.state() == ServerStats.State.IN_SERVICE)
-                .map(ServerStats::address).collect(Collectors.toSet());
     }
 
     /** An application registering itself as curator-x-discovery's own users do, with a payload of its own. */
@@ -127,25 +122,6 @@ class ZooKeeperProviderTest {
             } finally {
                 app.close();
             }
-        }
-    }
-
-    /**
-     * Ends a client's session on the server: a second handle joins the session with its id and password, then
-     * closes it. The client learns that its session expired.
-     */
-    private static void expireSession(CuratorFramework client, String connect) throws Exception {
-        org.apache.zookeeper.ZooKeeper own = client.getZookeeperClient().getZooKeeper();
-        java.util.concurrent.CountDownLatch joined = new java.util.concurrent.CountDownLatch(1);
-        org.apache.zookeeper.ZooKeeper other = new org.apache.zookeeper.ZooKeeper(connect, 5000, e -> {
-            if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                joined.countDown();
-            }
-        }, own.getSessionId(), own.getSessionPasswd());
-        try {
-            assertThat(joined.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("joined the session").isTrue();
-        } finally {
-            other.close();
         }
     }
 
