@@ -1,0 +1,190 @@
+package io.nlb4j.balancer.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.nlb4j.balancer.ListenerStats;
+import io.nlb4j.balancer.LoadBalancerEvent;
+import io.nlb4j.balancer.RunningBackendService;
+import io.nlb4j.balancer.RunningListener;
+import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.balancer.ServerStats;
+import io.nlb4j.membership.HealthStatus;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import reactor.core.Disposable;
+
+/**
+ * A running load balancer's Micrometer meters, bound to any {@link MeterRegistry}:
+ * {@code new LoadBalancerMetrics(lb).bindTo(registry)}. Every meter reads the load balancer's own counters when it is
+ * read (a scrape), so the per-connection path does no more than it does without them.
+ *
+ * <p>Per listener (tags {@code loadBalancer}, {@code listener} — its name, else its port — and {@code service}):
+ * {@code nlb4j.listener.connections.active} (gauge), {@code nlb4j.listener.connections} (counter),
+ * {@code nlb4j.listener.connections.rejected} (counter, tag {@code reason}: {@code denied}, {@code over_limit},
+ * {@code no_server}), {@code nlb4j.listener.bytes} (counter, tag {@code direction}: {@code in} from clients,
+ * {@code out} to them). Per server (tags {@code loadBalancer}, {@code service}, {@code server} as {@code HOST:PORT}),
+ * registered when it joins and removed when it leaves: {@code nlb4j.server.connections.active},
+ * {@code nlb4j.server.connections}, {@code nlb4j.server.connect.failures}, {@code nlb4j.server.bytes} (tag
+ * {@code direction}: {@code to_server}, {@code from_server}), and the gauges {@code nlb4j.server.healthy} (1 when
+ * healthy, 0 when unhealthy, -1 while pending), {@code nlb4j.server.draining} and {@code nlb4j.server.ejected}
+ * (1 or 0). And {@code nlb4j.events.dropped}. Closing it removes the meters.
+ */
+public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
+
+    /** How long one read of a service's servers serves the meters that ask for them (a scrape reads them all). */
+    private static final long SNAPSHOT_NANOS = 100_000_000L;
+
+    private final RunningLoadBalancer lb;
+    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private final Map<String, List<Meter>> serverMeters = new ConcurrentHashMap<>();
+    private final List<Meter> meters = new ArrayList<>();
+    private MeterRegistry registry;
+    private Disposable membership;
+
+    /**
+     * Prepares the meters of a load balancer.
+     *
+     * @param lb the running load balancer
+     */
+    public LoadBalancerMetrics(RunningLoadBalancer lb) {
+        this.lb = Objects.requireNonNull(lb, "lb");
+    }
+
+    @Override
+    public synchronized void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        if (this.registry != null) {
+            throw new IllegalStateException("registry: already bound (expected: one registry per LoadBalancerMetrics;"
+                    + " make another for another registry)");
+        }
+        this.registry = registry;
+        String name = lb.spec().name();
+        for (RunningListener l : lb.listeners()) {
+            Tags tags = Tags.of("loadBalancer", name, "listener", l.spec().name().orElse(String.valueOf(
+                    l.spec().port())), "service", l.backendService().spec().name());
+            meters.add(Gauge.builder("nlb4j.listener.connections.active", l, x -> x.stats().activeConnections())
+                    .tags(tags).description("open client connections").register(registry));
+            meters.add(counter("nlb4j.listener.connections", l, x -> x.stats().totalConnections(), tags,
+                    "client connections accepted"));
+            meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().deniedConnections(),
+                    tags.and("reason", "denied"), "client connections refused"));
+            meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().overLimitConnections(),
+                    tags.and("reason", "over_limit"), "client connections refused"));
+            meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().noServerConnections(),
+                    tags.and("reason", "no_server"), "client connections refused"));
+            meters.add(counter("nlb4j.listener.bytes", l, x -> x.stats().bytesIn(), tags.and("direction", "in"),
+                    "bytes from clients"));
+            meters.add(counter("nlb4j.listener.bytes", l, x -> x.stats().bytesOut(), tags.and("direction", "out"),
+                    "bytes to clients"));
+        }
+        meters.add(counter("nlb4j.events.dropped", lb, RunningLoadBalancer::droppedEvents,
+                Tags.of("loadBalancer", name), "events dropped for slow subscribers"));
+        // Servers join and leave: their meters follow the events; the ones there now are added at once.
+        membership = lb.events().subscribe(this::onEvent);
+        Set<String> services = new LinkedHashSet<>();
+        lb.listeners().forEach(l -> services.add(l.backendService().spec().name()));
+        for (String service : services) {
+            for (ServerStats s : lb.backendService(service).servers()) {
+                addServer(service, s.address());
+            }
+        }
+    }
+
+    private <T> FunctionCounter counter(String name, T obj, ToDoubleFunction<T> f, Tags tags, String description) {
+        return FunctionCounter.builder(name, obj, f).tags(tags).description(description).register(registry);
+    }
+
+    private void onEvent(LoadBalancerEvent e) {
+        if (e instanceof LoadBalancerEvent.ServerAdded a) {
+            addServer(a.service(), a.server());
+        } else if (e instanceof LoadBalancerEvent.ServerRemoved r) {
+            removeServer(r.service(), r.server());
+        }
+    }
+
+    private synchronized void addServer(String service, InetSocketAddress address) {
+        String key = service + ' ' + address;
+        if (registry == null || serverMeters.containsKey(key)) {
+            return;
+        }
+        Tags tags = Tags.of("loadBalancer", lb.spec().name(), "service", service, "server",
+                address.getHostString() + ':' + address.getPort());
+        List<Meter> list = new ArrayList<>();
+        list.add(Gauge.builder("nlb4j.server.connections.active", this,
+                m -> m.read(service, address, ServerStats::activeConnections)).tags(tags)
+                .description("open connections to the server").register(registry));
+        list.add(counter("nlb4j.server.connections", this,
+                m -> m.read(service, address, ServerStats::totalConnections), tags, "connections to the server"));
+        list.add(counter("nlb4j.server.connect.failures", this,
+                m -> m.read(service, address, ServerStats::connectFailures), tags, "failed connects"));
+        list.add(counter("nlb4j.server.bytes", this, m -> m.read(service, address, ServerStats::bytesToServer),
+                tags.and("direction", "to_server"), "bytes to the server"));
+        list.add(counter("nlb4j.server.bytes", this, m -> m.read(service, address, ServerStats::bytesFromServer),
+                tags.and("direction", "from_server"), "bytes from the server"));
+        list.add(Gauge.builder("nlb4j.server.healthy", this, m -> m.read(service, address,
+                s -> s.health() == HealthStatus.HEALTHY ? 1 : s.health() == HealthStatus.UNHEALTHY ? 0 : -1))
+                .tags(tags).description("1 healthy, 0 unhealthy, -1 pending").register(registry));
+        list.add(Gauge.builder("nlb4j.server.draining", this, m -> m.read(service, address,
+                s -> s.state() == ServerStats.State.DRAINING ? 1 : 0)).tags(tags)
+                .description("1 while the server drains").register(registry));
+        list.add(Gauge.builder("nlb4j.server.ejected", this, m -> m.read(service, address,
+                s -> s.ejected() ? 1 : 0)).tags(tags).description("1 while outlier detection ejects it")
+                .register(registry));
+        serverMeters.put(key, list);
+    }
+
+    private synchronized void removeServer(String service, InetSocketAddress address) {
+        List<Meter> list = serverMeters.remove(service + ' ' + address);
+        if (list != null && registry != null) {
+            list.forEach(registry::remove);
+        }
+    }
+
+    /** A server's figure, from a snapshot of its service read at most {@link #SNAPSHOT_NANOS} ago; NaN if gone. */
+    private double read(String service, InetSocketAddress address, ToDoubleFunction<ServerStats> f) {
+        long now = System.nanoTime();
+        Snapshot s = snapshots.get(service);
+        if (s == null || now - s.at > SNAPSHOT_NANOS) {
+            Map<InetSocketAddress, ServerStats> byAddress = new HashMap<>();
+            try {
+                RunningBackendService b = lb.backendService(service);
+                b.servers().forEach(x -> byAddress.put(x.address(), x));
+            } catch (RuntimeException e) {
+                // stopped: no figure
+            }
+            s = new Snapshot(now, byAddress);
+            snapshots.put(service, s);
+        }
+        ServerStats stats = s.servers.get(address);
+        return stats == null ? Double.NaN : f.applyAsDouble(stats);
+    }
+
+    private record Snapshot(long at, Map<InetSocketAddress, ServerStats> servers) {
+    }
+
+    /** Removes every meter and stops following the servers. */
+    @Override
+    public synchronized void close() {
+        if (membership != null) {
+            membership.dispose();
+        }
+        if (registry != null) {
+            meters.forEach(registry::remove);
+            serverMeters.values().forEach(l -> l.forEach(registry::remove));
+        }
+        meters.clear();
+        serverMeters.clear();
+    }
+}

@@ -1,0 +1,132 @@
+package io.nlb4j.balancer.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nlb4j.balancer.LoadBalancerOptions;
+import io.nlb4j.balancer.NetworkLoadBalancer;
+import io.nlb4j.balancer.RunningLoadBalancer;
+import io.nlb4j.balancer.TestBackend;
+import io.nlb4j.model.BackendService;
+import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.Listener;
+import io.nlb4j.model.LoadBalancerSpec;
+import io.nlb4j.model.StaticServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The meters against known traffic: connections, bytes, a refusal, a server going down, a server leaving. */
+class LoadBalancerMetricsTest {
+
+    private static final int CONNECTIONS = 5;
+    private static final int BYTES = 10_000;
+
+    private static double counter(MeterRegistry r, String name, String... tags) {
+        return r.get(name).tags(tags).functionCounters().stream().mapToDouble(FunctionCounter::count).sum();
+    }
+
+    private static double gauge(MeterRegistry r, String name, String... tags) {
+        return r.get(name).tags(tags).gauge().value();
+    }
+
+    private static void echoOnce(InetSocketAddress address) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(address, 2000);
+            s.setSoTimeout(5000);
+            byte[] data = new byte[BYTES];
+            Arrays.fill(data, (byte) 7);
+            s.getOutputStream().write(data);
+            s.shutdownOutput();
+            InputStream in = s.getInputStream();
+            assertThat(in.readAllBytes()).hasSize(BYTES);
+        }
+    }
+
+    @Test
+    void metersFollowTheTrafficTheServersAndTheirHealth() throws Exception {
+        try (TestBackend a = TestBackend.echo("a");
+             TestBackend b = TestBackend.echo("b")) {
+            String serverA = "127.0.0.1:" + a.port();
+            String serverB = "127.0.0.1:" + b.port();
+            LoadBalancerSpec spec = LoadBalancerSpec.builder("metrics-lb").region("local").vpc("lo").zones("z1")
+                    .listener(Listener.tcp(0).name("front").maxConnections(1).backendService(
+                            BackendService.builder("web").connectionDraining(Duration.ZERO)
+                                    .healthCheck(HealthCheck.tcp().interval(Duration.ofMillis(100))
+                                            .timeout(Duration.ofMillis(80)).healthyThreshold(1)
+                                            .unhealthyThreshold(1))
+                                    .staticServers(List.of(StaticServer.of("127.0.0.1", a.port()),
+                                            StaticServer.of("127.0.0.1", b.port())))))
+                    .build();
+            MeterRegistry registry = new SimpleMeterRegistry();
+            try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec, LoadBalancerOptions.builder()
+                    .bindAddress("127.0.0.1").eventLoopThreads(1).build());
+                 LoadBalancerMetrics metrics = new LoadBalancerMetrics(lb)) {
+                metrics.bindTo(registry);
+                InetSocketAddress address = lb.listener(0).boundAddress();
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    echoOnce(address);
+                    // One at a time: the listener takes one connection (the refusal below needs it).
+                    await().atMost(Duration.ofSeconds(5)).until(() -> lb.listener(0).stats().activeConnections() == 0);
+                }
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                    assertThat(counter(registry, "nlb4j.listener.connections", "listener", "front", "service", "web",
+                            "loadBalancer", "metrics-lb")).isEqualTo(CONNECTIONS);
+                    assertThat(counter(registry, "nlb4j.listener.bytes", "direction", "in"))
+                            .isEqualTo(CONNECTIONS * BYTES);
+                    assertThat(counter(registry, "nlb4j.listener.bytes", "direction", "out"))
+                            .isEqualTo(CONNECTIONS * BYTES);
+                    assertThat(counter(registry, "nlb4j.server.connections", "server", serverA)
+                            + counter(registry, "nlb4j.server.connections", "server", serverB))
+                            .isEqualTo(CONNECTIONS);
+                    assertThat(counter(registry, "nlb4j.server.bytes", "direction", "to_server"))
+                            .isEqualTo(CONNECTIONS * BYTES);
+                    assertThat(gauge(registry, "nlb4j.listener.connections.active", "listener", "front")).isZero();
+                    assertThat(gauge(registry, "nlb4j.server.healthy", "server", serverA)).isEqualTo(1);
+                });
+
+                // One connection held open: the listener is at its maximum, the next is refused and counted.
+                try (Socket held = new Socket()) {
+                    held.connect(address, 2000);
+                    await().atMost(Duration.ofSeconds(5)).until(() -> gauge(registry,
+                            "nlb4j.listener.connections.active", "listener", "front") == 1);
+                    try (Socket refused = new Socket()) {
+                        refused.connect(address, 2000);
+                        refused.setSoTimeout(5000);
+                        assertThat(refused.getInputStream().read()).isEqualTo(-1);
+                    } catch (IOException reset) {
+                        // refused by a reset: counted all the same
+                    }
+                    await().atMost(Duration.ofSeconds(5)).until(() -> counter(registry,
+                            "nlb4j.listener.connections.rejected", "reason", "over_limit") == 1);
+                }
+                assertThat(counter(registry, "nlb4j.listener.connections.rejected", "reason", "denied")).isZero();
+
+                // b goes down: its health gauge says so.
+                b.close();
+                await().atMost(Duration.ofSeconds(5)).until(() -> gauge(registry, "nlb4j.server.healthy",
+                        "server", serverB) == 0);
+
+                // b leaves the service: its meters go; closing the metrics removes the rest.
+                lb.backendService("web").removeServer(b.address()).block(Duration.ofSeconds(5));
+                await().atMost(Duration.ofSeconds(5)).until(() -> registry.find("nlb4j.server.healthy")
+                        .tags("server", serverB).gauges().isEmpty());
+                assertThat(registry.find("nlb4j.server.healthy").tags("server", serverA).gauges()).hasSize(1);
+                assertThatThrownBy(() -> metrics.bindTo(new SimpleMeterRegistry()))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already bound");
+                metrics.close();
+                assertThat(registry.getMeters()).isEmpty();
+            }
+        }
+    }
+}
