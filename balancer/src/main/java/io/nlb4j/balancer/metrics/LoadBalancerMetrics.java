@@ -12,18 +12,27 @@ import io.nlb4j.balancer.RunningBackendService;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.balancer.ServerStats;
+import io.nlb4j.group.GroupEvent;
+import io.nlb4j.group.InstanceState;
+import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.membership.HealthStatus;
+import io.nlb4j.model.AvailabilityGroup;
+import io.nlb4j.model.ServerSource;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 
 /**
  * A running load balancer's Micrometer meters, bound to any {@link MeterRegistry}:
@@ -39,7 +48,10 @@ import reactor.core.Disposable;
  * {@code nlb4j.server.connections}, {@code nlb4j.server.connect.failures}, {@code nlb4j.server.bytes} (tag
  * {@code direction}: {@code to_server}, {@code from_server}), and the gauges {@code nlb4j.server.healthy} (1 when
  * healthy, 0 when unhealthy, -1 while pending), {@code nlb4j.server.draining} and {@code nlb4j.server.ejected}
- * (1 or 0). And {@code nlb4j.events.dropped}. Closing it removes the meters.
+ * (1 or 0). Per availability group (tags {@code loadBalancer}, {@code group}): {@code nlb4j.group.instances.desired},
+ * {@code nlb4j.group.instances} (tags {@code zone}, {@code state}: {@code pending}, {@code in_service},
+ * {@code draining}) and {@code nlb4j.group.launches} since binding (tag {@code outcome}: {@code in_service},
+ * {@code failed}). And {@code nlb4j.events.dropped}. Closing it removes the meters.
  */
 public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
 
@@ -52,6 +64,7 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
     private MeterRegistry registry;
     private Disposable membership;
+    private final Disposable.Composite groupEvents = Disposables.composite();
 
     /**
      * Prepares the meters of a load balancer.
@@ -91,6 +104,11 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
         }
         meters.add(counter("nlb4j.events.dropped", lb, RunningLoadBalancer::droppedEvents,
                 Tags.of("loadBalancer", name), "events dropped for slow subscribers"));
+        for (ServerSource source : sources()) {
+            if (source instanceof ServerSource.Group g) {
+                bindGroup(name, g.group());
+            }
+        }
         // Servers join and leave: their meters follow the events; the ones there now are added at once.
         membership = lb.events().subscribe(this::onEvent);
         Set<String> services = new LinkedHashSet<>();
@@ -99,6 +117,60 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
             for (ServerStats s : lb.backendService(service).servers()) {
                 addServer(service, s.address());
             }
+        }
+    }
+
+    private List<ServerSource> sources() {
+        List<ServerSource> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (RunningListener l : lb.listeners()) {
+            if (seen.add(l.backendService().spec().name())) {
+                out.add(l.backendService().spec().servers());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An availability group's meters: desired capacity, instances by zone and state, and launches by outcome since
+     * binding. On a node of a cluster that does not run the group, they read nothing (NaN).
+     */
+    private void bindGroup(String lbName, AvailabilityGroup spec) {
+        String group = spec.name();
+        Tags tags = Tags.of("loadBalancer", lbName, "group", group);
+        meters.add(Gauge.builder("nlb4j.group.instances.desired", this,
+                m -> m.group(group).map(g -> (double) g.capacity().desired()).orElse(Double.NaN))
+                .tags(tags).description("the desired capacity").register(registry));
+        for (String zone : spec.placement().zones()) {
+            for (InstanceState state : List.of(InstanceState.PENDING, InstanceState.IN_SERVICE,
+                    InstanceState.DRAINING)) {
+                meters.add(Gauge.builder("nlb4j.group.instances", this, m -> m.group(group)
+                        .map(g -> (double) g.instances().stream().filter(i -> i.zone().equals(zone)
+                                && i.state() == state).count()).orElse(Double.NaN))
+                        .tags(tags.and("zone", zone, "state", state.name().toLowerCase(Locale.ROOT)))
+                        .description("the group's instances").register(registry));
+            }
+        }
+        AtomicLong inService = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        meters.add(counter("nlb4j.group.launches", inService, AtomicLong::get, tags.and("outcome", "in_service"),
+                "launches that came into service"));
+        meters.add(counter("nlb4j.group.launches", failed, AtomicLong::get, tags.and("outcome", "failed"),
+                "launches that failed"));
+        group(group).ifPresent(g -> groupEvents.add(g.events().subscribe(e -> {
+            if (e instanceof GroupEvent.InService) {
+                inService.incrementAndGet();
+            } else if (e instanceof GroupEvent.LaunchFailed) {
+                failed.incrementAndGet();
+            }
+        })));
+    }
+
+    private Optional<RunningAvailabilityGroup> group(String name) {
+        try {
+            return Optional.of(lb.availabilityGroup(name));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // not running here (another node owns it), or stopped
         }
     }
 
@@ -180,6 +252,7 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
         if (membership != null) {
             membership.dispose();
         }
+        groupEvents.dispose();
         if (registry != null) {
             meters.forEach(registry::remove);
             serverMeters.values().forEach(l -> l.forEach(registry::remove));

@@ -5,17 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nlb4j.balancer.LoadBalancerOptions;
 import io.nlb4j.balancer.NetworkLoadBalancer;
 import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.balancer.TestBackend;
+import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.InstanceHandle;
+import io.nlb4j.model.InstanceLauncher;
+import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
+import io.nlb4j.model.OutlierDetection;
 import io.nlb4j.model.StaticServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,6 +131,51 @@ class LoadBalancerMetricsTest {
                 metrics.close();
                 assertThat(registry.getMeters()).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void groupMetersCountInstancesByZoneAndStateAndLaunches() throws Exception {
+        AvailabilityGroup pool = AvailabilityGroup.builder("pool").region("local").vpc("lo").zones("z1", "z2")
+                .template(InstanceTemplate.builder("echo").port(0).launcher(InstanceLauncher.inProcess(ctx -> {
+                    TestBackend b = TestBackend.echo(ctx.instanceId());
+                    return new InstanceHandle() {
+                        @Override
+                        public InetSocketAddress address() {
+                            return b.address();
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            b.close();
+                        }
+                    };
+                }))).capacity(1, 2, 4).build();
+        LoadBalancerSpec spec = LoadBalancerSpec.builder("group-lb").region("local").vpc("lo").zones("z1", "z2")
+                .listener(Listener.tcp(0).backendService(BackendService.builder("web")
+                        .connectionDraining(Duration.ZERO).healthCheck(HealthCheck.none(OutlierDetection.off()))
+                        .availabilityGroup(pool)))
+                .build();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec, LoadBalancerOptions.builder()
+                .bindAddress("127.0.0.1").eventLoopThreads(1).build());
+             LoadBalancerMetrics metrics = new LoadBalancerMetrics(lb)) {
+            metrics.bindTo(registry);
+            lb.availabilityGroup("pool").awaitServing(2).block(Duration.ofSeconds(10));
+            assertThat(gauge(registry, "nlb4j.group.instances.desired", "group", "pool")).isEqualTo(2);
+            assertThat(gauge(registry, "nlb4j.group.instances", "zone", "z1", "state", "in_service")
+                    + gauge(registry, "nlb4j.group.instances", "zone", "z2", "state", "in_service")).isEqualTo(2);
+            assertThat(gauge(registry, "nlb4j.group.instances", "zone", "z1", "state", "in_service")).isEqualTo(1);
+
+            lb.availabilityGroup("pool").setDesiredCapacity(3).block(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(gauge(registry, "nlb4j.group.instances.desired", "group", "pool")).isEqualTo(3);
+                assertThat(counter(registry, "nlb4j.group.launches", "outcome", "in_service")).isEqualTo(1);
+                assertThat(gauge(registry, "nlb4j.group.instances", "zone", "z1", "state", "in_service")
+                        + gauge(registry, "nlb4j.group.instances", "zone", "z2", "state", "in_service"))
+                        .isEqualTo(3);
+            });
+            assertThat(counter(registry, "nlb4j.group.launches", "outcome", "failed")).isZero();
         }
     }
 }
