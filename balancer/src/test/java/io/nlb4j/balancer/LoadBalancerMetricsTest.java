@@ -1,5 +1,6 @@
-package io.nlb4j.balancer.metrics;
+package io.nlb4j.balancer;
 
+import static io.nlb4j.balancer.Fixtures.echoInstances;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,15 +8,10 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nlb4j.balancer.LoadBalancerOptions;
-import io.nlb4j.balancer.NetworkLoadBalancer;
-import io.nlb4j.balancer.RunningLoadBalancer;
-import io.nlb4j.balancer.TestBackend;
+import io.nlb4j.balancer.metrics.LoadBalancerMetrics;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
-import io.nlb4j.model.InstanceHandle;
-import io.nlb4j.model.InstanceLauncher;
 import io.nlb4j.model.InstanceTemplate;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
@@ -30,11 +26,16 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The meters against known traffic: connections, bytes, a refusal, a server going down, a server leaving. */
+/** {@link LoadBalancerMetrics} against known traffic: connections, bytes, a refusal, a server going down, a server leaving. */
 class LoadBalancerMetricsTest {
 
     private static final int CONNECTIONS = 5;
     private static final int BYTES = 10_000;
+
+    private static RunningLoadBalancer start(LoadBalancerSpec spec) {
+        return NetworkLoadBalancer.startNow(spec, LoadBalancerOptions.builder().bindAddress("127.0.0.1")
+                .eventLoopThreads(1).build());
+    }
 
     private static double counter(MeterRegistry r, String name, String... tags) {
         return r.get(name).tags(tags).functionCounters().stream().mapToDouble(FunctionCounter::count).sum();
@@ -73,8 +74,7 @@ class LoadBalancerMetricsTest {
                                             StaticServer.of("127.0.0.1", b.port())))))
                     .build();
             MeterRegistry registry = new SimpleMeterRegistry();
-            try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec, LoadBalancerOptions.builder()
-                    .bindAddress("127.0.0.1").eventLoopThreads(1).build());
+            try (RunningLoadBalancer lb = start(spec);
                  LoadBalancerMetrics metrics = new LoadBalancerMetrics(lb)) {
                 metrics.bindTo(registry);
                 InetSocketAddress address = lb.listener(0).boundAddress();
@@ -137,28 +137,14 @@ class LoadBalancerMetricsTest {
     @Test
     void groupMetersCountInstancesByZoneAndStateAndLaunches() throws Exception {
         AvailabilityGroup pool = AvailabilityGroup.builder("pool").region("local").vpc("lo").zones("z1", "z2")
-                .template(InstanceTemplate.builder("echo").port(0).launcher(InstanceLauncher.inProcess(ctx -> {
-                    TestBackend b = TestBackend.echo(ctx.instanceId());
-                    return new InstanceHandle() {
-                        @Override
-                        public InetSocketAddress address() {
-                            return b.address();
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            b.close();
-                        }
-                    };
-                }))).capacity(1, 2, 4).build();
+                .template(InstanceTemplate.builder("echo").port(0).launcher(echoInstances())).capacity(1, 2, 4).build();
         LoadBalancerSpec spec = LoadBalancerSpec.builder("group-lb").region("local").vpc("lo").zones("z1", "z2")
                 .listener(Listener.tcp(0).backendService(BackendService.builder("web")
                         .connectionDraining(Duration.ZERO).healthCheck(HealthCheck.none(OutlierDetection.off()))
                         .availabilityGroup(pool)))
                 .build();
         MeterRegistry registry = new SimpleMeterRegistry();
-        try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec, LoadBalancerOptions.builder()
-                .bindAddress("127.0.0.1").eventLoopThreads(1).build());
+        try (RunningLoadBalancer lb = start(spec);
              LoadBalancerMetrics metrics = new LoadBalancerMetrics(lb)) {
             metrics.bindTo(registry);
             lb.availabilityGroup("pool").awaitServing(2).block(Duration.ofSeconds(10));
