@@ -67,6 +67,16 @@ public final class Snapshots {
     }
 
     /**
+     * Says what a failure keeps: the cause, then how many servers of the last snapshot stay.
+     *
+     * @param cause what failed, naming the source
+     * @return {@code CAUSE; the last N servers are kept}, for {@link #problem(String)}
+     */
+    public String keepingLast(String cause) {
+        return cause + "; the last " + (last == null ? 0 : last.size()) + " servers are kept";
+    }
+
+    /**
      * Returns the last snapshot published.
      *
      * @return it, or null if none has been

@@ -147,7 +147,7 @@ public final class FileMembershipProvider extends SnapshotMembershipProvider {
             }
         } catch (MemberFile.BadFile e) {
             int kept = snapshots.last().size();
-            if (snapshots.problem(e.getMessage() + "; the last " + kept + " servers are kept")) {
+            if (snapshots.problem(snapshots.keepingLast(e.getMessage()))) {
                 log.warn("membership file {}: keeping the last {} servers: {}", file, kept, e.getMessage());
             }
         }

@@ -136,9 +136,8 @@ public final class KubernetesMembershipProvider extends SnapshotMembershipProvid
         if (notWatchingSince < 0) {
             notWatchingSince = now;
         } else if (now - notWatchingSince >= TimeUnit.MILLISECONDS.toNanos(WATCH_DOWN_MILLIS)) {
-            Set<Member> last = snapshots.last();
-            String problem = source + ": not watching " + client.getMasterUrl() + " (unreachable, or the watch"
-                    + " failed); the last " + (last == null ? 0 : last.size()) + " servers are kept";
+            String problem = snapshots.keepingLast(source + ": not watching " + client.getMasterUrl()
+                    + " (unreachable, or the watch failed)");
             if (snapshots.problem(problem)) {
                 log.warn("{}", problem);
             }
@@ -204,9 +203,7 @@ public final class KubernetesMembershipProvider extends SnapshotMembershipProvid
     }
 
     private synchronized void failed(Throwable t) {
-        Set<Member> last = snapshots.last();
-        String problem = source + ": " + describe(t) + "; the last " + (last == null ? 0 : last.size())
-                + " servers are kept";
+        String problem = snapshots.keepingLast(source + ": " + describe(t));
         if (snapshots.problem(problem)) {
             log.warn("{}", problem);
         }

@@ -10,7 +10,6 @@ import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.Cluster;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
@@ -27,24 +26,11 @@ public final class ZooKeeperClusterSupport implements ClusterSupport {
     @Override
     public ClusterNode join(Cluster cluster, String loadBalancer) {
         String node = cluster.node().orElseGet(ZooKeeperClusterSupport::defaultNodeName);
-        CuratorFramework client = CuratorFrameworkFactory.builder().connectString(cluster.connect())
+        CuratorFramework client = Curators.connected(CuratorFrameworkFactory.builder().connectString(cluster.connect())
                 .sessionTimeoutMs((int) cluster.sessionTimeout().toMillis()).connectionTimeoutMs(5_000)
                 .retryPolicy(new ExponentialBackoffRetry(500, 10))
-                .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy()).build();
-        client.start();
-        try {
-            if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-                throw new IllegalArgumentException("cluster.zookeeper.connect: \"" + cluster.connect()
-                        + "\" (expected: a reachable ZooKeeper ensemble; no connection within 10 s)");
-            }
-        } catch (InterruptedException e) {
-            client.close();
-            Thread.currentThread().interrupt();
-            throw new IllegalArgumentException("cluster.zookeeper.connect: interrupted while connecting", e);
-        } catch (RuntimeException e) {
-            client.close();
-            throw e;
-        }
+                .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy()).build(),
+                "cluster.zookeeper.connect", cluster.connect());
         return new Node(client, cluster.basePath() + '/' + loadBalancer, node);
     }
 

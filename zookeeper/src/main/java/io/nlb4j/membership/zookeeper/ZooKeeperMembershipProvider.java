@@ -83,9 +83,7 @@ public final class ZooKeeperMembershipProvider extends SnapshotMembershipProvide
 
     private synchronized void changed(ConnectionState state) {
         if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
-            Set<Member> last = snapshots.last();
-            String problem = source + ": connection " + state.name().toLowerCase() + "; the last "
-                    + (last == null ? 0 : last.size()) + " servers are kept";
+            String problem = snapshots.keepingLast(source + ": connection " + state.name().toLowerCase());
             if (snapshots.problem(problem)) {
                 log.warn("{}", problem);
             }

@@ -4,7 +4,6 @@ import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.membership.MembershipProviderFactory;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -52,22 +51,11 @@ public final class ZooKeeperMembershipProviderFactory implements MembershipProvi
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         String connect = properties.get("connect");
-        CuratorFramework client = CuratorFrameworkFactory.newClient(connect, new ExponentialBackoffRetry(500, 10));
-        client.start();
+        CuratorFramework client = Curators.connected(CuratorFrameworkFactory.newClient(connect,
+                new ExponentialBackoffRetry(500, 10)), "connect", connect);
         try {
-            if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-                throw new IllegalArgumentException("connect: \"" + connect + "\" (expected: a reachable ZooKeeper"
-                        + " ensemble; no connection within 10 s)");
-            }
             return new ZooKeeperMembershipProvider(client, true, properties.getOrDefault("basePath", "/services"),
                     properties.get("service"));
-        } catch (InterruptedException e) {
-            client.close();
-            Thread.currentThread().interrupt();
-            throw new IllegalArgumentException("connect: \"" + connect + "\": interrupted while connecting", e);
-        } catch (IllegalArgumentException e) {
-            client.close();
-            throw e;
         } catch (Exception e) {
             client.close();
             throw new IllegalArgumentException("service: " + properties.get("service") + ": cannot be watched ("
