@@ -300,8 +300,10 @@ public final class LoadBalancerOptions {
          * Runs the control plane on a caller's scheduler and reads time from its {@code now()}: every delay,
          * deadline and time-based decision (draining timeouts, idle timeouts, session persistence, ejections,
          * the start and stop deadlines, the availability groups' back-off and cooldowns) is measured on it. Tests
-         * pass a {@code VirtualTimeScheduler} and drive time. The caller keeps the scheduler. Default: a control
-         * thread of the load balancer's own, with {@link System#nanoTime()}.
+         * pass a {@code VirtualTimeScheduler} and drive time, with its scheduling and advancing under one lock (see
+         * {@link io.nlb4j.control.ControlContext#on(String, Scheduler)}: event loops submit tasks while the test
+         * advances it). The caller keeps the scheduler. Default: a control thread of the load balancer's own, with
+         * {@link System#nanoTime()}.
          *
          * @param scheduler the scheduler
          * @return this builder

@@ -16,13 +16,13 @@ import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
 import io.nlb4j.balancer.LoadBalancerEvent.RemovalOutcome;
 import io.nlb4j.balancer.LoadBalancerEvent.ServerDraining;
 import io.nlb4j.balancer.LoadBalancerEvent.ServerRemoved;
+import io.nlb4j.control.SerialVirtualTime;
 import io.nlb4j.model.Listener;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** A server removed from a running service drains: no new connections, open ones until they close or time out. */
 class DrainingTest {
@@ -76,7 +76,7 @@ class DrainingTest {
 
     @Test
     void aStragglerIsClosedAtTheDrainingTimeoutOnTheControlClock() throws Exception {
-        VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+        SerialVirtualTime clock = SerialVirtualTime.create();
         try (TestBackend a = TestBackend.start("a", TestBackend.NAMED_ECHO);
              TestBackend b = TestBackend.start("b", TestBackend.NAMED_ECHO);
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("straggler",

@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 import io.nlb4j.balancer.LoadBalancerEvent.HealthCause;
 import io.nlb4j.balancer.LoadBalancerEvent.ServerHealthy;
 import io.nlb4j.balancer.LoadBalancerEvent.ServerUnhealthy;
+import io.nlb4j.control.SerialVirtualTime;
 import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** Health-driven routing: active checks, passive ejection, and the all-unhealthy and close policies. */
 class HealthRoutingTest {
@@ -157,7 +157,7 @@ class HealthRoutingTest {
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             deadPort = probe.getLocalPort(); // closed again: connections to it are refused
         }
-        VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+        SerialVirtualTime clock = SerialVirtualTime.create();
         try (TestBackend a = TestBackend.echo("a"); TestBackend b = TestBackend.echo("b");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(passiveOnly(a, b, deadPort), options(clock));
              Fixtures.Events events = new Fixtures.Events(lb)) {

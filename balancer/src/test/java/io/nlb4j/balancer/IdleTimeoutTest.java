@@ -9,6 +9,7 @@ import static io.nlb4j.balancer.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nlb4j.control.SerialVirtualTime;
 import io.nlb4j.model.Listener;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +20,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * A pair with no bytes in either direction for the listener's idle timeout is closed; a busy one is not. Time is
@@ -31,7 +31,7 @@ class IdleTimeoutTest {
     /** Well under the idle timeout, so that a pair with a byte after each step is never idle for long enough. */
     private static final Duration STEP = Duration.ofSeconds(20);
 
-    private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    private final SerialVirtualTime clock = SerialVirtualTime.create();
 
     @AfterEach
     void disposeClock() {

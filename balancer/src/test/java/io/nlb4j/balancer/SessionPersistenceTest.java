@@ -10,6 +10,7 @@ import static io.nlb4j.balancer.Fixtures.statsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nlb4j.control.SerialVirtualTime;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.Scheduling;
 import java.net.Socket;
@@ -20,14 +21,13 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** Source-IP session persistence over round robin, driven by an injected clock. */
 class SessionPersistenceTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
-    private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    private final SerialVirtualTime clock = SerialVirtualTime.create();
 
     @AfterEach
     void disposeClock() {

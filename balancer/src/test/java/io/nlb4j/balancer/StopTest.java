@@ -15,6 +15,7 @@ import io.nlb4j.balancer.LoadBalancerEvent.ListenerUnbound;
 import io.nlb4j.balancer.LoadBalancerEvent.StopOutcome;
 import io.nlb4j.balancer.LoadBalancerEvent.Stopped;
 import io.nlb4j.balancer.LoadBalancerEvent.Stopping;
+import io.nlb4j.control.SerialVirtualTime;
 import io.nlb4j.model.Listener;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,14 +32,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** {@code stop(Duration)} drains the whole load balancer. */
 class StopTest {
 
     @Test
     void stopClosesTheListenerAtOnceLetsOpenConnectionsRunAndClosesStragglersAtTheTimeout() throws Exception {
-        VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+        SerialVirtualTime clock = SerialVirtualTime.create();
         try (TestBackend a = TestBackend.echo("a");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("stopper",
                      Listener.tcp(0).backendService(service("echo", a)

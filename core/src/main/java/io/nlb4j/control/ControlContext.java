@@ -67,6 +67,11 @@ public final class ControlContext implements Disposable {
      * {@code VirtualTimeScheduler} to drive time in tests. The caller keeps the scheduler: disposing the
      * context does not dispose it.
      *
+     * <p>Tasks are submitted from other threads too (event loops, workers that stop instances). Reactor's
+     * {@code VirtualTimeScheduler} can lose a task added by another thread while it runs due tasks (it peeks at the
+     * earliest task and then polls, which may remove a newer, earlier one without running it); such a lost task
+     * stops this context for good. Give it a scheduler whose scheduling and advancing hold one lock.
+     *
      * @param owner what the context serves, for messages
      * @param scheduler runs the tasks and the delays and tells the time
      * @return the context

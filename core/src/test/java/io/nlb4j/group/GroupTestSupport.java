@@ -3,6 +3,7 @@ package io.nlb4j.group;
 import static org.awaitility.Awaitility.await;
 
 import io.nlb4j.control.ControlContext;
+import io.nlb4j.control.SerialVirtualTime;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.Capacity;
 import io.nlb4j.model.InstanceContext;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * Fakes and a virtual-time harness for availability-group tests: a starter and a membership that record what
@@ -46,7 +46,7 @@ abstract class GroupTestSupport {
     final List<GroupEvent> events = new CopyOnWriteArrayList<>();
     /** What the group logged, at INFO and above. */
     final RecordingLogger logs = new RecordingLogger();
-    VirtualTimeScheduler vts;
+    SerialVirtualTime vts;
     ControlContext context;
     FakeStarter launcher;
     RecordingMembership membership;
@@ -54,7 +54,7 @@ abstract class GroupTestSupport {
 
     @BeforeEach
     void createFakes() {
-        vts = VirtualTimeScheduler.create();
+        vts = SerialVirtualTime.create();
         context = ControlContext.on("availability group \"g\"", vts);
         launcher = new FakeStarter();
         membership = new RecordingMembership();
