@@ -27,6 +27,10 @@ public final class LoadBalancerOptions {
     public static final long DEFAULT_START_TIMEOUT_SECONDS = 30;
     /** Default bind address: every interface. */
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+    /** The logger of the access log, unless another is set. */
+    public static final String ACCESS_LOGGER = "nlb4j.access";
+    /** Default address of the admin endpoint: loopback only. */
+    public static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
 
     private static final LoadBalancerOptions DEFAULTS = builder().build();
 
@@ -40,6 +44,10 @@ public final class LoadBalancerOptions {
     private final Optional<Scheduler> controlScheduler;
     private final Map<String, MembershipProviderFactory> membershipProviders;
     private final InstanceStarter instanceStarter;
+    private final org.slf4j.Logger accessLog;
+    private final int adminPort;
+    private final String adminAddress;
+    private final Optional<String> adminToken;
 
     private LoadBalancerOptions(Builder b) {
         this.eventLoopThreads = b.eventLoopThreads;
@@ -52,6 +60,10 @@ public final class LoadBalancerOptions {
         this.controlScheduler = Optional.ofNullable(b.controlScheduler);
         this.membershipProviders = Map.copyOf(b.membershipProviders);
         this.instanceStarter = b.instanceStarter;
+        this.accessLog = b.accessLog;
+        this.adminPort = b.adminPort;
+        this.adminAddress = b.adminAddress;
+        this.adminToken = Optional.ofNullable(b.adminToken);
     }
 
     /**
@@ -61,7 +73,7 @@ public final class LoadBalancerOptions {
      * attempts, {@value #DEFAULT_EVENT_BUFFER_SIZE} events per slow subscriber, a
      * {@value #DEFAULT_START_TIMEOUT_SECONDS} s start timeout, listeners bound to {@value #DEFAULT_BIND_ADDRESS},
      * a control thread of its own with {@link System#nanoTime()}, the membership providers found by
-     * {@link java.util.ServiceLoader}, and the standard instance starter.
+     * {@link java.util.ServiceLoader}, the standard instance starter, no access log and no admin endpoint.
      *
      * @return the defaults
      */
@@ -95,6 +107,10 @@ public final class LoadBalancerOptions {
         b.controlScheduler = controlScheduler.orElse(null);
         b.membershipProviders.putAll(membershipProviders);
         b.instanceStarter = instanceStarter;
+        b.accessLog = accessLog;
+        b.adminPort = adminPort;
+        b.adminAddress = adminAddress;
+        b.adminToken = adminToken.orElse(null);
         return b;
     }
 
@@ -189,6 +205,42 @@ public final class LoadBalancerOptions {
         return instanceStarter;
     }
 
+    /**
+     * Returns the logger each finished connection is logged to, if the access log is on.
+     *
+     * @return the logger ({@code nlb4j.access} unless another was set); empty by default
+     */
+    public Optional<org.slf4j.Logger> accessLog() {
+        return Optional.ofNullable(accessLog);
+    }
+
+    /**
+     * Returns the admin endpoint's port, if it is enabled: {@code 0} for an ephemeral one.
+     *
+     * @return the port; empty by default (no admin endpoint)
+     */
+    public java.util.OptionalInt adminPort() {
+        return adminPort < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(adminPort);
+    }
+
+    /**
+     * Returns the local address the admin endpoint binds to.
+     *
+     * @return {@value #DEFAULT_ADMIN_ADDRESS} by default
+     */
+    public String adminAddress() {
+        return adminAddress;
+    }
+
+    /**
+     * Returns the bearer token the admin endpoint requires, if one was set.
+     *
+     * @return the token; empty by default (no token asked for)
+     */
+    public Optional<String> adminToken() {
+        return adminToken;
+    }
+
     /** Builds {@link LoadBalancerOptions}; every setter checks its value at once. */
     public static final class Builder {
         private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
@@ -201,8 +253,83 @@ public final class LoadBalancerOptions {
         private Scheduler controlScheduler;
         private final Map<String, MembershipProviderFactory> membershipProviders = new LinkedHashMap<>();
         private InstanceStarter instanceStarter = InstanceStarter.standard();
+        private org.slf4j.Logger accessLog;
+        private int adminPort = -1;
+        private String adminAddress = DEFAULT_ADMIN_ADDRESS;
+        private String adminToken;
 
         private Builder() {
+        }
+
+        /**
+         * Logs each finished connection, one line at INFO to the SLF4J logger {@code nlb4j.access}: the accept time,
+         * the client's address and port, the listener, the backend service, the server, the bytes each way, the
+         * connect time, the duration and how it ended ({@code client_closed}, {@code server_closed},
+         * {@code client_reset}, {@code server_reset}, {@code idle_timeout}, {@code drain_deadline}, {@code fault},
+         * {@code denied}, {@code over_limit}, {@code no_server}, {@code connect_failed}, {@code loop}). Default off;
+         * also off when that logger does not log INFO.
+         *
+         * @param enabled whether to log
+         * @return this builder
+         */
+        public Builder accessLog(boolean enabled) {
+            this.accessLog = enabled ? org.slf4j.LoggerFactory.getLogger(ACCESS_LOGGER) : null;
+            return this;
+        }
+
+        /**
+         * Logs each finished connection to a logger of the application's instead of {@code nlb4j.access}, as
+         * {@link #accessLog(boolean)} describes.
+         *
+         * @param logger the logger
+         * @return this builder
+         */
+        public Builder accessLog(org.slf4j.Logger logger) {
+            this.accessLog = Objects.requireNonNull(logger, "logger");
+            return this;
+        }
+
+        /**
+         * Serves the admin endpoint on a port of the loopback address: {@code /metrics} (Prometheus text),
+         * {@code /api/status} (JSON) and {@code /} (a live status page). Default off.
+         *
+         * @param port the port, {@code 0} for an ephemeral one
+         * @return this builder
+         */
+        public Builder admin(int port) {
+            return admin(DEFAULT_ADMIN_ADDRESS, port);
+        }
+
+        /**
+         * Serves the admin endpoint on a port of a local address, as {@link #admin(int)} does.
+         *
+         * @param address the local address, such as {@code 127.0.0.1} or {@code 0.0.0.0}
+         * @param port the port, {@code 0} for an ephemeral one
+         * @return this builder
+         */
+        public Builder admin(String address, int port) {
+            Objects.requireNonNull(address, "address");
+            check(!address.isBlank(), "adminAddress", '"' + address + '"', "an IP address or host name");
+            check(port >= 0 && port <= 65535, "adminPort", port, "0 to 65535");
+            this.adminAddress = address;
+            this.adminPort = port;
+            return this;
+        }
+
+        /**
+         * Requires a bearer token of every admin request ({@code Authorization: Bearer TOKEN}); a request
+         * without it gets 401 and no data. Default: none required.
+         *
+         * @param token the token: printable ASCII without spaces, at least 16 characters
+         * @return this builder
+         */
+        public Builder adminToken(String token) {
+            Objects.requireNonNull(token, "token");
+            check(token.length() >= 16 && token.chars().allMatch(c -> c > 0x20 && c < 0x7f), "adminToken",
+                    "(" + token.length() + " characters, not shown)",
+                    "at least 16 printable ASCII characters without spaces");
+            this.adminToken = token;
+            return this;
         }
 
         /**

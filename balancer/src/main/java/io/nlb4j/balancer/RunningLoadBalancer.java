@@ -93,6 +93,15 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
     FaultHandle addFault(FaultTarget target, Fault fault);
 
     /**
+     * Calls an observer each time a connection to a server is made, with how long the connect took (the successful
+     * attempt's). Without an observer (nor the access log) connections do not read the clock for it.
+     *
+     * @param observer called on the event loop that made the connection; must not block
+     * @return removes the observer
+     */
+    Disposable observeConnectTimes(ConnectTimeObserver observer);
+
+    /**
      * Returns how many events were dropped because a subscriber of {@link #events()} was too slow.
      *
      * @return the count, over all subscribers

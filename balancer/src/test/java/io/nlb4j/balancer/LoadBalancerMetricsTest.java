@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nlb4j.balancer.metrics.LoadBalancerMetrics;
 import io.nlb4j.model.AvailabilityGroup;
@@ -24,6 +25,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@link LoadBalancerMetrics} against known traffic: connections, bytes, a refusal, a server going down, a server leaving. */
@@ -97,6 +99,12 @@ class LoadBalancerMetricsTest {
                             .isEqualTo(CONNECTIONS * BYTES);
                     assertThat(gauge(registry, "nlb4j.listener.connections.active", "listener", "front")).isZero();
                     assertThat(gauge(registry, "nlb4j.server.healthy", "server", serverA)).isEqualTo(1);
+                    // every connection made is timed, on its server's timer
+                    Timer ta = registry.get("nlb4j.server.connect.time").tags("server", serverA).timer();
+                    Timer tb = registry.get("nlb4j.server.connect.time").tags("server", serverB).timer();
+                    assertThat(ta.count() + tb.count()).isEqualTo(CONNECTIONS);
+                    assertThat(ta.totalTime(TimeUnit.NANOSECONDS) + tb.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+                    assertThat(ta.max(TimeUnit.SECONDS)).isLessThan(2);
                 });
 
                 // One connection held open: the listener is at its maximum, the next is refused and counted.

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.nlb4j.balancer.ListenerStats;
 import io.nlb4j.balancer.LoadBalancerEvent;
@@ -36,8 +37,9 @@ import reactor.core.Disposables;
 
 /**
  * A running load balancer's Micrometer meters, bound to any {@link MeterRegistry}:
- * {@code new LoadBalancerMetrics(lb).bindTo(registry)}. Every meter reads the load balancer's own counters when it is
- * read (a scrape), so the per-connection path does no more than it does without them.
+ * {@code new LoadBalancerMetrics(lb).bindTo(registry)}. Every meter but the connect timer reads the load balancer's own
+ * counters when it is read (a scrape), so the per-connection path does no more for them than it does without them;
+ * the connect timer costs each connection two clock reads and one timer update.
  *
  * <p>Per listener (tags {@code loadBalancer}, {@code listener} — its name, else its port — and {@code service}):
  * {@code nlb4j.listener.connections.active} (gauge), {@code nlb4j.listener.connections} (counter),
@@ -45,7 +47,8 @@ import reactor.core.Disposables;
  * {@code no_server}), {@code nlb4j.listener.bytes} (counter, tag {@code direction}: {@code in} from clients,
  * {@code out} to them). Per server (tags {@code loadBalancer}, {@code service}, {@code server} as {@code HOST:PORT}),
  * registered when it joins and removed when it leaves: {@code nlb4j.server.connections.active},
- * {@code nlb4j.server.connections}, {@code nlb4j.server.connect.failures}, {@code nlb4j.server.bytes} (tag
+ * {@code nlb4j.server.connections}, {@code nlb4j.server.connect.failures}, {@code nlb4j.server.connect.time} (a
+ * timer of the successful connects, with the 0.5, 0.95 and 0.99 percentiles), {@code nlb4j.server.bytes} (tag
  * {@code direction}: {@code to_server}, {@code from_server}), and the gauges {@code nlb4j.server.healthy} (1 when
  * healthy, 0 when unhealthy, -1 while pending), {@code nlb4j.server.draining} and {@code nlb4j.server.ejected}
  * (1 or 0). Per availability group (tags {@code loadBalancer}, {@code group}): {@code nlb4j.group.instances.desired},
@@ -61,6 +64,9 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
     private final RunningLoadBalancer lb;
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final Map<String, List<Meter>> serverMeters = new ConcurrentHashMap<>();
+    /** Per service, per server: its connect timer, which connections record into on their event loops. */
+    private final Map<String, Map<InetSocketAddress, Timer>> connectTimers = new ConcurrentHashMap<>();
+    private Disposable connectTimes;
     private final List<Meter> meters = new ArrayList<>();
     private MeterRegistry registry;
     private Disposable membership;
@@ -111,6 +117,7 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
         }
         // Servers join and leave: their meters follow the events; the ones there now are added at once.
         membership = lb.events().subscribe(this::onEvent);
+        connectTimes = lb.observeConnectTimes(this::connected);
         Set<String> services = new LinkedHashSet<>();
         lb.listeners().forEach(l -> services.add(l.backendService().spec().name()));
         for (String service : services) {
@@ -214,10 +221,27 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
         list.add(Gauge.builder("nlb4j.server.ejected", this, m -> m.read(service, address,
                 s -> s.ejected() ? 1 : 0)).tags(tags).description("1 while outlier detection ejects it")
                 .register(registry));
+        Timer timer = Timer.builder("nlb4j.server.connect.time").tags(tags).publishPercentiles(0.5, 0.95, 0.99)
+                .description("time to connect to the server").register(registry);
+        list.add(timer);
+        connectTimers.computeIfAbsent(service, k -> new ConcurrentHashMap<>()).put(address, timer);
         serverMeters.put(key, list);
     }
 
+    /** A connection to a server was made: on its event loop. */
+    private void connected(String service, InetSocketAddress server, long nanos) {
+        Map<InetSocketAddress, Timer> timers = connectTimers.get(service);
+        Timer t = timers == null ? null : timers.get(server);
+        if (t != null) {
+            t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
     private synchronized void removeServer(String service, InetSocketAddress address) {
+        Map<InetSocketAddress, Timer> timers = connectTimers.get(service);
+        if (timers != null) {
+            timers.remove(address);
+        }
         List<Meter> list = serverMeters.remove(service + ' ' + address);
         if (list != null && registry != null) {
             list.forEach(registry::remove);
@@ -253,6 +277,10 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
             membership.dispose();
         }
         groupEvents.dispose();
+        if (connectTimes != null) {
+            connectTimes.dispose();
+        }
+        connectTimers.clear();
         if (registry != null) {
             meters.forEach(registry::remove);
             serverMeters.values().forEach(l -> l.forEach(registry::remove));

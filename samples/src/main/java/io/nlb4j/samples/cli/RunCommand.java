@@ -67,6 +67,11 @@ final class RunCommand implements Callable<Integer> {
                     + " IO_URING, EPOLL or NIO (default: ${DEFAULT-VALUE}).")
     SocketTransport transport;
 
+    @Option(names = "--access-log",
+            description = "Log each finished connection, one line to the logger nlb4j.access: client, listener,"
+                    + " service, server, bytes each way, connect time, duration and how it ended (default: off).")
+    boolean accessLog;
+
     @Option(names = "--toxiproxy-api", paramLabel = "[ADDRESS:]PORT", converter = ToxiproxyAddressConverter.class,
             description = "Also serve a Toxiproxy-compatible HTTP API there (such as 8474, on 127.0.0.1, or"
                     + " 127.0.0.1:8474): Toxiproxy clients create proxies and toxics, run as nlb4j load balancers"
@@ -143,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         LoadBalancerOptions options = LoadBalancerOptions.builder().bindAddress(bindAddress).transport(transport)
-                .build();
+                .accessLog(accessLog).build();
         starting.set(NetworkLoadBalancer.start(lb, options).subscribe(started::complete,
                 started::completeExceptionally));
         if (stopRequested.get()) {

@@ -24,12 +24,14 @@ public interface ListenerPath {
      * @param events where the path reports what happens
      * @param connectTimeoutMillis how long connecting to a server may take
      * @param maxConnectAttempts servers tried per client connection
+     * @param observers the connect-time observers and the access log, shared by the load balancer's listeners
      * @return the path
      */
     static ListenerPath create(int index, Listener spec, ServiceRoute route, AccessControl access, Transport transport,
-                               Loops loops, ForwardingEvents events, int connectTimeoutMillis, int maxConnectAttempts) {
+                               Loops loops, ForwardingEvents events, int connectTimeoutMillis, int maxConnectAttempts,
+                               ConnectionObservers observers) {
         return new ListenerPipe(index, spec, (Route) route, access, transport, (LoopStates) loops, events,
-                connectTimeoutMillis, maxConnectAttempts);
+                connectTimeoutMillis, maxConnectAttempts, observers);
     }
 
     /**

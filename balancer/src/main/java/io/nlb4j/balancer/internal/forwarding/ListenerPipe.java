@@ -39,10 +39,18 @@ final class ListenerPipe implements ListenerPath {
     final LongAdder denied = new LongAdder();
     final LongAdder overLimit = new LongAdder();
     final LongAdder noServer = new LongAdder();
+    final ConnectionObservers observers;
+    /** The listener as the access log and the meters name it: its name, else its port. */
+    final String logName;
+    final String serviceName;
     private volatile int boundPort;
 
     ListenerPipe(int index, Listener spec, Route route, AccessControl access, Transport transport, LoopStates loops,
-                 ForwardingEvents events, int connectTimeoutMillis, int maxConnectAttempts) {
+                 ForwardingEvents events, int connectTimeoutMillis, int maxConnectAttempts,
+                 ConnectionObservers observers) {
+        this.observers = observers;
+        this.logName = spec.name().orElse(String.valueOf(spec.port()));
+        this.serviceName = spec.backendService().name();
         this.index = index;
         this.spec = spec;
         this.route = route;

@@ -65,7 +65,7 @@ final class LoopState {
         int n = 0;
         for (ProxyConnection c : snapshot()) {
             if (c != null && c.endpoint() == endpoint) {
-                c.closeNow();
+                c.closeNow(Termination.DRAIN_DEADLINE);
                 n++;
             }
         }
@@ -86,7 +86,7 @@ final class LoopState {
         int n = 0;
         for (ProxyConnection c : snapshot()) {
             if (c != null) {
-                c.closeNow();
+                c.closeNow(Termination.DRAIN_DEADLINE);
                 n++;
             }
         }

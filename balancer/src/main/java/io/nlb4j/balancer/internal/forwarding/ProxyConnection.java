@@ -82,6 +82,19 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     /** The faults acting on this pair (allocated only for a pair a fault acts on). */
     private Faults.Active[] installedFaults;
     private int faultsInstalled;
+    /** Bytes of this connection from the client and to it. */
+    private long clientBytes;
+    private long serverBytes;
+    /** How the connection ended, once known: the first cause wins. */
+    private Termination end;
+    /** Read at accept: the access log (or null) and the connect-time observers (often none). */
+    private AccessLog accessLog;
+    private ConnectionObservers.ConnectTimes[] connectTimes;
+    /** Taken only when something observes the connection: the accept, the current connect, its duration. */
+    private long acceptMillis;
+    private long acceptNanos;
+    private long connectStartNanos;
+    private long connectNanos = -1;
 
     ProxyConnection(ListenerPipe listener, LoopState loop) {
         this.listener = listener;
@@ -104,6 +117,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         frontend = ctx.channel();
+        accessLog = listener.observers.accessLog();
+        connectTimes = listener.observers.connectTimes();
+        if (accessLog != null) {
+            acceptMillis = System.currentTimeMillis();
+            acceptNanos = System.nanoTime();
+        }
         InetSocketAddress remote = (InetSocketAddress) frontend.remoteAddress();
         InetSocketAddress local = (InetSocketAddress) frontend.localAddress();
         if (remote == null || local == null) {
@@ -153,6 +172,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     }
 
     private void reject(RejectReason reason, String detail) {
+        ended(Termination.of(reason));
         if (log.isDebugEnabled()) {
             log.debug("{}: connection from {} rejected: {} ({})", listener, client, reason, detail);
         }
@@ -202,6 +222,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         frontend.eventLoop().register(b);
         Faults.Active[] serverFaults = s.faults.active();
         Faults.Active down = serverFaults.length == 0 ? null : Faults.firstApplying(serverFaults, Fault.Kind.DOWN);
+        if (accessLog != null || connectTimes.length > 0) {
+            connectStartNanos = System.nanoTime();
+        }
         ChannelFuture connecting = down == null ? b.connect(s.address())
                 : b.newFailedFuture(new ConnectException("Connection refused (fault: " + down.fault + ')'));
         // With epoll and NIO the connect has run on this loop: the kernel chose the local port when it sent the SYN,
@@ -298,13 +321,19 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
                 resetNow = installFaults(lf, false) | installFaults(rf, false) | installFaults(sf, false);
             }
             connected = true;
+            if (accessLog != null || connectTimes.length > 0) {
+                connectNanos = System.nanoTime() - connectStartNanos;
+                for (ConnectionObservers.ConnectTimes t : connectTimes) {
+                    t.connected(listener.serviceName, server, connectNanos);
+                }
+            }
             server.recordSuccess();
             server.total.increment();
             listener.total.increment();
             route.connected(client, server);
             lastActivity = loop.clock.getAsLong();
             if (resetNow) {
-                closeNow(); // a reset_peer fault with no timeout: before a byte is forwarded
+                closeNow(Termination.FAULT); // a reset_peer fault with no timeout: before a byte is forwarded
                 return;
             }
             if (early != null) {
@@ -359,14 +388,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         }
         if (fault.fault.kind() == Fault.Kind.DOWN) {
             if (scope != server.faults && fault.appliesToOpen()) {
-                closeNow(); // a listener or service taken down: Toxiproxy's disabled proxy drops its connections
+                closeNow(Termination.FAULT); // a listener or service taken down: Toxiproxy's disabled proxy drops its connections
                 return true;
             }
             return false;
         }
         int before = faultsInstalled;
         if (installFaults(new Faults.Active[] {fault}, true)) {
-            closeNow();
+            closeNow(Termination.FAULT);
         }
         return faultsInstalled > before;
     }
@@ -393,7 +422,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
                     } else {
                         frontend.eventLoop().schedule(() -> {
                             if (!a.removed) {
-                                closeNow();
+                                closeNow(Termination.FAULT);
                             }
                         }, timeout, TimeUnit.NANOSECONDS);
                     }
@@ -442,6 +471,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
      * closed.
      */
     void closeForFault() {
+        ended(Termination.FAULT);
         closeOnFlush(frontend);
         closeOnFlush(backend);
     }
@@ -474,6 +504,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         listener.bytesIn.add(n);
         Channel b = backend;
         if (connected && b.isActive()) {
+            clientBytes += n;
             server.bytesToServer.add(n);
             b.write(msg, b.voidPromise());
         } else if (!connected && counted && !finished) {
@@ -519,6 +550,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         if (evt instanceof ChannelInputShutdownEvent && !failing) {
             EpollHalfClosure.keepRegistered(frontend);
             clientEof = true;
+            ended(Termination.CLIENT_CLOSED);
             if (connected) {
                 endOfInput(backend, serverEof, frontend);
             } else if (!counted) {
@@ -531,6 +563,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        ended(Termination.CLIENT_CLOSED);
         closeOnFlush(backend);
         finish();
     }
@@ -554,6 +587,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
     private void failed(Channel self, Channel peer, Throwable cause) {
         failing = true;
+        ended(self == frontend ? Termination.CLIENT_RESET : Termination.SERVER_RESET);
         if (cause instanceof IOException) {
             // A reset (or other I/O failure) on one side is passed on as a reset.
             if (log.isDebugEnabled()) {
@@ -599,7 +633,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             if (!finished && sameHostClient != null) {
                 listener.events.rejected(listener, client, RejectReason.FORWARDING_LOOP,
                         loopDetail(sameHostClient.from()));
-                closeNow();
+                closeNow(Termination.LOOP);
             }
         });
     }
@@ -609,9 +643,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
      * a connection cut off must not look to either side like one that ended normally with every byte delivered.
      * AWS NLB resets at its idle timeout too. Safe from any thread.
      */
-    void closeNow() {
+    void closeNow(Termination why) {
+        ended(why);
         reset(frontend);
         reset(backend);
+    }
+
+    /** Records how the connection ends, unless an earlier cause already has. */
+    private void ended(Termination why) {
+        if (end == null) {
+            end = why;
+        }
     }
 
     /** Whether the pair has had no byte in either direction for its listener's idle timeout; on the loop. */
@@ -624,7 +666,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         if (log.isDebugEnabled()) {
             log.debug("{}: connection from {} idle for {} ms, closing", listener, client, (now - lastActivity) / 1_000_000);
         }
-        closeNow();
+        closeNow(Termination.IDLE_TIMEOUT);
     }
 
     private void finish() {
@@ -632,6 +674,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             return;
         }
         finished = true;
+        if (accessLog != null) {
+            logFinished();
+        }
         releaseEarly();
         forgetOutbound();
         forgetSameHostClient();
@@ -640,6 +685,13 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             listener.release();
         }
         releaseServer();
+    }
+
+    private void logFinished() {
+        InetSocketAddress remote = frontend != null ? (InetSocketAddress) frontend.remoteAddress() : null;
+        accessLog.finished(listener.logName, listener.serviceName, remote, connected ? server : null, clientBytes,
+                serverBytes, connectNanos, System.nanoTime() - acceptNanos, acceptMillis,
+                end != null ? end : Termination.CLIENT_CLOSED);
     }
 
     private void forgetSameHostClient() {
@@ -675,6 +727,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             int n = msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0;
             listener.bytesOut.add(n);
             if (frontend.isActive()) {
+                serverBytes += n;
                 server.bytesFromServer.add(n);
                 frontend.write(msg, frontend.voidPromise());
             } else {
@@ -709,6 +762,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             if (evt instanceof ChannelInputShutdownEvent && ctx.channel() == backend && !failing) {
                 EpollHalfClosure.keepRegistered(backend);
                 serverEof = true;
+                ended(Termination.SERVER_CLOSED);
                 endOfInput(frontend, clientEof, backend);
             }
             ReferenceCountUtil.release(evt);
@@ -717,6 +771,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (ctx.channel() == backend) {
+                ended(Termination.SERVER_CLOSED);
                 closeOnFlush(frontend);
                 forgetOutbound();
                 // The server has gone, but the client may still be receiving the end of the response: the

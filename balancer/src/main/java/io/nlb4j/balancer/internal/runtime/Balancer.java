@@ -7,6 +7,7 @@ import io.netty.util.concurrent.Future;
 import io.nlb4j.balancer.Fault;
 import io.nlb4j.balancer.FaultHandle;
 import io.nlb4j.balancer.FaultTarget;
+import io.nlb4j.balancer.ConnectTimeObserver;
 import io.nlb4j.balancer.ListenerId;
 import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
 import io.nlb4j.balancer.LoadBalancerEvent.StopOutcome;
@@ -21,6 +22,7 @@ import io.nlb4j.balancer.SocketTransport;
 import io.nlb4j.balancer.internal.forwarding.AccessControl;
 import io.nlb4j.balancer.internal.forwarding.Endpoint;
 import io.nlb4j.balancer.internal.forwarding.ForwardingEvents;
+import io.nlb4j.balancer.internal.forwarding.ConnectionObservers;
 import io.nlb4j.balancer.internal.forwarding.ListenerPath;
 import io.nlb4j.balancer.internal.forwarding.Loops;
 import io.nlb4j.balancer.internal.forwarding.Transport;
@@ -89,6 +91,7 @@ final class Balancer implements RunningLoadBalancer {
 
     private final LoadBalancerSpec spec;
     private final LoadBalancerOptions options;
+    private final ConnectionObservers observers;
     private final ControlContext ctx;
     private final Transport transport;
     private final EventLoopGroup group;
@@ -138,6 +141,7 @@ final class Balancer implements RunningLoadBalancer {
         this.group = transport.newGroup(options.eventLoopThreads(), "nlb4j-" + spec.name());
         this.loops = Loops.create(group, ctx::nanoTime);
         this.checker = new HealthChecker(group, transport.socketChannels());
+        this.observers = ConnectionObservers.create(options.accessLog().orElse(null));
         AccessControl access = AccessControl.of(spec.securityGroups());
         int connectMillis = (int) options.connectTimeout().toMillis();
         for (int i = 0; i < spec.listeners().size(); i++) {
@@ -151,7 +155,7 @@ final class Balancer implements RunningLoadBalancer {
             self.listener(l.port());
             ListenerHandle[] self = new ListenerHandle[1];
             ListenerPath path = ListenerPath.create(i, l, service.route, access, transport, loops,
-                    new PathEvents(() -> self[0], service), connectMillis, options.maxConnectAttempts());
+                    new PathEvents(() -> self[0], service), connectMillis, options.maxConnectAttempts(), observers);
             self[0] = new ListenerHandle(id, path, handle);
             listeners.add(self[0]);
         }
@@ -812,6 +816,13 @@ final class Balancer implements RunningLoadBalancer {
     @Override
     public Flux<LoadBalancerEvent> events() {
         return events.stream().flux();
+    }
+
+    @Override
+    public Disposable observeConnectTimes(ConnectTimeObserver observer) {
+        Objects.requireNonNull(observer, "observer");
+        return observers.addConnectTimes((service, server, nanos) -> observer.connected(service, server.address(),
+                nanos));
     }
 
     @Override

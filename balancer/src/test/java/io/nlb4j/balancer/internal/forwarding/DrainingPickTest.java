@@ -60,7 +60,7 @@ class DrainingPickTest {
                     .staticServers(StaticServer.of("127.0.0.1", live.getLocalPort()))).build();
             ServiceRoute route = ServiceRoute.create("web", SessionPersistence.off(), System::nanoTime);
             ListenerPath path = ListenerPath.create(0, spec, route, AccessControl.of(List.of(SecurityGroup.allowAll())),
-                    transport, Loops.create(group, System::nanoTime), events, 1000, 3);
+                    transport, Loops.create(group, System::nanoTime), events, 1000, 3, ConnectionObservers.create(null));
             Channel listener = path.serverBootstrap(group).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
             InetSocketAddress address = (InetSocketAddress) listener.localAddress();
             path.bound(address.getPort());

@@ -52,7 +52,7 @@ class ForwardingLoopTest {
                 .staticServers(StaticServer.of("127.0.0.1", 9))).build();
         ServiceRoute route = ServiceRoute.create("loop", SessionPersistence.off(), System::nanoTime);
         ListenerPath path = ListenerPath.create(0, spec, route, AccessControl.of(List.of(SecurityGroup.allowAll())),
-                transport, Loops.create(group, System::nanoTime), events, 1000, 1);
+                transport, Loops.create(group, System::nanoTime), events, 1000, 1, ConnectionObservers.create(null));
         Channel server = path.serverBootstrap(group).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
         InetSocketAddress self = (InetSocketAddress) server.localAddress();
         path.bound(self.getPort());
