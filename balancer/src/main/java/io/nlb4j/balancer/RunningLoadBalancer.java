@@ -2,8 +2,10 @@ package io.nlb4j.balancer;
 
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.model.LoadBalancerSpec;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -91,6 +93,14 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
      *     server that is not one of the service's now (naming those there are)
      */
     FaultHandle addFault(FaultTarget target, Fault fault);
+
+    /**
+     * Returns where the admin endpoint listens ({@code /metrics}, {@code /api/status} and the status page at
+     * {@code /}), if {@link LoadBalancerOptions.Builder#admin(int)} enabled it.
+     *
+     * @return the endpoint's bound address; empty when there is none
+     */
+    Optional<InetSocketAddress> adminAddress();
 
     /**
      * Calls an observer each time a connection to a server is made, with how long the connect took (the successful

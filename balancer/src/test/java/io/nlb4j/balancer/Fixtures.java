@@ -254,7 +254,7 @@ final class Fixtures {
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
                 .filter(n -> n.startsWith("nlb4j-" + lbName + '-') || n.startsWith("nlb4j-control-" + lbName + '-')
-)
+                        || n.startsWith("nlb4j-admin-" + lbName + '-'))
                 .collect(Collectors.toList());
     }
 

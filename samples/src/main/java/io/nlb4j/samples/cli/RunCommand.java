@@ -12,11 +12,16 @@ import io.nlb4j.config.SpecFiles;
 import io.nlb4j.model.Durations;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.Violation;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -72,6 +77,21 @@ final class RunCommand implements Callable<Integer> {
                     + " service, server, bytes each way, connect time, duration and how it ended (default: off).")
     boolean accessLog;
 
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "Serve the admin endpoint on this port: /metrics (Prometheus), /api/status (JSON) and a"
+                    + " live status page at / (default: off; 0 picks a free port).")
+    Integer adminPort;
+
+    @Option(names = "--admin-address", paramLabel = "ADDRESS", defaultValue = LoadBalancerOptions.DEFAULT_ADMIN_ADDRESS,
+            converter = BindAddressConverter.class,
+            description = "The local address the admin endpoint binds to (default: ${DEFAULT-VALUE}, loopback only).")
+    String adminAddress;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Require the bearer token in this file (its first line) of every admin request; requests"
+                    + " without it get 401 (default: no token).")
+    Path adminTokenFile;
+
     @Option(names = "--toxiproxy-api", paramLabel = "[ADDRESS:]PORT", converter = ToxiproxyAddressConverter.class,
             description = "Also serve a Toxiproxy-compatible HTTP API there (such as 8474, on 127.0.0.1, or"
                     + " 127.0.0.1:8474): Toxiproxy clients create proxies and toxics, run as nlb4j load balancers"
@@ -92,6 +112,30 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return Nlb4j.FAILED;
         }
+        LoadBalancerOptions.Builder options = LoadBalancerOptions.builder().bindAddress(bindAddress)
+                .transport(transport).accessLog(accessLog);
+        if (adminPort != null) {
+            try {
+                options.admin(adminAddress, adminPort);
+            } catch (IllegalArgumentException e) {
+                err.println("nlb4j: --admin-port: " + adminPort + " (expected: 0 to 65535)");
+                err.flush();
+                return Nlb4j.USAGE;
+            }
+            if (adminTokenFile != null) {
+                try {
+                    options.adminToken(readToken(adminTokenFile));
+                } catch (IllegalArgumentException e) {
+                    err.println("nlb4j: --admin-token-file: " + adminTokenFile + ": " + e.getMessage());
+                    err.flush();
+                    return Nlb4j.FAILED;
+                }
+            }
+        } else if (adminTokenFile != null) {
+            err.println("nlb4j: --admin-token-file: " + adminTokenFile + " (expected: with --admin-port)");
+            err.flush();
+            return Nlb4j.USAGE;
+        }
         ToxiproxyApi api = null;
         if (toxiproxyApi != null) {
             try {
@@ -104,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
             log.info("toxiproxy API listening on {}", api.address());
         }
         try {
-            return run(lb, err);
+            return run(lb, options.build(), err);
         } finally {
             if (api != null) {
                 api.close();
@@ -112,7 +156,30 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int run(LoadBalancerSpec lb, PrintWriter err) {
+    /**
+     * The token in a file: its first line, without surrounding blanks.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the file
+     */
+    private static String readToken(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("no such file (expected: a file holding the admin endpoint's bearer"
+                    + " token)", e);
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException("cannot be read: " + Failures.sentence(e) + " (expected: a readable"
+                    + " file of printable ASCII)", e);
+        }
+        String first = text.lines().findFirst().orElse("").strip();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("empty (expected: the token on its first line)");
+        }
+        return first;
+    }
+
+    private int run(LoadBalancerSpec lb, LoadBalancerOptions options, PrintWriter err) {
         Duration drain = drainTimeout != null ? drainTimeout : lb.longestConnectionDraining();
         // Signals are handled from before the start: a signal during the start cancels it, which stops what it
         // launched (instances under way are abandoned at once), rather than killing the JVM and orphaning them.
@@ -147,8 +214,6 @@ final class RunCommand implements Callable<Integer> {
                 log.warn("the load balancer did not stop in time");
             }
         });
-        LoadBalancerOptions options = LoadBalancerOptions.builder().bindAddress(bindAddress).transport(transport)
-                .accessLog(accessLog).build();
         starting.set(NetworkLoadBalancer.start(lb, options).subscribe(started::complete,
                 started::completeExceptionally));
         if (stopRequested.get()) {

@@ -39,7 +39,7 @@ final class ListenerPipe implements ListenerPath {
     final LongAdder denied = new LongAdder();
     final LongAdder overLimit = new LongAdder();
     final LongAdder noServer = new LongAdder();
-    final ConnectionObservers observers;
+    final Observers observers;
     /** The listener as the access log and the meters name it: its name, else its port. */
     final String logName;
     final String serviceName;
@@ -48,7 +48,7 @@ final class ListenerPipe implements ListenerPath {
     ListenerPipe(int index, Listener spec, Route route, AccessControl access, Transport transport, LoopStates loops,
                  ForwardingEvents events, int connectTimeoutMillis, int maxConnectAttempts,
                  ConnectionObservers observers) {
-        this.observers = observers;
+        this.observers = (Observers) observers;
         this.logName = spec.name().orElse(String.valueOf(spec.port()));
         this.serviceName = spec.backendService().name();
         this.index = index;

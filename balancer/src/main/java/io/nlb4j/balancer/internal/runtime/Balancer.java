@@ -22,6 +22,7 @@ import io.nlb4j.balancer.SocketTransport;
 import io.nlb4j.balancer.internal.forwarding.AccessControl;
 import io.nlb4j.balancer.internal.forwarding.Endpoint;
 import io.nlb4j.balancer.internal.forwarding.ForwardingEvents;
+import io.nlb4j.balancer.internal.admin.AdminEndpoint;
 import io.nlb4j.balancer.internal.forwarding.ConnectionObservers;
 import io.nlb4j.balancer.internal.forwarding.ListenerPath;
 import io.nlb4j.balancer.internal.forwarding.Loops;
@@ -92,6 +93,7 @@ final class Balancer implements RunningLoadBalancer {
     private final LoadBalancerSpec spec;
     private final LoadBalancerOptions options;
     private final ConnectionObservers observers;
+    private volatile AdminEndpoint admin;
     private final ControlContext ctx;
     private final Transport transport;
     private final EventLoopGroup group;
@@ -190,9 +192,15 @@ final class Balancer implements RunningLoadBalancer {
                         + ')', e));
             }
             Balancer b = new Balancer(spec, options, transport);
+            if (options.adminPort().isPresent()) {
+                // Before anything happens: the status page's recent events start with the start.
+                b.admin = AdminEndpoint.create(b, transport.newGroup(1, "nlb4j-admin-" + spec.name()),
+                        transport.serverChannel(), options.adminToken());
+            }
             return b.joinCluster().then(b.resolveStaticServers())
                     .flatMap(resolved -> b.ctx.run(() -> b.startMembership(resolved)))
                     .then(Mono.defer(b::bindAll))
+                    .then(Mono.defer(b::startAdmin))
                     .then(Mono.defer(b::awaitGroups))
                     .then(Mono.defer(b::awaitProviders))
                     .then(Mono.defer(b::awaitHealth))
@@ -445,6 +453,31 @@ final class Balancer implements RunningLoadBalancer {
         return Mono.when(binds);
     }
 
+    /** Serves the admin endpoint, when the options ask for it, on an event loop of its own. */
+    private Mono<Void> startAdmin() {
+        AdminEndpoint a = admin;
+        if (a == null) {
+            return Mono.empty();
+        }
+        int port = options.adminPort().getAsInt();
+        return Mono.fromCallable(() -> InetAddress.getByName(options.adminAddress()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(e -> new LoadBalancerStartException("adminAddress: "
+                        + Violation.quoted(options.adminAddress()) + " (expected: an IP address or host name of"
+                        + " this host; " + Failures.sentence(e) + ')', e))
+                .flatMap(address -> toMono(a.bind(new InetSocketAddress(address, port))).onErrorMap(e ->
+                            new LoadBalancerStartException("adminPort: " + port + " (expected: a port free on "
+                                    + options.adminAddress() + "; binding the admin endpoint failed: "
+                                    + Failures.sentence(e) + ')', e)))
+                .doOnSuccess(ignored -> log.info("load balancer {}: admin endpoint on http://{}/", spec.name(),
+                        hostPort(a.address())));
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? '[' + host + ']' : host) + ':' + a.getPort();
+    }
+
     /** Starts each availability group in the control context and waits until it has its minimum in service. */
     private Mono<Void> awaitGroups() {
         List<Mono<RunningAvailabilityGroup>> starts = new ArrayList<>();
@@ -484,6 +517,10 @@ final class Balancer implements RunningLoadBalancer {
                 transport.kind().name());
         log.info("{}", e.description());
         events.stream().publish(e);
+        AdminEndpoint a = admin;
+        if (a != null) {
+            a.serveMetrics();
+        }
         return this;
     }
 
@@ -660,8 +697,13 @@ final class Balancer implements RunningLoadBalancer {
                 log.warn("leaving the cluster failed: {}", Failures.sentence(e));
             }
         }
+        Mono<Void> adminStopped = Mono.empty();
+        AdminEndpoint a = admin;
+        if (a != null) {
+            adminStopped = toMono(a.close()).onErrorResume(e -> Mono.empty());
+        }
         events.stream().complete();
-        return toMono(group.shutdownGracefully(0, 2, TimeUnit.SECONDS))
+        return adminStopped.then(toMono(group.shutdownGracefully(0, 2, TimeUnit.SECONDS)))
                 .onErrorResume(e -> Mono.empty())
                 .doFinally(signal -> {
                     ctx.dispose(); // a caller's scheduler stays the caller's: only this context stops
@@ -819,10 +861,17 @@ final class Balancer implements RunningLoadBalancer {
     }
 
     @Override
+    public Optional<InetSocketAddress> adminAddress() {
+        AdminEndpoint a = admin;
+        return a == null ? Optional.empty() : Optional.ofNullable(a.address());
+    }
+
+    @Override
     public Disposable observeConnectTimes(ConnectTimeObserver observer) {
         Objects.requireNonNull(observer, "observer");
-        return observers.addConnectTimes((service, server, nanos) -> observer.connected(service, server.address(),
-                nanos));
+        Runnable remove = observers.addConnectTimes((service, server, nanos) -> observer.connected(service,
+                server.address(), nanos));
+        return remove::run;
     }
 
     @Override
