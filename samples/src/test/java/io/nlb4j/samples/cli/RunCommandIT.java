@@ -19,7 +19,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -109,6 +114,72 @@ class RunCommandIT {
                 assertThat(lb.stdout()).contains("received SIGTERM").contains("stopped (connections drained)");
                 assertThat(lb.output()).doesNotContain("Exception").doesNotContain("\tat ");
             }
+        }
+    }
+
+    @Test
+    void theAdminEndpointAsksForItsTokenAndTheAccessLogHasALinePerConnection() throws Exception {
+        try (EchoMain a = EchoMain.start("127.0.0.1", 0)) {
+            Path spec = writeYaml(dir, "watched.yaml", staticSpec(0, 1, a));
+            Path token = dir.resolve("admin.token");
+            Files.writeString(token, "tok-0123456789abcdef\n");
+            try (JarProcess lb = JarProcess.start("run", "--config", spec.toString(), "--bind-address", "127.0.0.1",
+                    "--admin-port", "0", "--admin-token-file", token.toString(), "--access-log")) {
+                InetSocketAddress address = lb.awaitListening(START);
+                Matcher m = lb.awaitOutput(Pattern.compile("admin endpoint on http://127\\.0\\.0\\.1:(\\d+)/"),
+                        Duration.ofSeconds(10));
+                String base = "http://127.0.0.1:" + m.group(1);
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/status"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).isEqualTo(401);
+                assertThat(refused.body()).doesNotContain("static-lb");
+                HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base + "/api/status"))
+                        .header("Authorization", "Bearer tok-0123456789abcdef").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(status.statusCode()).isEqualTo(200);
+                assertThat(status.body()).contains("\"name\":\"static-lb\"", "127.0.0.1:" + a.port());
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base
+                        + "/metrics?access_token=tok-0123456789abcdef")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.statusCode()).isEqualTo(200);
+                assertThat(metrics.body()).contains("nlb4j_server_healthy{");
+
+                byte[] payload = randomBytes(5000);
+                try (Socket s = new Socket()) {
+                    s.connect(address, 5000);
+                    s.setSoTimeout(10_000);
+                    s.getOutputStream().write(payload);
+                    s.shutdownOutput();
+                    assertThat(s.getInputStream().readAllBytes()).hasSize(payload.length);
+                    int port = s.getLocalPort();
+                    lb.awaitOutput(Pattern.compile("INFO (nlb4j\\.)?access - \\S+ 127\\.0\\.0\\.1:" + port
+                            + " listener=0 service=echo server=127\\.0\\.0\\.1:" + a.port()
+                            + " bytes_in=5000 bytes_out=5000 connect_ms=\\S+ duration_ms=\\S+ end=client_closed"),
+                            Duration.ofSeconds(10));
+                }
+            }
+        }
+    }
+
+    @Test
+    void anAdminTokenFileThatCannotServeIsOneLine() throws Exception {
+        try (EchoMain a = EchoMain.start("127.0.0.1", 0)) {
+            Path spec = writeYaml(dir, "token.yaml", staticSpec(0, 1, a));
+            Path missing = dir.resolve("missing.token");
+            Result r = JarProcess.run(START, "run", "--config", spec.toString(), "--admin-port", "0",
+                    "--admin-token-file", missing.toString());
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(Nlb4j.FAILED);
+            assertThat(r.errorLines()).as(r.output()).containsExactly("nlb4j: --admin-token-file: " + missing
+                    + ": no such file (expected: a file holding the admin endpoint's bearer token)");
+            Path shortToken = dir.resolve("short.token");
+            Files.writeString(shortToken, "abc\n");
+            r = JarProcess.run(START, "run", "--config", spec.toString(), "--admin-port", "0",
+                    "--admin-token-file", shortToken.toString());
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(Nlb4j.FAILED);
+            assertThat(r.errorLines()).as(r.output()).containsExactly("nlb4j: --admin-token-file: " + shortToken
+                    + ": adminToken: (3 characters, not shown) (expected: at least 16 printable ASCII characters"
+                    + " without spaces)");
+            ValidateCommandIT.assertNoStackTrace(r);
         }
     }
 
