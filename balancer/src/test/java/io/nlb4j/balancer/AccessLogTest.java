@@ -7,6 +7,7 @@ import static io.nlb4j.balancer.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nlb4j.control.RecordingLogger;
 import io.nlb4j.control.SerialVirtualTime;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.Listener;
@@ -20,71 +21,30 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
+import org.slf4j.LoggerFactory;
 
 /** The access log: one line per finished connection with its fields and how it ended, off by default. */
 class AccessLogTest {
 
     private static final Pattern LINE = Pattern.compile("(\\S+) (\\S+) (.*)");
 
-    /** Records what it is given at INFO and above. */
-    static final class RecordingLog extends LegacyAbstractLogger {
-        private static final long serialVersionUID = 1L;
-        final transient List<String> lines = new CopyOnWriteArrayList<>();
+    /** The access log's lines, recorded. */
+    static final class RecordingLog {
+        final RecordingLogger logger = new RecordingLogger(LoggerFactory.getLogger(LoadBalancerOptions.ACCESS_LOGGER));
 
-        RecordingLog() {
-            this.name = "test.access";
-        }
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-                                                   Throwable t) {
-            lines.add(MessageFormatter.basicArrayFormat(pattern, args));
-        }
-
-        @Override
-        public boolean isTraceEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isDebugEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isInfoEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled() {
-            return true;
+        List<String> lines() {
+            return logger.messages();
         }
 
         /** The line whose client port is this one's, as fields (and "time", "client"). */
         Map<String, String> of(Socket client) {
             String port = ":" + client.getLocalPort();
-            await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> clientOf(l).endsWith(port)));
-            String line = lines.stream().filter(l -> clientOf(l).endsWith(port)).findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(5)).until(() -> lines().stream().anyMatch(l -> clientOf(l).endsWith(port)));
+            String line = lines().stream().filter(l -> clientOf(l).endsWith(port)).findFirst().orElseThrow();
             Matcher m = LINE.matcher(line);
             assertThat(m.matches()).as(line).isTrue();
             Map<String, String> fields = Arrays.stream(m.group(3).split(" ")).map(f -> f.split("=", 2))
@@ -119,7 +79,7 @@ class AccessLogTest {
                      .listener(Listener.tcp(0).name("greet").backendService(service("greeter", greeter)))
                      .listener(Listener.tcp(0).name("dead").backendService(service("dead",
                              List.of(StaticServer.of("127.0.0.1", closed.getLocalPort())))))
-                     .build(), optionsBuilder().accessLog(log).maxConnectAttempts(1).build())) {
+                     .build(), optionsBuilder().accessLog(log.logger).maxConnectAttempts(1).build())) {
             closed.close(); // nothing listens there now: connects are refused
 
             // The client sends 1,000 bytes and its FIN; the echo comes back.
@@ -175,7 +135,7 @@ class AccessLogTest {
         try (TestBackend echo = TestBackend.echo("echo");
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("idle", Listener.tcp(0)
                      .idleTimeout(Duration.ofSeconds(30)).backendService(service("echo", echo))),
-                     optionsBuilder().controlScheduler(clock).accessLog(log).build());
+                     optionsBuilder().controlScheduler(clock).accessLog(log.logger).build());
              Socket s = connect(lb.listener(0))) {
             s.getOutputStream().write('x');
             assertThat(s.getInputStream().read()).isEqualTo('x');
@@ -195,13 +155,13 @@ class AccessLogTest {
              RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("quiet", Listener.tcp(0)
                      .backendService(BackendService.builder("echo").staticServers(
                              List.of(StaticServer.of("127.0.0.1", echo.port()))))),
-                     optionsBuilder().accessLog(log).accessLog(false).build())) {
+                     optionsBuilder().accessLog(log.logger).accessLog(false).build())) {
             try (Socket s = connect(lb.listener(0))) {
                 s.getOutputStream().write('x');
                 assertThat(s.getInputStream().read()).isEqualTo('x');
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> lb.listener(0).stats().activeConnections() == 0);
-            assertThat(log.lines).isEmpty();
+            assertThat(log.lines()).isEmpty();
         }
     }
 }

@@ -47,6 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * client's and the server's.
  * {@code -prof gc} adds the allocation of every thread ({@code gc.alloc.rate.norm}).
  *
+ * <p>{@code observed} runs it bare and with the meters bound and scraped, side by side: what updating the meters
+ * costs a connection.
+ *
  * <pre>java -jar benchmarks/target/benchmarks.jar ConnectionSetupBenchmark -prof gc</pre>
  */
 @State(Scope.Benchmark)
@@ -60,6 +63,17 @@ public class ConnectionSetupBenchmark {
     /** The load balancer's socket transport. */
     @Param({"IO_URING", "EPOLL", "NIO"})
     public SocketTransport transport;
+
+    /**
+     * What watches the load balancer: {@code NONE}, or {@code METERS}, its admin endpoint with every meter bound to
+     * a Prometheus registry (the connect timer recording each connection) and scraped once a second, as a monitoring
+     * system would. The difference between the two is what the meters cost a connection.
+     */
+    @Param({"NONE", "METERS"})
+    public String observed;
+
+    private Thread scraper;
+    private volatile int scrapes;
 
     private ServerSocket server;
     private Thread serverThread;
@@ -82,16 +96,54 @@ public class ConnectionSetupBenchmark {
                         .healthCheck(HealthCheck.none())
                         .staticServers(StaticServer.of("127.0.0.1", server.getLocalPort()))))
                 .build();
-        lb = NetworkLoadBalancer.startNow(spec, LoadBalancerOptions.builder().bindAddress("127.0.0.1")
-                .eventLoopThreads(1).transport(transport).build());
+        LoadBalancerOptions.Builder options = LoadBalancerOptions.builder().bindAddress("127.0.0.1")
+                .eventLoopThreads(1).transport(transport);
+        if (observed.equals("METERS")) {
+            options.admin(0);
+        }
+        lb = NetworkLoadBalancer.startNow(spec, options.build());
         address = lb.listeners().get(0).boundAddress();
+        // The forwarding threads only: the admin endpoint's thread allocates for the scrapes, not for connections.
         lbThreads = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("nlb4j-")).mapToLong(Thread::getId).toArray();
+                .filter(t -> t.getName().startsWith("nlb4j-") && !t.getName().startsWith("nlb4j-admin-"))
+                .mapToLong(Thread::getId).toArray();
+        lb.adminAddress().ifPresent(admin -> {
+            scraper = new Thread(() -> scrape(admin), "bench-scraper");
+            scraper.setDaemon(true);
+            scraper.start();
+        });
+    }
+
+    /** Reads /metrics once a second, as Prometheus would, until the trial ends. */
+    private void scrape(InetSocketAddress admin) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + admin.getPort() + "/metrics")).build();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                String text = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                if (!text.contains("nlb4j_server_connect_time_seconds_count")) {
+                    throw new IllegalStateException("a scrape without the connect timer: " + text);
+                }
+                scrapes++;
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                return; // stopped
+            }
+        }
     }
 
     /** Stops both. */
     @TearDown(Level.Trial)
     public void stop() throws IOException {
+        if (scraper != null) {
+            scraper.interrupt();
+            if (scrapes == 0) {
+                throw new IllegalStateException("the metrics were never scraped");
+            }
+        }
         lb.close();
         server.close();
     }

@@ -3,6 +3,7 @@ package io.nlb4j.group;
 import static org.awaitility.Awaitility.await;
 
 import io.nlb4j.control.ControlContext;
+import io.nlb4j.control.RecordingLogger;
 import io.nlb4j.control.SerialVirtualTime;
 import io.nlb4j.model.AvailabilityGroup;
 import io.nlb4j.model.Capacity;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -45,7 +47,7 @@ abstract class GroupTestSupport {
     final List<String> log = new CopyOnWriteArrayList<>();
     final List<GroupEvent> events = new CopyOnWriteArrayList<>();
     /** What the group logged, at INFO and above. */
-    final RecordingLogger logs = new RecordingLogger();
+    final RecordingLogger logs = new RecordingLogger(LoggerFactory.getLogger(GroupController.class));
     SerialVirtualTime vts;
     ControlContext context;
     FakeStarter launcher;

@@ -3,6 +3,7 @@ package io.nlb4j.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nlb4j.control.RecordingLogger;
 import io.nlb4j.model.Capacity;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +53,7 @@ class LaunchFailureLoggingTest extends GroupTestSupport {
         assertThat(1 + summarized).isEqualTo(n); // every failure is told, once
         assertThat(warnings).hasSize(full.size() + summaries.size());
         // retries are not announced one by one either: the whole run is a handful of lines
-        assertThat(logs.lines).hasSizeLessThan(15);
+        assertThat(logs.lines()).hasSizeLessThan(15);
         assertThat(logs.messages()).noneMatch(m -> m.contains("java.") || m.contains("Exception"));
     }
 

@@ -1,7 +1,6 @@
 package io.nlb4j.balancer.internal.forwarding;
 
 import io.nlb4j.balancer.Fault;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The faults of one scope: a copy-on-write array, read without a lock by the connections. */
@@ -14,9 +13,7 @@ final class Faults implements FaultScope {
     @Override
     public synchronized Runnable add(Fault fault) {
         Active a = new Active(fault);
-        Active[] next = Arrays.copyOf(active, active.length + 1);
-        next[next.length - 1] = a;
-        active = next;
+        active = CopyOnWrite.with(active, a);
         return new Removal(this, a);
     }
 
@@ -38,16 +35,7 @@ final class Faults implements FaultScope {
 
     private synchronized void remove(Active a) {
         a.removed = true;
-        Active[] now = active;
-        for (int i = 0; i < now.length; i++) {
-            if (now[i] == a) {
-                Active[] next = new Active[now.length - 1];
-                System.arraycopy(now, 0, next, 0, i);
-                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
-                active = next;
-                return;
-            }
-        }
+        active = CopyOnWrite.without(active, a);
     }
 
     /** The faults in place now; {@link #NONE} when there are none. */

@@ -1,43 +1,61 @@
-package io.nlb4j.group;
+package io.nlb4j.control;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
- * A logger for the group's control logic ({@code GroupOptions.Builder#logger}) that records every line at INFO and
- * above, formatted, and passes it on to the real logger so that test output still shows it. DEBUG and TRACE are
- * off, as in a default configuration.
+ * A logger to hand to the code under test (a group's {@code GroupOptions.Builder#logger}, a load balancer's access
+ * log) that records every line at INFO and above, formatted, and passes it on to a real logger so that test output
+ * still shows it. DEBUG and TRACE are off, as in a default configuration.
  */
-final class RecordingLogger extends LegacyAbstractLogger {
+public final class RecordingLogger extends LegacyAbstractLogger {
 
     private static final long serialVersionUID = 1L;
 
-    /** One recorded line. */
-    record Line(Level level, String message, Throwable throwable) {
+    /**
+     * One recorded line.
+     *
+     * @param level its level
+     * @param message the formatted message
+     * @param throwable what it was logged with, or {@code null}
+     */
+    public record Line(Level level, String message, Throwable throwable) {
         @Override
         public String toString() {
             return level + " " + message;
         }
     }
 
-    private final transient Logger delegate = LoggerFactory.getLogger(GroupController.class);
-    final transient List<Line> lines = new CopyOnWriteArrayList<>();
+    private final transient Logger delegate;
+    private final transient List<Line> lines = new CopyOnWriteArrayList<>();
 
-    RecordingLogger() {
-        this.name = GroupController.class.getName();
+    /**
+     * Records lines and passes them on.
+     *
+     * @param delegate the real logger, whose name this one takes
+     */
+    public RecordingLogger(Logger delegate) {
+        this.delegate = delegate;
+        this.name = delegate.getName();
     }
 
-    List<Line> at(Level level) {
+    /** Every line so far, in order. */
+    public List<Line> lines() {
+        return lines;
+    }
+
+    /** The lines at a level. */
+    public List<Line> at(Level level) {
         return lines.stream().filter(l -> l.level == level).toList();
     }
 
-    List<String> messages() {
+    /** The messages so far, in order. */
+    public List<String> messages() {
         return lines.stream().map(Line::message).toList();
     }
 
