@@ -87,7 +87,7 @@ public class ConnectionSetupBenchmark {
     @Setup(Level.Trial)
     public void start() throws IOException {
         server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
-        serverThread = new Thread(this::serve, "bench-server");
+        serverThread = new Thread(() -> serveOneByte(server), "bench-server");
         serverThread.setDaemon(true);
         serverThread.start();
         LoadBalancerSpec spec = LoadBalancerSpec.builder("bench").region("local").vpc("lo").zones("z")
@@ -148,8 +148,8 @@ public class ConnectionSetupBenchmark {
         server.close();
     }
 
-    /** The echo server: one byte back, then close, for each connection in turn. */
-    private void serve() {
+    /** The echo server: one byte back, then close, for each connection in turn (until the socket closes). */
+    static void serveOneByte(ServerSocket server) {
         byte[] b = new byte[1];
         while (!server.isClosed()) {
             try (Socket s = server.accept()) {

@@ -75,7 +75,7 @@ public final class MetricsCostBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         try (ServerSocket server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress())) {
-            Thread serving = new Thread(() -> serve(server), "bench-server");
+            Thread serving = new Thread(() -> ConnectionSetupBenchmark.serveOneByte(server), "bench-server");
             serving.setDaemon(true);
             serving.start();
             Side bare = new Side("bare", start("bare", server.getLocalPort(), false));
@@ -196,21 +196,6 @@ public final class MetricsCostBenchmark {
 
     private static long sum(long[] values) {
         return Arrays.stream(values).filter(v -> v > 0).sum();
-    }
-
-    /** The echo server: one byte back, then close, for each connection in turn. */
-    private static void serve(ServerSocket server) {
-        byte[] b = new byte[1];
-        while (!server.isClosed()) {
-            try (Socket s = server.accept()) {
-                InputStream in = s.getInputStream();
-                if (in.read(b) == 1) {
-                    s.getOutputStream().write(b);
-                }
-            } catch (IOException e) {
-                // closed, or one connection failed: the client sees it
-            }
-        }
     }
 
     /** Reads /metrics once a second, as Prometheus would. */
