@@ -15,10 +15,11 @@ import java.util.Objects;
  * @param deniedConnections connections closed by the security groups
  * @param overLimitConnections connections refused because the listener was at its connection limit
  * @param noServerConnections connections closed because no server could be reached
+ * @param badProxyHeaderConnections connections closed because their PROXY protocol header was malformed or late
  */
 public record ListenerStats(ListenerId listener, InetSocketAddress boundAddress, long activeConnections,
                             long totalConnections, long bytesIn, long bytesOut, long deniedConnections,
-                            long overLimitConnections, long noServerConnections) {
+                            long overLimitConnections, long noServerConnections, long badProxyHeaderConnections) {
 
     /**
      * Checks the fields.

@@ -50,7 +50,12 @@ public sealed interface LoadBalancerEvent {
          */
         FORWARDING_LOOP,
         /** A {@link Fault.Kind#DOWN} fault on the listener or its backend service refuses it. */
-        FAULT_DOWN
+        FAULT_DOWN,
+        /**
+         * The listener accepts the PROXY protocol and the connection's header was malformed, or did not come in
+         * time ({@code Listener.PROXY_HEADER_TIMEOUT_SECONDS}).
+         */
+        BAD_PROXY_HEADER
     }
 
     /** Why a server leaves a backend service. */
@@ -359,6 +364,7 @@ public sealed interface LoadBalancerEvent {
                 case NO_SERVER_REACHABLE -> "no server reachable after " + detail;
                 case FORWARDING_LOOP -> "forwarding loop: " + detail;
                 case FAULT_DOWN -> "fault: " + detail;
+                case BAD_PROXY_HEADER -> "PROXY protocol header " + detail;
             };
         }
     }

@@ -266,7 +266,8 @@ public final class LoadBalancerOptions {
          * the client's address and port, the listener, the backend service, the server, the bytes each way, the
          * connect time, the duration and how it ended ({@code client_closed}, {@code server_closed},
          * {@code client_reset}, {@code server_reset}, {@code idle_timeout}, {@code drain_deadline}, {@code fault},
-         * {@code denied}, {@code over_limit}, {@code no_server}, {@code connect_failed}, {@code loop}). Default off;
+         * {@code denied}, {@code over_limit}, {@code no_server}, {@code connect_failed}, {@code loop},
+         * {@code bad_proxy_header}). Default off;
          * also off when that logger does not log INFO.
          *
          * @param enabled whether to log

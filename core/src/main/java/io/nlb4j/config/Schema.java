@@ -28,6 +28,7 @@ import io.nlb4j.model.Placement;
 import io.nlb4j.model.PortRange;
 import io.nlb4j.model.ProcessLauncher;
 import io.nlb4j.model.Protocol;
+import io.nlb4j.model.ProxyProtocol;
 import io.nlb4j.model.Scheduling;
 import io.nlb4j.model.SecurityGroup;
 import io.nlb4j.model.ServerSource;
@@ -142,6 +143,9 @@ final class Schema {
                     .field("unhealthyConnections", enumOf(HealthCheck.UnhealthyConnections.class),
                             active("unhealthyConnections", HealthCheck.Active.Builder::unhealthyConnections),
                             active(HealthCheck.Active::unhealthyConnections))
+                    .field("proxyProtocol", BOOLEAN,
+                            active("proxyProtocol", HealthCheck.Active.Builder::proxyProtocol),
+                            active(a -> a.proxyProtocol() ? Boolean.TRUE : null))
                     .field("outlierDetection", OUTLIER_DETECTION, (h, d) -> h.outlierDetection(d),
                             HealthCheck::outlierDetection);
 
@@ -246,7 +250,9 @@ final class Schema {
                     .field("connectionDraining", DURATION, BackendService.Builder::connectionDraining,
                             BackendService::connectionDraining)
                     .field("healthCheck", HEALTH_CHECK, (s, h) -> s.healthCheck(h), BackendService::healthCheck)
-                    .inline("servers", SERVERS, BackendService::servers);
+                    .inline("servers", SERVERS, BackendService::servers)
+                    .field("proxyProtocol", enumOf(ProxyProtocol.class), BackendService.Builder::proxyProtocol,
+                            s -> s.proxyProtocol() == ProxyProtocol.NONE ? null : s.proxyProtocol());
 
     private static final ObjectType<Listener.Builder, Listener> LISTENER =
             ObjectType.of(Listener.class, Listener::builder)
@@ -255,6 +261,8 @@ final class Schema {
                     .field("port", INTEGER, Listener.Builder::port, Listener::port)
                     .field("idleTimeout", DURATION, Listener.Builder::idleTimeout, Listener::idleTimeout)
                     .field("maxConnections", INTEGER, Listener.Builder::maxConnections, l -> boxed(l.maxConnections()))
+                    .field("acceptProxyProtocol", BOOLEAN, Listener.Builder::acceptProxyProtocol,
+                            l -> l.acceptProxyProtocol() ? Boolean.TRUE : null)
                     .field("backendService", BACKEND_SERVICE, (l, s) -> l.backendService(s), Listener::backendService);
 
     /** A cluster's ZooKeeper ensemble, set on the cluster's builder. */

@@ -24,6 +24,7 @@ public final class BackendService {
     private final Duration connectionDraining;
     private final HealthCheck healthCheck;
     private final ServerSource servers;
+    private final ProxyProtocol proxyProtocol;
 
     private BackendService(Builder b) {
         this.name = b.name;
@@ -33,6 +34,7 @@ public final class BackendService {
         this.sessionPersistence = b.sessionPersistence.make();
         this.connectionDraining = b.connectionDraining();
         this.healthCheck = b.healthCheck == null ? HealthCheck.defaults() : b.healthCheck.make();
+        this.proxyProtocol = b.proxyProtocol;
         this.servers = b.sourceKind == ServerSource.Kind.STATIC
                 ? new ServerSource.Static(Lists.build(b.staticServers, StaticServer.Builder::make))
                 : b.sourceKind == ServerSource.Kind.AVAILABILITY_GROUP ? new ServerSource.Group(b.group.make())
@@ -57,7 +59,8 @@ public final class BackendService {
      */
     public Builder toBuilder() {
         Builder b = builder(name).protocol(protocol).scheduling(scheduling).sessionPersistence(sessionPersistence)
-                .connectionDraining(connectionDraining).healthCheck(healthCheck).servers(servers);
+                .connectionDraining(connectionDraining).healthCheck(healthCheck).servers(servers)
+                .proxyProtocol(proxyProtocol);
         port.ifPresent(b::port);
         return b;
     }
@@ -135,18 +138,27 @@ public final class BackendService {
         return servers;
     }
 
+    /**
+     * Returns whether connections to the servers begin with a PROXY protocol header carrying the client's address.
+     *
+     * @return the version sent; {@link ProxyProtocol#NONE} by default
+     */
+    public ProxyProtocol proxyProtocol() {
+        return proxyProtocol;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BackendService s && name.equals(s.name) && protocol == s.protocol && port.equals(s.port)
                 && scheduling == s.scheduling && sessionPersistence.equals(s.sessionPersistence)
                 && connectionDraining.equals(s.connectionDraining) && healthCheck.equals(s.healthCheck)
-                && servers.equals(s.servers);
+                && servers.equals(s.servers) && proxyProtocol == s.proxyProtocol;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, protocol, port, scheduling, sessionPersistence, connectionDraining, healthCheck,
-                servers);
+                servers, proxyProtocol);
     }
 
     @Override
@@ -168,6 +180,7 @@ public final class BackendService {
         AvailabilityGroup.Builder group;
         String providerType;
         Map<String, String> providerProperties;
+        ProxyProtocol proxyProtocol = ProxyProtocol.NONE;
 
         private Builder(String name) {
             this.name = name;
@@ -251,6 +264,19 @@ public final class BackendService {
          */
         public Builder connectionDraining(Duration timeout) {
             this.connectionDraining = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sends a PROXY protocol header carrying the client's address and port at the start of every connection to a
+         * server (not of the health checks: see {@code HealthCheck} {@code proxyProtocol}). Default
+         * {@link ProxyProtocol#NONE}.
+         *
+         * @param version the version to send
+         * @return this builder
+         */
+        public Builder proxyProtocol(ProxyProtocol version) {
+            this.proxyProtocol = Objects.requireNonNull(version, "version");
             return this;
         }
 
@@ -415,6 +441,7 @@ public final class BackendService {
             b.group = group == null ? null : group.copy();
             b.providerType = providerType;
             b.providerProperties = providerProperties;
+            b.proxyProtocol = proxyProtocol;
             return b;
         }
     }

@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>Ranges checked: listener ports 1-65535; idle connection timeout 1-86400 s; session persistence
  * 1-3600 s; connection draining 0-3600 s; health check interval 5-300 s, timeout 2-60 s, thresholds 1-5,
  * types TCP and HTTP only; scheduling weighted round robin, weighted least connections or source-IP hash;
- * durations in whole seconds.
+ * durations in whole seconds; no PROXY protocol (neither sent to servers nor accepted from clients).
  */
 public final class CloudCompatibility {
 
@@ -37,8 +37,16 @@ public final class CloudCompatibility {
                 out.add(new Violation(p + ".port", "0", "1-65535 in the cloud, which has no ephemeral listener ports"));
             }
             seconds(out, p + ".idleTimeout", l.idleTimeout(), 1, 86_400);
+            if (l.acceptProxyProtocol()) {
+                out.add(new Violation(p + ".acceptProxyProtocol", "true", "false in the cloud, which has no PROXY"
+                        + " protocol"));
+            }
             BackendService s = l.backendService();
             String sp = p + ".backendService";
+            if (s.proxyProtocol() != ProxyProtocol.NONE) {
+                out.add(new Violation(sp + ".proxyProtocol", s.proxyProtocol().name(), "NONE in the cloud, which"
+                        + " has no PROXY protocol"));
+            }
             if (s.scheduling() == Scheduling.MAGLEV || s.scheduling() == Scheduling.POWER_OF_TWO_CHOICES) {
                 out.add(new Violation(sp + ".scheduling", s.scheduling().name(),
                         "WEIGHTED_ROUND_ROBIN, WEIGHTED_LEAST_CONNECTIONS or SOURCE_IP_HASH in the cloud"));
@@ -53,6 +61,10 @@ public final class CloudCompatibility {
             }
             if (!(s.healthCheck() instanceof HealthCheck.Active hc)) {
                 continue;
+            }
+            if (hc.proxyProtocol()) {
+                out.add(new Violation(hp + ".proxyProtocol", "true", "false in the cloud, which has no PROXY"
+                        + " protocol"));
             }
             seconds(out, hp + ".interval", hc.interval(), 5, 300);
             seconds(out, hp + ".timeout", hc.timeout(), 2, 60);

@@ -185,6 +185,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
         private final int unhealthyThreshold;
         private final AllUnhealthy allUnhealthy;
         private final UnhealthyConnections unhealthyConnections;
+        private final boolean proxyProtocol;
 
         Active(Builder<?> b) {
             super(b);
@@ -195,6 +196,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
             this.unhealthyThreshold = b.unhealthyThreshold();
             this.allUnhealthy = b.allUnhealthy;
             this.unhealthyConnections = b.unhealthyConnections;
+            this.proxyProtocol = b.proxyProtocol;
         }
 
         /**
@@ -260,7 +262,18 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
             return unhealthyConnections;
         }
 
+        /**
+         * Returns whether each probe's connection begins with a PROXY protocol header, in the backend service's
+         * version ({@code BackendService.proxyProtocol}), for servers that require one on every connection.
+         *
+         * @return {@code false} by default
+         */
+        public boolean proxyProtocol() {
+            return proxyProtocol;
+        }
+
         void copyTo(Builder<?> b) {
+            b.proxyProtocol(proxyProtocol);
             port.ifPresent(b::port);
             b.interval(interval).timeout(timeout).healthyThreshold(healthyThreshold)
                     .unhealthyThreshold(unhealthyThreshold).allUnhealthy(allUnhealthy)
@@ -272,13 +285,13 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
             return super.equals(o) && o instanceof Active a && port.equals(a.port) && interval.equals(a.interval)
                     && timeout.equals(a.timeout) && healthyThreshold == a.healthyThreshold
                     && unhealthyThreshold == a.unhealthyThreshold && allUnhealthy == a.allUnhealthy
-                    && unhealthyConnections == a.unhealthyConnections;
+                    && unhealthyConnections == a.unhealthyConnections && proxyProtocol == a.proxyProtocol;
         }
 
         @Override
         public int hashCode() {
             return Objects.hash(super.hashCode(), port, interval, timeout, healthyThreshold, unhealthyThreshold,
-                    allUnhealthy, unhealthyConnections);
+                    allUnhealthy, unhealthyConnections, proxyProtocol);
         }
 
         String common() {
@@ -300,8 +313,22 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
             Integer unhealthyThreshold;
             AllUnhealthy allUnhealthy = AllUnhealthy.REFUSE;
             UnhealthyConnections unhealthyConnections = UnhealthyConnections.KEEP;
+            boolean proxyProtocol;
 
             Builder() {
+            }
+
+            /**
+             * Sends a PROXY protocol header at the start of each probe's connection, in the backend service's version
+             * (its own addresses: the probe is the load balancer's). Default {@code false}; the backend service must
+             * send one ({@code proxyProtocol} V1 or V2).
+             *
+             * @param send whether to send it
+             * @return this builder
+             */
+            public B proxyProtocol(boolean send) {
+                this.proxyProtocol = send;
+                return self();
             }
 
             /**
@@ -410,6 +437,7 @@ public abstract sealed class HealthCheck permits HealthCheck.Active, HealthCheck
                 b.unhealthyThreshold = unhealthyThreshold;
                 b.allUnhealthy = allUnhealthy;
                 b.unhealthyConnections = unhealthyConnections;
+                b.proxyProtocol = proxyProtocol;
             }
         }
     }

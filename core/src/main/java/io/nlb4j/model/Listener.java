@@ -19,12 +19,16 @@ public final class Listener {
      */
     public static final int MAX_CONNECTIONS_LIMIT = 10_000_000;
 
+    /** How long a listener that accepts the PROXY protocol waits for a connection's header: {@value} s. */
+    public static final int PROXY_HEADER_TIMEOUT_SECONDS = 5;
+
     private final Optional<String> name;
     private final Protocol protocol;
     private final int port;
     private final Duration idleTimeout;
     private final OptionalInt maxConnections;
     private final BackendService backendService;
+    private final boolean acceptProxyProtocol;
 
     private Listener(Builder b) {
         this.name = Optional.ofNullable(b.name);
@@ -33,6 +37,7 @@ public final class Listener {
         this.idleTimeout = b.idleTimeout();
         this.maxConnections = b.maxConnections == null ? OptionalInt.empty() : OptionalInt.of(b.maxConnections);
         this.backendService = b.backendService.make();
+        this.acceptProxyProtocol = b.acceptProxyProtocol;
     }
 
     /**
@@ -61,7 +66,7 @@ public final class Listener {
      */
     public Builder toBuilder() {
         Builder b = builder().name(name.orElse(null)).protocol(protocol).port(port).idleTimeout(idleTimeout)
-                .backendService(backendService);
+                .backendService(backendService).acceptProxyProtocol(acceptProxyProtocol);
         maxConnections.ifPresent(b::maxConnections);
         return b;
     }
@@ -120,16 +125,27 @@ public final class Listener {
         return backendService;
     }
 
+    /**
+     * Returns whether each connection must begin with a PROXY protocol header (version 1 or 2) from a proxy in front
+     * of this listener, whose source address then stands for the client's: for the security groups, session
+     * persistence, source hashing, the access log and a PROXY header sent on to the servers.
+     *
+     * @return {@code false} by default
+     */
+    public boolean acceptProxyProtocol() {
+        return acceptProxyProtocol;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Listener l && name.equals(l.name) && protocol == l.protocol && port == l.port
                 && idleTimeout.equals(l.idleTimeout) && maxConnections.equals(l.maxConnections)
-                && backendService.equals(l.backendService);
+                && backendService.equals(l.backendService) && acceptProxyProtocol == l.acceptProxyProtocol;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, protocol, port, idleTimeout, maxConnections, backendService);
+        return Objects.hash(name, protocol, port, idleTimeout, maxConnections, backendService, acceptProxyProtocol);
     }
 
     @Override
@@ -146,8 +162,23 @@ public final class Listener {
         Duration idleTimeout;
         Integer maxConnections;
         BackendService.Builder backendService;
+        boolean acceptProxyProtocol;
 
         private Builder() {
+        }
+
+        /**
+         * Requires a PROXY protocol header (version 1 or 2, told apart by its first bytes) at the start of each
+         * connection, sent by a proxy in front of this listener; its source address stands for the client's. A
+         * connection whose header is malformed, or missing after {@value #PROXY_HEADER_TIMEOUT_SECONDS} s, is closed
+         * and counted. Default {@code false}.
+         *
+         * @param accept whether to require it
+         * @return this builder
+         */
+        public Builder acceptProxyProtocol(boolean accept) {
+            this.acceptProxyProtocol = accept;
+            return this;
         }
 
         /**
@@ -255,6 +286,7 @@ public final class Listener {
             b.idleTimeout = idleTimeout;
             b.maxConnections = maxConnections;
             b.backendService = backendService == null ? null : backendService.copy();
+            b.acceptProxyProtocol = acceptProxyProtocol;
             return b;
         }
     }

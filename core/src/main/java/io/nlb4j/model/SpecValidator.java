@@ -459,6 +459,11 @@ final class SpecValidator {
         notNegative(at(path, "connectionDraining"), s.connectionDraining(), DRAINING);
         if (s.healthCheck != null) {
             healthCheck(at(path, "healthCheck"), s.healthCheck);
+            if (s.healthCheck instanceof HealthCheck.Active.Builder<?> a && a.proxyProtocol
+                    && s.proxyProtocol == ProxyProtocol.NONE) {
+                fail(at(at(path, "healthCheck"), "proxyProtocol"), Boolean.TRUE, "false while the backend service sends"
+                        + " no PROXY header (" + at(path, "proxyProtocol") + ": NONE; set it to V1 or V2)");
+            }
         }
         String gp = at(path, "servers");
         if (s.sourceKind == null) {

@@ -37,7 +37,8 @@ class ConfigErrorsTest {
 
     private static final String DURATION = "a duration such as 250ms, 30s, 5m, 1h, 1d or ISO-8601 PT30S";
     private static final String SERVICE_FIELDS =
-            "one of connectionDraining, healthCheck, name, port, protocol, scheduling, servers, sessionPersistence";
+            "one of connectionDraining, healthCheck, name, port, protocol, proxyProtocol, scheduling, servers,"
+            + " sessionPersistence";
     private static final String FACTORY = "the name of a class implementing io.nlb4j.model.InstanceFactory with a"
             + " public no-argument constructor";
     private static final String EMPTY = "empty: no specification in the file";
@@ -350,7 +351,8 @@ class ConfigErrorsTest {
                 bad("wrongly typed list element, without a second problem for the element it leaves out", YAML,
                         "name: web-lb\nplacement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}\nlisteners: [5]\n",
                         "listeners[0]", "5",
-                        "an object with fields name, protocol, port, idleTimeout, maxConnections, backendService", 3, 13),
+                        "an object with fields name, protocol, port, idleTimeout, maxConnections, acceptProxyProtocol,"
+                                + " backendService", 3, 13),
                 bad("wrongly typed command element, without a second problem for the command it is left out of", YAML,
                         group("          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
                                 "            launcher: {process: {command: [{a: 1}, x]}}",

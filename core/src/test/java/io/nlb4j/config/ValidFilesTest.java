@@ -152,7 +152,7 @@ class ValidFilesTest {
                         "listeners[]");
         assertThat(new ArrayList<>(SpecFiles.fields())).isSorted();
         assertThat(SpecFiles.fields()).filteredOn(p -> p.startsWith("listeners[].backendService.healthCheck."))
-                .hasSize(18);
+                .hasSize(19);
         assertThatThrownBy(() -> SpecFiles.fields().add("colour")).isInstanceOf(UnsupportedOperationException.class);
     }
 

@@ -3,6 +3,7 @@ package io.nlb4j.healthcheck;
 import io.nlb4j.control.ControlContext;
 import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.ProxyProtocol;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.HashSet;
@@ -38,6 +39,7 @@ public final class HealthCheckedMembers implements AutoCloseable {
         void changed(InetSocketAddress member, HealthStatus status, String reason);
     }
 
+    private final ProxyProtocol proxyProtocol;
     private final HealthChecker checker;
     private final HealthCheck.Active spec;
     private final ControlContext ctx;
@@ -54,6 +56,22 @@ public final class HealthCheckedMembers implements AutoCloseable {
      * @param listener told of health changes
      */
     public HealthCheckedMembers(HealthChecker checker, HealthCheck spec, ControlContext ctx, Listener listener) {
+        this(checker, spec, ProxyProtocol.NONE, ctx, listener);
+    }
+
+    /**
+     * Checks a service's members whose servers take a PROXY protocol header: the probes send one when the health
+     * check says so ({@code proxyProtocol}).
+     *
+     * @param checker probes on the load balancer's event loops
+     * @param spec the health check
+     * @param proxyProtocol the version the backend service sends its servers
+     * @param ctx the control context
+     * @param listener told of health changes
+     */
+    public HealthCheckedMembers(HealthChecker checker, HealthCheck spec, ProxyProtocol proxyProtocol,
+                                ControlContext ctx, Listener listener) {
+        this.proxyProtocol = Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         this.checker = Objects.requireNonNull(checker, "checker");
         this.spec = spec instanceof HealthCheck.Active a ? a : null;
         this.ctx = Objects.requireNonNull(ctx, "ctx");
@@ -135,7 +153,7 @@ public final class HealthCheckedMembers implements AutoCloseable {
                 status = HealthStatus.HEALTHY;
                 listener.changed(address, status, "no active checks");
             } else {
-                watch = checker.watch(address, spec, this);
+                watch = checker.watch(address, spec, proxyProtocol, this);
             }
         }
 

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.ProxyProtocol;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -87,8 +88,25 @@ public final class HealthChecker {
      * @return the watch; close it to stop probing
      */
     public Watch watch(InetSocketAddress server, HealthCheck.Active spec, Listener listener) {
+        return watch(server, spec, ProxyProtocol.NONE, listener);
+    }
+
+    /**
+     * Starts probing a server that takes a PROXY protocol header: each probe sends one first when the health check
+     * says so ({@link HealthCheck.Active#proxyProtocol()}).
+     *
+     * @param server the server's traffic address (the probe port defaults to its port)
+     * @param spec the active health check
+     * @param proxyProtocol the version the server takes
+     * @param listener told of transitions and probe results
+     * @return the watch; close it to stop probing
+     */
+    public Watch watch(InetSocketAddress server, HealthCheck.Active spec, ProxyProtocol proxyProtocol,
+                       Listener listener) {
         Objects.requireNonNull(spec, "spec");
-        Target t = new Target(server, spec, listener, group.next());
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
+        Target t = new Target(server, spec, spec.proxyProtocol() ? proxyProtocol : ProxyProtocol.NONE, listener,
+                group.next());
         t.loop.execute(() -> t.probe(System.nanoTime()));
         return t;
     }
@@ -105,9 +123,10 @@ public final class HealthChecker {
         private long nextDue;
         private ScheduledFuture<?> next;
 
-        Target(InetSocketAddress server, HealthCheck.Active spec, Listener listener, EventLoop loop) {
+        Target(InetSocketAddress server, HealthCheck.Active spec, ProxyProtocol proxyProtocol, Listener listener,
+               EventLoop loop) {
             this.server = server;
-            this.plan = new ProbeRun.Plan(spec, server);
+            this.plan = new ProbeRun.Plan(spec, server, proxyProtocol);
             this.listener = listener;
             this.loop = loop;
             this.intervalNanos = spec.interval().toNanos();

@@ -1,6 +1,11 @@
 package io.nlb4j.healthcheck;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,6 +18,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.ProxyProtocol;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -36,8 +42,15 @@ final class ProbeRun extends ChannelInboundHandlerAdapter implements ChannelFutu
         final byte[] request;
         final byte[] expect;
         final StatusMatcher statuses;
+        /** The PROXY protocol header each probe sends first, or {@code null} for none. */
+        final HAProxyProtocolVersion proxy;
 
-        Plan(HealthCheck.Active spec, InetSocketAddress traffic) {
+        Plan(HealthCheck.Active spec, InetSocketAddress traffic, ProxyProtocol proxyProtocol) {
+            this.proxy = switch (proxyProtocol) {
+                case NONE -> null;
+                case V1 -> HAProxyProtocolVersion.V1;
+                case V2 -> HAProxyProtocolVersion.V2;
+            };
             this.type = spec.type();
             this.target = spec.port().isPresent() ? new InetSocketAddress(traffic.getAddress(), spec.port().getAsInt())
                     : traffic;
@@ -119,7 +132,22 @@ final class ProbeRun extends ChannelInboundHandlerAdapter implements ChannelFutu
                     : c instanceof ConnectException ? "refused" : String.valueOf(c));
             return;
         }
-        if (plan.type == HealthCheck.Type.TCP) {
+        if (plan.proxy != null) {
+            // The probe's own addresses: the load balancer is the client of a health check.
+            Channel ch = f.channel();
+            ch.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
+            ChannelFuture sent = ch.writeAndFlush(header(plan.proxy, (InetSocketAddress) ch.localAddress(),
+                    (InetSocketAddress) ch.remoteAddress()));
+            ch.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
+            if (plan.type == HealthCheck.Type.TCP) {
+                sent.addListener(w -> {
+                    if (!finished) {
+                        finish(w.isSuccess(), w.isSuccess() ? "ok" : "sending the PROXY header failed: " + w.cause());
+                    }
+                });
+                return;
+            }
+        } else if (plan.type == HealthCheck.Type.TCP) {
             finish(true, "ok");
             return;
         }
@@ -127,6 +155,14 @@ final class ProbeRun extends ChannelInboundHandlerAdapter implements ChannelFutu
         if (plan.request != null && plan.request.length > 0) {
             f.channel().writeAndFlush(Unpooled.wrappedBuffer(plan.request));
         }
+    }
+
+    /** A PROXY header for a TCP connection between two addresses of one family. */
+    static HAProxyMessage header(HAProxyProtocolVersion version, InetSocketAddress from, InetSocketAddress to) {
+        HAProxyProxiedProtocol family = from.getAddress() instanceof java.net.Inet6Address
+                ? HAProxyProxiedProtocol.TCP6 : HAProxyProxiedProtocol.TCP4;
+        return new HAProxyMessage(version, HAProxyCommand.PROXY, family, from.getAddress().getHostAddress(),
+                to.getAddress().getHostAddress(), from.getPort(), to.getPort());
     }
 
     @Override

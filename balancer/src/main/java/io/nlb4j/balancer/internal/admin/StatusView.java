@@ -80,7 +80,7 @@ final class StatusView implements AutoCloseable {
             m.put("activeConnections", s.activeConnections());
             m.put("totalConnections", s.totalConnections());
             m.put("rejected", Map.of("denied", s.deniedConnections(), "overLimit", s.overLimitConnections(),
-                    "noServer", s.noServerConnections()));
+                    "noServer", s.noServerConnections(), "badProxyHeader", s.badProxyHeaderConnections()));
             m.put("bytesIn", s.bytesIn());
             m.put("bytesOut", s.bytesOut());
             listeners.add(m);

@@ -121,6 +121,13 @@ public interface ListenerPath {
     long noServerConnections();
 
     /**
+     * Returns the connections closed because their PROXY protocol header was malformed or did not come in time.
+     *
+     * @return the count; always 0 on a listener that does not accept the PROXY protocol
+     */
+    long badProxyHeaderConnections();
+
+    /**
      * Returns the faults in place on every connection of the listener.
      *
      * @return the faults

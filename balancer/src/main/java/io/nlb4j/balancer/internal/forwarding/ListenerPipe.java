@@ -1,6 +1,7 @@
 package io.nlb4j.balancer.internal.forwarding;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,6 +40,10 @@ final class ListenerPipe implements ListenerPath {
     final LongAdder denied = new LongAdder();
     final LongAdder overLimit = new LongAdder();
     final LongAdder noServer = new LongAdder();
+    final LongAdder badProxyHeader = new LongAdder();
+    /** The PROXY protocol version sent to the servers, or {@code null} for none. */
+    final HAProxyProtocolVersion sendProxy;
+    final boolean acceptProxy;
     final Observers observers;
     /** The listener as the access log and the meters name it: its name, else its port. */
     final String logName;
@@ -51,6 +56,12 @@ final class ListenerPipe implements ListenerPath {
         this.observers = (Observers) observers;
         this.logName = spec.name().orElse(String.valueOf(spec.port()));
         this.serviceName = spec.backendService().name();
+        this.sendProxy = switch (spec.backendService().proxyProtocol()) {
+            case NONE -> null;
+            case V1 -> HAProxyProtocolVersion.V1;
+            case V2 -> HAProxyProtocolVersion.V2;
+        };
+        this.acceptProxy = spec.acceptProxyProtocol();
         this.index = index;
         this.spec = spec;
         this.route = route;
@@ -193,6 +204,11 @@ final class ListenerPipe implements ListenerPath {
     @Override
     public long noServerConnections() {
         return noServer.sum();
+    }
+
+    @Override
+    public long badProxyHeaderConnections() {
+        return badProxyHeader.sum();
     }
 
     @Override

@@ -12,10 +12,18 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.nlb4j.balancer.Fault;
 import io.nlb4j.balancer.LoadBalancerEvent.RejectReason;
 import io.nlb4j.balancer.scheduling.SourceHash;
+import io.nlb4j.model.Listener;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -95,6 +103,13 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     private long acceptNanos;
     private long connectStartNanos;
     private long connectNanos = -1;
+    /** The client as the security groups, persistence, hashing and the logs see it: the PROXY header's source, if any. */
+    private InetSocketAddress clientAddress;
+    /** Where the client connected to (the header's destination, if any): a PROXY header sent on carries it. */
+    private InetSocketAddress destination;
+    /** On a listener that accepts the PROXY protocol, until the header has come. */
+    private boolean awaitingHeader;
+    private io.netty.util.concurrent.ScheduledFuture<?> headerTimer;
 
     ProxyConnection(ListenerPipe listener, LoopState loop) {
         this.listener = listener;
@@ -132,6 +147,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             return;
         }
         client = remote.getAddress();
+        clientAddress = remote;
+        destination = local;
         if (client.equals(local.getAddress())) {
             // A client on this host, as is each connection of a forwarding loop.
             sameHostClient = new LoopStates.Flow(remote, local);
@@ -141,6 +158,57 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
                 return;
             }
         }
+        if (listener.acceptProxy) {
+            // The client is who the header says: nothing is decided before it has come.
+            awaitingHeader = true;
+            ctx.pipeline().addBefore(ctx.name(), null, new HAProxyMessageDecoder());
+            headerTimer = frontend.eventLoop().schedule(() -> {
+                if (awaitingHeader && !finished) {
+                    badHeader("missing after " + Listener.PROXY_HEADER_TIMEOUT_SECONDS + " s");
+                }
+            }, Listener.PROXY_HEADER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            frontend.read();
+            return;
+        }
+        admit();
+    }
+
+    /** The PROXY header has come: its source is the client from now on; then the connection is admitted. */
+    private void headerArrived(HAProxyMessage header) {
+        try {
+            awaitingHeader = false;
+            headerTimer.cancel(false);
+            // LOCAL (the proxy's own check) and UNKNOWN carry no client: the connection's addresses stand.
+            if (header.command() == HAProxyCommand.PROXY
+                    && header.proxiedProtocol().addressFamily() != HAProxyProxiedProtocol.AddressFamily.AF_UNSPEC
+                    && header.proxiedProtocol().addressFamily() != HAProxyProxiedProtocol.AddressFamily.AF_UNIX) {
+                clientAddress = new InetSocketAddress(InetAddress.getByAddress(
+                        NetUtil.createByteArrayFromIpAddressString(header.sourceAddress())), header.sourcePort());
+                destination = new InetSocketAddress(InetAddress.getByAddress(
+                        NetUtil.createByteArrayFromIpAddressString(header.destinationAddress())),
+                        header.destinationPort());
+                client = clientAddress.getAddress();
+            }
+        } catch (java.net.UnknownHostException | RuntimeException e) {
+            badHeader("unreadable: " + e.getMessage());
+            return;
+        } finally {
+            header.release();
+        }
+        admit();
+    }
+
+    private void badHeader(String detail) {
+        awaitingHeader = false;
+        if (headerTimer != null) {
+            headerTimer.cancel(false);
+        }
+        listener.badProxyHeader.increment();
+        reject(RejectReason.BAD_PROXY_HEADER, detail);
+    }
+
+    /** Access control, the listener's limit, then a server: the connection is the listener's from here. */
+    private void admit() {
         Faults.Active[] listenerFaults = listener.faults.active();
         Faults.Active[] serviceFaults = route.faults.active();
         if (listenerFaults.length + serviceFaults.length > 0) {
@@ -327,6 +395,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
                     t.connected(listener.serviceName, server, connectNanos);
                 }
             }
+            if (listener.sendProxy != null) {
+                sendProxyHeader();
+            }
             server.recordSuccess();
             server.total.increment();
             listener.total.increment();
@@ -500,6 +571,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HAProxyMessage header) {
+            headerArrived(header);
+            return;
+        }
         int n = msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0;
         listener.bytesIn.add(n);
         Channel b = backend;
@@ -520,6 +595,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (awaitingHeader) {
+            frontend.read(); // the header is not whole yet
+            return;
+        }
         if (!connected) {
             return;
         }
@@ -570,6 +649,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (awaitingHeader && cause instanceof DecoderException) {
+            badHeader("malformed: " + (cause.getCause() != null ? cause.getCause() : cause).getMessage());
+            return;
+        }
         failed(frontend, backend, cause);
     }
 
@@ -674,6 +757,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             return;
         }
         finished = true;
+        if (headerTimer != null) {
+            headerTimer.cancel(false);
+        }
         if (accessLog != null) {
             logFinished();
         }
@@ -687,9 +773,15 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         releaseServer();
     }
 
+    /** The PROXY header for the server, first on its connection: who the client is and where it connected. */
+    private void sendProxyHeader() {
+        backend.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
+        backend.writeAndFlush(ProxyHeaders.of(listener.sendProxy, clientAddress, destination), backend.voidPromise());
+        backend.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
+    }
+
     private void logFinished() {
-        InetSocketAddress remote = frontend != null ? (InetSocketAddress) frontend.remoteAddress() : null;
-        accessLog.finished(listener.logName, listener.serviceName, remote, connected ? server : null, clientBytes,
+        accessLog.finished(listener.logName, listener.serviceName, clientAddress, connected ? server : null, clientBytes,
                 serverBytes, connectNanos, System.nanoTime() - acceptNanos, acceptMillis,
                 end != null ? end : Termination.CLIENT_CLOSED);
     }

@@ -28,7 +28,9 @@ enum Termination {
     /** Refused: every server tried refused or timed out. */
     CONNECT_FAILED,
     /** Refused: the client is this load balancer's own connection to a server. */
-    LOOP;
+    LOOP,
+    /** Refused: a listener that accepts the PROXY protocol got a malformed header, or none in time. */
+    BAD_PROXY_HEADER;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 
@@ -45,6 +47,7 @@ enum Termination {
             case NO_SERVER_REACHABLE -> CONNECT_FAILED;
             case FORWARDING_LOOP -> LOOP;
             case FAULT_DOWN -> FAULT;
+            case BAD_PROXY_HEADER -> BAD_PROXY_HEADER;
         };
     }
 }

@@ -63,7 +63,8 @@ final class ListenerHandle implements RunningListener {
     @Override
     public ListenerStats stats() {
         return new ListenerStats(id, boundAddress, path.activeConnections(), path.totalConnections(), path.bytesIn(),
-                path.bytesOut(), path.deniedConnections(), path.overLimitConnections(), path.noServerConnections());
+                path.bytesOut(), path.deniedConnections(), path.overLimitConnections(), path.noServerConnections(),
+                path.badProxyHeaderConnections());
     }
 
     @Override

@@ -87,7 +87,7 @@ final class ServiceRuntime {
                 && a.unhealthyConnections() == HealthCheck.UnhealthyConnections.CLOSE;
         this.ejection = PassiveEjection.of(name, hc.outlierDetection(), ctx, events, this::rebuild);
         this.waiters = new ServingWaiters(name);
-        this.checked = new HealthCheckedMembers(checker, hc, ctx, this::healthChanged);
+        this.checked = new HealthCheckedMembers(checker, hc, spec.proxyProtocol(), ctx, this::healthChanged);
     }
 
     /** Whether this service's servers are probed actively (with {@code NONE}, every server is healthy). */
