@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param overLimitConnections connections refused because the listener was at its connection limit
  * @param noServerConnections connections closed because no server could be reached
  * @param badProxyHeaderConnections connections closed because their PROXY protocol header was malformed or late
+ * @param serversFullConnections connections refused because every server in service was at its maxConnections
  */
 public record ListenerStats(ListenerId listener, InetSocketAddress boundAddress, long activeConnections,
                             long totalConnections, long bytesIn, long bytesOut, long deniedConnections,
-                            long overLimitConnections, long noServerConnections, long badProxyHeaderConnections) {
+                            long overLimitConnections, long noServerConnections, long badProxyHeaderConnections,
+                            long serversFullConnections) {
 
     /**
      * Checks the fields.

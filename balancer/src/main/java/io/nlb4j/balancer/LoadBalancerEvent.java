@@ -55,7 +55,9 @@ public sealed interface LoadBalancerEvent {
          * The listener accepts the PROXY protocol and the connection's header was malformed, or did not come in
          * time ({@code Listener.PROXY_HEADER_TIMEOUT_SECONDS}).
          */
-        BAD_PROXY_HEADER
+        BAD_PROXY_HEADER,
+        /** Every server in service is at its {@code maxConnections}. */
+        SERVERS_FULL
     }
 
     /** Why a server leaves a backend service. */
@@ -365,6 +367,7 @@ public sealed interface LoadBalancerEvent {
                 case FORWARDING_LOOP -> "forwarding loop: " + detail;
                 case FAULT_DOWN -> "fault: " + detail;
                 case BAD_PROXY_HEADER -> "PROXY protocol header " + detail;
+                case SERVERS_FULL -> detail;
             };
         }
     }

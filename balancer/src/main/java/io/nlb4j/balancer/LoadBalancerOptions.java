@@ -267,7 +267,7 @@ public final class LoadBalancerOptions {
          * connect time, the duration and how it ended ({@code client_closed}, {@code server_closed},
          * {@code client_reset}, {@code server_reset}, {@code idle_timeout}, {@code drain_deadline}, {@code fault},
          * {@code denied}, {@code over_limit}, {@code no_server}, {@code connect_failed}, {@code loop},
-         * {@code bad_proxy_header}). Default off;
+         * {@code bad_proxy_header}, {@code servers_full}). Default off;
          * also off when that logger does not log INFO.
          *
          * @param enabled whether to log

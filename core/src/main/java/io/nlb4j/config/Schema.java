@@ -154,7 +154,9 @@ final class Schema {
                     .field("port", INTEGER, StaticServer.Builder::port, s -> boxed(s.port()))
                     .field("weight", INTEGER, StaticServer.Builder::weight, StaticServer::weight)
                     .field("placement", placement(ObjectType.of(Placement.class, Placement::builder)),
-                            (s, p) -> s.placement(p), s -> s.placement().orElse(null));
+                            (s, p) -> s.placement(p), s -> s.placement().orElse(null))
+                    .field("maxConnections", INTEGER, StaticServer.Builder::maxConnections,
+                            s -> boxed(s.maxConnections()));
 
     private static final ObjectType<ProcessLauncher.Builder, ProcessLauncher> PROCESS =
             ObjectType.createdBy(ProcessLauncher.class, "command", listOf(STRING), ProcessLauncher::builder,
@@ -181,6 +183,8 @@ final class Schema {
                             InstanceTemplate::name)
                     .inline("launcher", LAUNCHER, InstanceTemplate::launcher)
                     .field("port", INTEGER, InstanceTemplate.Builder::port, t -> boxed(t.port()))
+                    .field("maxConnections", INTEGER, InstanceTemplate.Builder::maxConnections,
+                            t -> boxed(t.maxConnections()))
                     .field("labels", STRING_MAP, InstanceTemplate.Builder::labels, InstanceTemplate::labels);
 
     /** A capacity's parts, any of which a file may miss; the validator reports those. */

@@ -14,7 +14,8 @@ import java.util.Objects;
  * <p>Ranges checked: listener ports 1-65535; idle connection timeout 1-86400 s; session persistence
  * 1-3600 s; connection draining 0-3600 s; health check interval 5-300 s, timeout 2-60 s, thresholds 1-5,
  * types TCP and HTTP only; scheduling weighted round robin, weighted least connections or source-IP hash;
- * durations in whole seconds; no PROXY protocol (neither sent to servers nor accepted from clients).
+ * durations in whole seconds; no PROXY protocol (neither sent to servers nor accepted from clients); no
+ * per-server connection limit.
  */
 public final class CloudCompatibility {
 
@@ -43,6 +44,19 @@ public final class CloudCompatibility {
             }
             BackendService s = l.backendService();
             String sp = p + ".backendService";
+            if (s.servers() instanceof ServerSource.Static st) {
+                for (int j = 0; j < st.servers().size(); j++) {
+                    if (st.servers().get(j).maxConnections().isPresent()) {
+                        out.add(new Violation(sp + ".servers.static[" + j + "].maxConnections",
+                                Integer.toString(st.servers().get(j).maxConnections().getAsInt()),
+                                "no limit in the cloud, which has no per-server connection limit"));
+                    }
+                }
+            } else if (s.servers() instanceof ServerSource.Group g && g.group().template().maxConnections().isPresent()) {
+                out.add(new Violation(sp + ".servers.availabilityGroup.template.maxConnections",
+                        Integer.toString(g.group().template().maxConnections().getAsInt()),
+                        "no limit in the cloud, which has no per-server connection limit"));
+            }
             if (s.proxyProtocol() != ProxyProtocol.NONE) {
                 out.add(new Violation(sp + ".proxyProtocol", s.proxyProtocol().name(), "NONE in the cloud, which"
                         + " has no PROXY protocol"));

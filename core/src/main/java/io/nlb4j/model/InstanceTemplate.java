@@ -15,12 +15,14 @@ public final class InstanceTemplate {
     private final InstanceLauncher launcher;
     private final OptionalInt port;
     private final Map<String, String> labels;
+    private final OptionalInt maxConnections;
 
     private InstanceTemplate(Builder b) {
         this.name = b.name;
         this.launcher = b.inProcess != null ? b.inProcess : b.process.make();
         this.port = b.port == null ? OptionalInt.empty() : OptionalInt.of(b.port);
         this.labels = Map.copyOf(b.labels);
+        this.maxConnections = b.maxConnections == null ? OptionalInt.empty() : OptionalInt.of(b.maxConnections);
     }
 
     /**
@@ -42,6 +44,7 @@ public final class InstanceTemplate {
     public Builder toBuilder() {
         Builder b = builder(name).launcher(launcher).labels(labels);
         port.ifPresent(b::port);
+        maxConnections.ifPresent(b::maxConnections);
         return b;
     }
 
@@ -74,6 +77,16 @@ public final class InstanceTemplate {
     }
 
     /**
+     * Returns the most connections each instance is given at once: a full instance is skipped by every scheduling
+     * algorithm, and a connection that finds every one full is refused.
+     *
+     * @return the limit per instance; empty for none
+     */
+    public OptionalInt maxConnections() {
+        return maxConnections;
+    }
+
+    /**
      * Returns the free-form labels passed to the launcher.
      *
      * @return the labels
@@ -85,12 +98,12 @@ public final class InstanceTemplate {
     @Override
     public boolean equals(Object o) {
         return o instanceof InstanceTemplate t && name.equals(t.name) && launcher.equals(t.launcher)
-                && port.equals(t.port) && labels.equals(t.labels);
+                && port.equals(t.port) && labels.equals(t.labels) && maxConnections.equals(t.maxConnections);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, launcher, port, labels);
+        return Objects.hash(name, launcher, port, labels, maxConnections);
     }
 
     @Override
@@ -105,10 +118,22 @@ public final class InstanceTemplate {
         InProcessLauncher inProcess;
         ProcessLauncher.Builder process;
         Integer port;
+        Integer maxConnections;
         final Map<String, String> labels = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /**
+         * Limits the connections each instance is given at once. Default: no limit.
+         *
+         * @param max 1-{@value Listener#MAX_CONNECTIONS_LIMIT}
+         * @return this builder
+         */
+        public Builder maxConnections(int max) {
+            this.maxConnections = max;
+            return this;
         }
 
         /**
@@ -202,6 +227,7 @@ public final class InstanceTemplate {
             b.inProcess = inProcess;
             b.process = process == null ? null : process.copy();
             b.port = port;
+            b.maxConnections = maxConnections;
             b.labels.putAll(labels);
             return b;
         }

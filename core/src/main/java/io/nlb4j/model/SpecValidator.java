@@ -656,6 +656,9 @@ final class SpecValidator {
         if (w < StaticServer.MIN_WEIGHT || w > StaticServer.MAX_WEIGHT) {
             fail(at(p, "weight"), w, StaticServer.MIN_WEIGHT + "-" + StaticServer.MAX_WEIGHT);
         }
+        if (s.maxConnections != null) {
+            between(at(p, "maxConnections"), s.maxConnections, 1, Listener.MAX_CONNECTIONS_LIMIT);
+        }
         if (s.placement != null) {
             placement(at(p, "placement"), s.placement);
             samePlacement(at(p, "placement"), s.placement);
@@ -754,6 +757,9 @@ final class SpecValidator {
         name(at(path, "name"), t.name);
         if (t.port != null && (t.port < 0 || t.port > 65535)) {
             fail(at(path, "port"), t.port, "0-65535, 0 for an ephemeral port chosen by each instance");
+        }
+        if (t.maxConnections != null) {
+            between(at(path, "maxConnections"), t.maxConnections, 1, Listener.MAX_CONNECTIONS_LIMIT);
         }
         if (t.launcherDraft().isEmpty()) {
             fail(at(path, "launcher"), null, "an instance launcher (inProcess or process)");

@@ -20,12 +20,14 @@ public final class StaticServer {
     private final OptionalInt port;
     private final int weight;
     private final Optional<Placement> placement;
+    private final OptionalInt maxConnections;
 
     private StaticServer(Builder b) {
         this.address = b.address;
         this.port = b.port == null ? OptionalInt.empty() : OptionalInt.of(b.port);
         this.weight = b.weight();
         this.placement = Optional.ofNullable(b.placement).map(Placement.Builder::makePlacement);
+        this.maxConnections = b.maxConnections == null ? OptionalInt.empty() : OptionalInt.of(b.maxConnections);
     }
 
     /**
@@ -71,6 +73,7 @@ public final class StaticServer {
         Builder b = builder(address).weight(weight);
         port.ifPresent(b::port);
         placement.ifPresent(b::placement);
+        maxConnections.ifPresent(b::maxConnections);
         return b;
     }
 
@@ -131,15 +134,25 @@ public final class StaticServer {
         return placement;
     }
 
+    /**
+     * Returns the most connections this server is given at once: a full server is skipped by every scheduling
+     * algorithm, and a connection that finds every server full is refused.
+     *
+     * @return the limit; empty for none
+     */
+    public OptionalInt maxConnections() {
+        return maxConnections;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StaticServer s && address.equals(s.address) && port.equals(s.port) && weight == s.weight
-                && placement.equals(s.placement);
+                && placement.equals(s.placement) && maxConnections.equals(s.maxConnections);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(address, port, weight, placement);
+        return Objects.hash(address, port, weight, placement, maxConnections);
     }
 
     @Override
@@ -154,9 +167,21 @@ public final class StaticServer {
         Integer port;
         Integer weight;
         Placement.Builder placement;
+        Integer maxConnections;
 
         private Builder(String address) {
             this.address = address;
+        }
+
+        /**
+         * Limits the connections this server is given at once. Default: no limit.
+         *
+         * @param max 1-{@value Listener#MAX_CONNECTIONS_LIMIT}
+         * @return this builder
+         */
+        public Builder maxConnections(int max) {
+            this.maxConnections = max;
+            return this;
         }
 
         /**
@@ -227,6 +252,7 @@ public final class StaticServer {
             b.port = port;
             b.weight = weight;
             b.placement = placement == null ? null : placement.copy();
+            b.maxConnections = maxConnections;
             return b;
         }
     }

@@ -119,7 +119,7 @@ class ConfigErrorsTest {
                         S + ".weight", "unknown field", SERVICE_FIELDS, 8, 7),
                 bad("unknown field in a static server", YAML,
                         VALID.replace("{address: 10.0.0.1}", "{address: 10.0.0.1, zone: az-a}"),
-                        S + ".servers.static[0].zone", "unknown field", "one of address, placement, port, weight", 8, 46),
+                        S + ".servers.static[0].zone", "unknown field", "one of address, maxConnections, placement, port, weight", 8, 46),
                 bad("unknown field in a process launcher", YAML,
                         group("          placement: {region: cn-north-1, vpc: vpc-web, zones: [az-a]}",
                                 "            launcher: {process: {command: [server], cwd: /tmp}}",
@@ -445,7 +445,7 @@ class ConfigErrorsTest {
                             new Problem("placement.area", "unknown field", "one of region, subnet, vpc, zones", 2, 62),
                             new Problem(S + ".weight", "unknown field", SERVICE_FIELDS, 7, 7),
                             new Problem(S + ".servers.static[0].zone", "unknown field",
-                                    "one of address, placement, port, weight", 11, 33),
+                                    "one of address, maxConnections, placement, port, weight", 11, 33),
                             new Problem("colour", "unknown field", "one of cluster, listeners, name, placement, securityGroups",
                                     12, 1));
                     assertThat(e.getMessage()).startsWith("yaml text: 4 problems:" + System.lineSeparator()

@@ -44,7 +44,7 @@ import reactor.core.Disposables;
  * <p>Per listener (tags {@code loadBalancer}, {@code listener} — its name, else its port — and {@code service}):
  * {@code nlb4j.listener.connections.active} (gauge), {@code nlb4j.listener.connections} (counter),
  * {@code nlb4j.listener.connections.rejected} (counter, tag {@code reason}: {@code denied}, {@code over_limit},
- * {@code no_server}, {@code bad_proxy_header}), {@code nlb4j.listener.bytes} (counter, tag {@code direction}: {@code in} from clients,
+ * {@code no_server}, {@code bad_proxy_header}, {@code servers_full}), {@code nlb4j.listener.bytes} (counter, tag {@code direction}: {@code in} from clients,
  * {@code out} to them). Per server (tags {@code loadBalancer}, {@code service}, {@code server} as {@code HOST:PORT}),
  * registered when it joins and removed when it leaves: {@code nlb4j.server.connections.active},
  * {@code nlb4j.server.connections}, {@code nlb4j.server.connect.failures}, {@code nlb4j.server.connect.time} (a
@@ -105,6 +105,8 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
                     tags.and("reason", "no_server"), "client connections refused"));
             meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().badProxyHeaderConnections(),
                     tags.and("reason", "bad_proxy_header"), "client connections refused"));
+            meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().serversFullConnections(),
+                    tags.and("reason", "servers_full"), "client connections refused"));
             meters.add(counter("nlb4j.listener.bytes", l, x -> x.stats().bytesIn(), tags.and("direction", "in"),
                     "bytes from clients"));
             meters.add(counter("nlb4j.listener.bytes", l, x -> x.stats().bytesOut(), tags.and("direction", "out"),

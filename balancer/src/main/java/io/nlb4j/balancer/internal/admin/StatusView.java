@@ -80,7 +80,8 @@ final class StatusView implements AutoCloseable {
             m.put("activeConnections", s.activeConnections());
             m.put("totalConnections", s.totalConnections());
             m.put("rejected", Map.of("denied", s.deniedConnections(), "overLimit", s.overLimitConnections(),
-                    "noServer", s.noServerConnections(), "badProxyHeader", s.badProxyHeaderConnections()));
+                    "noServer", s.noServerConnections(), "badProxyHeader", s.badProxyHeaderConnections(),
+                    "serversFull", s.serversFullConnections()));
             m.put("bytesIn", s.bytesIn());
             m.put("bytesOut", s.bytesOut());
             listeners.add(m);

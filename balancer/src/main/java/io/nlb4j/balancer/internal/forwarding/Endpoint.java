@@ -36,6 +36,14 @@ public interface Endpoint extends Candidate {
     void weight(int weight);
 
     /**
+     * Limits the connections the server is given at once: a full server is skipped, and a connection that finds
+     * every server full is refused. Default {@link Integer#MAX_VALUE} (no limit).
+     *
+     * @param max at least 1
+     */
+    void maxConnections(int max);
+
+    /**
      * Tells whether a persisted client may be sent here: in service, healthy (or failing open), not ejected.
      *
      * @return whether it serves

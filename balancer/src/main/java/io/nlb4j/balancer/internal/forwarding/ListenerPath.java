@@ -128,6 +128,13 @@ public interface ListenerPath {
     long badProxyHeaderConnections();
 
     /**
+     * Returns the connections refused because every server in service was at its {@code maxConnections}.
+     *
+     * @return the count
+     */
+    long serversFullConnections();
+
+    /**
      * Returns the faults in place on every connection of the listener.
      *
      * @return the faults

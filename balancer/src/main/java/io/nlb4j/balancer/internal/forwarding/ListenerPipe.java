@@ -41,6 +41,7 @@ final class ListenerPipe implements ListenerPath {
     final LongAdder overLimit = new LongAdder();
     final LongAdder noServer = new LongAdder();
     final LongAdder badProxyHeader = new LongAdder();
+    final LongAdder serversFull = new LongAdder();
     /** The PROXY protocol version sent to the servers, or {@code null} for none. */
     final HAProxyProtocolVersion sendProxy;
     final boolean acceptProxy;
@@ -204,6 +205,11 @@ final class ListenerPipe implements ListenerPath {
     @Override
     public long noServerConnections() {
         return noServer.sum();
+    }
+
+    @Override
+    public long serversFullConnections() {
+        return serversFull.sum();
     }
 
     @Override

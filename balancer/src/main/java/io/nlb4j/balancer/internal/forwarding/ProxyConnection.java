@@ -107,6 +107,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     private InetSocketAddress clientAddress;
     /** Where the client connected to (the header's destination, if any): a PROXY header sent on carries it. */
     private InetSocketAddress destination;
+    /** Whether a server was skipped for being at its connection limit, for this connection. */
+    private boolean sawFull;
     /** On a listener that accepts the PROXY protocol, until the header has come. */
     private boolean awaitingHeader;
     private io.netty.util.concurrent.ScheduledFuture<?> headerTimer;
@@ -253,6 +255,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     // ---- connect ----
 
     private void connect() {
+        sawFull = false;
         ServerEndpoint s = null;
         for (int tries = 0; tries < 3 && s == null; tries++) {
             s = pickUntried();
@@ -272,6 +275,11 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
                     break;
                 }
             }
+        }
+        if (s == null && sawFull) {
+            listener.serversFull.increment();
+            reject(RejectReason.SERVERS_FULL, "every server in service is at its maxConnections");
+            return;
         }
         if (s == null) {
             listener.noServer.increment();
@@ -325,7 +333,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
      * @return the server, or {@code null} if it is draining (the count undone)
      */
     private ServerEndpoint hold(ServerEndpoint s) {
-        s.active.incrementAndGet();
+        if (s.active.incrementAndGet() > s.maxConnections()) {
+            // Full: counted back at once, never over its limit; another server is tried.
+            s.active.decrementAndGet();
+            sawFull = true;
+            return null;
+        }
         route.loadChanged(s);
         if (s.draining()) {
             released(s);

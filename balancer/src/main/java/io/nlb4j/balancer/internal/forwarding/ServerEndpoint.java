@@ -10,6 +10,7 @@ final class ServerEndpoint implements Endpoint {
     private final InetSocketAddress address;
     private final String key;
     private volatile int weight;
+    private volatile int maxConnections = Integer.MAX_VALUE;
     private volatile boolean serving = true;
     private volatile boolean draining;
     final AtomicInteger active = new AtomicInteger();
@@ -45,6 +46,16 @@ final class ServerEndpoint implements Endpoint {
     @Override
     public void weight(int weight) {
         this.weight = weight;
+    }
+
+    @Override
+    public void maxConnections(int max) {
+        this.maxConnections = max;
+    }
+
+    /** The limit, read once per connection attempt. */
+    int maxConnections() {
+        return maxConnections;
     }
 
     @Override

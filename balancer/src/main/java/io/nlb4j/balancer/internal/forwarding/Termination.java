@@ -30,7 +30,9 @@ enum Termination {
     /** Refused: the client is this load balancer's own connection to a server. */
     LOOP,
     /** Refused: a listener that accepts the PROXY protocol got a malformed header, or none in time. */
-    BAD_PROXY_HEADER;
+    BAD_PROXY_HEADER,
+    /** Refused: every server in service is at its connection limit. */
+    SERVERS_FULL;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 
@@ -48,6 +50,7 @@ enum Termination {
             case FORWARDING_LOOP -> LOOP;
             case FAULT_DOWN -> FAULT;
             case BAD_PROXY_HEADER -> BAD_PROXY_HEADER;
+            case SERVERS_FULL -> SERVERS_FULL;
         };
     }
 }

@@ -93,6 +93,8 @@ final class Balancer implements RunningLoadBalancer {
     private final LoadBalancerSpec spec;
     private final LoadBalancerOptions options;
     private final ConnectionObservers observers;
+    /** The static servers' connection limits by service, from the start's resolution (a worker, then the context). */
+    private final Map<String, Map<InetSocketAddress, Integer>> staticLimits = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile AdminEndpoint admin;
     private final ControlContext ctx;
     private final Transport transport;
@@ -308,6 +310,10 @@ final class Balancer implements RunningLoadBalancer {
                                     + " back as a new one, without end)", null);
                         }
                         members.put(address, server.weight());
+                        if (server.maxConnections().isPresent()) {
+                            staticLimits.computeIfAbsent(bs.name(), n -> new LinkedHashMap<>())
+                                    .put(address, server.maxConnections().getAsInt());
+                        }
                     } catch (UnknownHostException e) {
                         throw new LoadBalancerStartException("listeners[" + i + "].backendService.servers.static[" + j
                                 + "].address: " + Violation.quoted(server.address())
@@ -337,6 +343,7 @@ final class Balancer implements RunningLoadBalancer {
             String path = "listeners[" + i + "].backendService.servers";
             if (bs.servers() instanceof ServerSource.Static) {
                 StaticMembership source = staticSources.get(bs.name());
+                service.limits(staticLimits.getOrDefault(bs.name(), Map.of()));
                 resolved.getOrDefault(bs.name(), Map.of()).forEach(source::add);
                 subscribeInContext(service, source, LeaveCause.REMOVED);
             } else if (bs.servers() instanceof ServerSource.Group g && clusterNode != null) {

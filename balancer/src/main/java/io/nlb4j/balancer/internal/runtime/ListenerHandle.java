@@ -64,7 +64,7 @@ final class ListenerHandle implements RunningListener {
     public ListenerStats stats() {
         return new ListenerStats(id, boundAddress, path.activeConnections(), path.totalConnections(), path.bytesIn(),
                 path.bytesOut(), path.deniedConnections(), path.overLimitConnections(), path.noServerConnections(),
-                path.badProxyHeaderConnections());
+                path.badProxyHeaderConnections(), path.serversFullConnections());
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.nlb4j.balancer.internal.runtime;
 
 import io.nlb4j.balancer.Fault;
-import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.LoadBalancerEvent.HealthCause;
 import io.nlb4j.balancer.LoadBalancerEvent.LeaveCause;
 import io.nlb4j.balancer.LoadBalancerEvent.RemovalOutcome;
+import io.nlb4j.balancer.LoadBalancerEvent;
 import io.nlb4j.balancer.ServerStats;
 import io.nlb4j.balancer.internal.forwarding.Endpoint;
 import io.nlb4j.balancer.internal.forwarding.Loops;
@@ -16,12 +16,13 @@ import io.nlb4j.healthcheck.HealthChecker;
 import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.ServerSource;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +48,10 @@ final class ServiceRuntime {
     private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
     final BackendService spec;
+    /** Per server, its connection limit (static servers that set one); control context. */
+    private Map<InetSocketAddress, Integer> limits = Map.of();
+    /** The limit of every other server: the instance template's for a group's, else none. */
+    private final int defaultLimit;
     final String name;
     final ServiceRoute route;
     private final ControlContext ctx;
@@ -73,6 +78,8 @@ final class ServiceRuntime {
     ServiceRuntime(BackendService spec, ControlContext ctx, Events events, Loops loops, HealthChecker checker,
             SelfAddresses self) {
         this.spec = spec;
+        this.defaultLimit = spec.servers() instanceof ServerSource.Group g
+                ? g.group().template().maxConnections().orElse(Integer.MAX_VALUE) : Integer.MAX_VALUE;
         this.self = self;
         this.name = spec.name();
         this.ctx = ctx;
@@ -144,6 +151,12 @@ final class ServiceRuntime {
     }
 
     // ---- membership ----
+
+    /** The static servers' connection limits, by resolved address, before the first snapshot. In the context. */
+    void limits(Map<InetSocketAddress, Integer> byAddress) {
+        ctx.checkInContext();
+        this.limits = Map.copyOf(byAddress);
+    }
 
     /**
      * Takes a whole member snapshot from the source: new servers join, changed weights apply, servers listed
@@ -233,6 +246,7 @@ final class ServiceRuntime {
                 return false;
             }
             e = new ServerEntry(address, weight, HealthStatus.PENDING);
+            e.endpoint.maxConnections(limits.getOrDefault(address, defaultLimit));
             e.quorum = healthQuorum;
             e.peersUnhealthy = peersUnhealthy.getOrDefault(address, 0);
             for (ServerFault f : serverFaults.getOrDefault(address, List.of())) {
