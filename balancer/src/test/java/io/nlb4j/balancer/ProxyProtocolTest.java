@@ -22,6 +22,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.nlb4j.balancer.LoadBalancerEvent.ConnectionRejected;
 import io.nlb4j.balancer.LoadBalancerEvent.RejectReason;
+import io.nlb4j.control.RecordingLogger;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
 import io.nlb4j.model.InboundRule;
@@ -42,6 +43,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PROXY protocol, sent to servers and accepted from a proxy in front, checked by Netty's own
@@ -146,10 +148,11 @@ class ProxyProtocolTest {
 
     @Test
     void aHeaderFromAProxyInFrontNamesTheClientForAccessControlAndIsPassedOn() throws Exception {
+        RecordingLogger accessLog = new RecordingLogger(LoggerFactory.getLogger(LoadBalancerOptions.ACCESS_LOGGER));
         try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("accept", ProxyProtocol.V2, true,
                         SecurityGroup.of("no-test-net", InboundRule.deny("203.0.113.0/24").priority(10),
                                 InboundRule.allow("0.0.0.0/0").priority(20))),
-                optionsBuilder().build());
+                optionsBuilder().accessLog(accessLog).build());
              Fixtures.Events events = new Fixtures.Events(lb)) {
             // A client-side proxy says the client is 198.51.100.7:4242: allowed, and the server is told the same.
             try (Socket s = Fixtures.connect(lb.listener(0))) {
@@ -161,6 +164,10 @@ class ProxyProtocolTest {
             await().until(() -> !headers.isEmpty());
             assertThat(headers.get(0)).isEqualTo(new Seen(HAProxyProtocolVersion.V2, "198.51.100.7", 4242,
                     "192.0.2.1", 443));
+            // The access log names the client the header named; "ping" came with the header, before the server
+            // connection was made, and is counted all the same.
+            await().untilAsserted(() -> assertThat(accessLog.messages()).anySatisfy(line -> assertThat(line)
+                    .contains(" 198.51.100.7:4242 ", " bytes_in=4 bytes_out=4 ")));
 
             // One from 203.0.113.9 is denied by the security group, although the TCP peer is 127.0.0.1.
             try (Socket s = Fixtures.connect(lb.listener(0))) {

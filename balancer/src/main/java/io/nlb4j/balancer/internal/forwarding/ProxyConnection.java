@@ -564,7 +564,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         ArrayDeque<Object> q = early;
         early = null;
         for (Object msg; (msg = q.poll()) != null; ) {
-            server.bytesToServer.add(msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0);
+            int n = msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0;
+            server.bytesToServer.add(n);
+            clientBytes += n;
             backend.write(msg, backend.voidPromise());
         }
         backend.flush();
