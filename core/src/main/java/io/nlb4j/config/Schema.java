@@ -256,7 +256,9 @@ final class Schema {
                     .field("healthCheck", HEALTH_CHECK, (s, h) -> s.healthCheck(h), BackendService::healthCheck)
                     .inline("servers", SERVERS, BackendService::servers)
                     .field("proxyProtocol", enumOf(ProxyProtocol.class), BackendService.Builder::proxyProtocol,
-                            s -> s.proxyProtocol() == ProxyProtocol.NONE ? null : s.proxyProtocol());
+                            s -> s.proxyProtocol() == ProxyProtocol.NONE ? null : s.proxyProtocol())
+                    .field("slowStart", DURATION, BackendService.Builder::slowStart,
+                            s -> s.slowStart().orElse(null));
 
     private static final ObjectType<Listener.Builder, Listener> LISTENER =
             ObjectType.of(Listener.class, Listener::builder)

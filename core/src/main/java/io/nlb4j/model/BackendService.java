@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -25,6 +26,7 @@ public final class BackendService {
     private final HealthCheck healthCheck;
     private final ServerSource servers;
     private final ProxyProtocol proxyProtocol;
+    private final Optional<Duration> slowStart;
 
     private BackendService(Builder b) {
         this.name = b.name;
@@ -35,6 +37,7 @@ public final class BackendService {
         this.connectionDraining = b.connectionDraining();
         this.healthCheck = b.healthCheck == null ? HealthCheck.defaults() : b.healthCheck.make();
         this.proxyProtocol = b.proxyProtocol;
+        this.slowStart = Optional.ofNullable(b.slowStart);
         this.servers = b.sourceKind == ServerSource.Kind.STATIC
                 ? new ServerSource.Static(Lists.build(b.staticServers, StaticServer.Builder::make))
                 : b.sourceKind == ServerSource.Kind.AVAILABILITY_GROUP ? new ServerSource.Group(b.group.make())
@@ -62,6 +65,7 @@ public final class BackendService {
                 .connectionDraining(connectionDraining).healthCheck(healthCheck).servers(servers)
                 .proxyProtocol(proxyProtocol);
         port.ifPresent(b::port);
+        slowStart.ifPresent(b::slowStart);
         return b;
     }
 
@@ -147,18 +151,29 @@ public final class BackendService {
         return proxyProtocol;
     }
 
+    /**
+     * Returns the slow-start window: a server that joins, or becomes healthy again, while the load balancer runs
+     * takes a tenth of its share of new connections at first, rising to all of it over the window, whatever the
+     * scheduling algorithm. Servers there when the load balancer starts do not ramp.
+     *
+     * @return the window; empty (off) by default
+     */
+    public Optional<Duration> slowStart() {
+        return slowStart;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BackendService s && name.equals(s.name) && protocol == s.protocol && port.equals(s.port)
                 && scheduling == s.scheduling && sessionPersistence.equals(s.sessionPersistence)
                 && connectionDraining.equals(s.connectionDraining) && healthCheck.equals(s.healthCheck)
-                && servers.equals(s.servers) && proxyProtocol == s.proxyProtocol;
+                && servers.equals(s.servers) && proxyProtocol == s.proxyProtocol && slowStart.equals(s.slowStart);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, protocol, port, scheduling, sessionPersistence, connectionDraining, healthCheck,
-                servers, proxyProtocol);
+                servers, proxyProtocol, slowStart);
     }
 
     @Override
@@ -181,6 +196,7 @@ public final class BackendService {
         String providerType;
         Map<String, String> providerProperties;
         ProxyProtocol proxyProtocol = ProxyProtocol.NONE;
+        Duration slowStart;
 
         private Builder(String name) {
             this.name = name;
@@ -277,6 +293,18 @@ public final class BackendService {
          */
         public Builder proxyProtocol(ProxyProtocol version) {
             this.proxyProtocol = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /**
+         * Turns slow start on: a server that joins or becomes healthy again ramps from a tenth of its share of new
+         * connections to all of it over this window. Default off.
+         *
+         * @param window a positive duration, at most {@link Durations#MAX_DURATION}
+         * @return this builder
+         */
+        public Builder slowStart(Duration window) {
+            this.slowStart = Objects.requireNonNull(window, "window");
             return this;
         }
 
@@ -442,6 +470,7 @@ public final class BackendService {
             b.providerType = providerType;
             b.providerProperties = providerProperties;
             b.proxyProtocol = proxyProtocol;
+            b.slowStart = slowStart;
             return b;
         }
     }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * 1-3600 s; connection draining 0-3600 s; health check interval 5-300 s, timeout 2-60 s, thresholds 1-5,
  * types TCP and HTTP only; scheduling weighted round robin, weighted least connections or source-IP hash;
  * durations in whole seconds; no PROXY protocol (neither sent to servers nor accepted from clients); no
- * per-server connection limit.
+ * per-server connection limit; no slow start.
  */
 public final class CloudCompatibility {
 
@@ -56,6 +56,10 @@ public final class CloudCompatibility {
                 out.add(new Violation(sp + ".servers.availabilityGroup.template.maxConnections",
                         Integer.toString(g.group().template().maxConnections().getAsInt()),
                         "no limit in the cloud, which has no per-server connection limit"));
+            }
+            if (s.slowStart().isPresent()) {
+                out.add(new Violation(sp + ".slowStart", Durations.format(s.slowStart().get()), "none in the cloud,"
+                        + " which has no slow start"));
             }
             if (s.proxyProtocol() != ProxyProtocol.NONE) {
                 out.add(new Violation(sp + ".proxyProtocol", s.proxyProtocol().name(), "NONE in the cloud, which"

@@ -457,6 +457,9 @@ final class SpecValidator {
         }
         sessionPersistence(at(path, "sessionPersistence"), s.sessionPersistence);
         notNegative(at(path, "connectionDraining"), s.connectionDraining(), DRAINING);
+        if (s.slowStart != null) {
+            positive(at(path, "slowStart"), s.slowStart);
+        }
         if (s.healthCheck != null) {
             healthCheck(at(path, "healthCheck"), s.healthCheck);
             if (s.healthCheck instanceof HealthCheck.Active.Builder<?> a && a.proxyProtocol

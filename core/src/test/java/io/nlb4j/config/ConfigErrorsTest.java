@@ -38,7 +38,7 @@ class ConfigErrorsTest {
     private static final String DURATION = "a duration such as 250ms, 30s, 5m, 1h, 1d or ISO-8601 PT30S";
     private static final String SERVICE_FIELDS =
             "one of connectionDraining, healthCheck, name, port, protocol, proxyProtocol, scheduling, servers,"
-            + " sessionPersistence";
+            + " sessionPersistence, slowStart";
     private static final String FACTORY = "the name of a class implementing io.nlb4j.model.InstanceFactory with a"
             + " public no-argument constructor";
     private static final String EMPTY = "empty: no specification in the file";

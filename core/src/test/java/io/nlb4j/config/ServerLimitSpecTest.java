@@ -9,7 +9,10 @@ import io.nlb4j.model.ServerSource;
 import io.nlb4j.model.Violation;
 import org.junit.jupiter.api.Test;
 
-/** Per-server {@code maxConnections}: on a static server and on an instance template, read, checked, written. */
+/**
+ * Per-server {@code maxConnections} (on a static server and on an instance template) and a service's {@code slowStart}:
+ * read, checked, written back.
+ */
 class ServerLimitSpecTest {
 
     private static final String HEAD = """
@@ -50,6 +53,23 @@ class ServerLimitSpecTest {
         assertThat(CloudCompatibility.check(s)).extracting(Violation::toString).contains(
                 "listeners[0].backendService.servers.static[0].maxConnections: 50 (expected: no limit in the cloud,"
                         + " which has no per-server connection limit)");
+    }
+
+    @Test
+    void slowStartIsReadCheckedWrittenBackAndReportedByTheCloudCheck() {
+        String withSlowStart = HEAD + "      slowStart: 30s\n      servers: {static: [{address: 10.0.0.5, port: 8080}]}\n";
+        LoadBalancerSpec s = SpecFiles.read(withSlowStart, ConfigFormat.YAML);
+        assertThat(s.listeners().get(0).backendService().slowStart()).hasValue(java.time.Duration.ofSeconds(30));
+        assertThat(SpecFiles.read(statics(""), ConfigFormat.YAML).listeners().get(0).backendService().slowStart())
+                .isEmpty();
+        for (ConfigFormat f : ConfigFormat.values()) {
+            assertThat(SpecFiles.read(SpecFiles.write(s, f), f)).isEqualTo(s);
+        }
+        assertThat(CloudCompatibility.check(s)).extracting(Violation::toString).contains(
+                "listeners[0].backendService.slowStart: 30s (expected: none in the cloud, which has no slow start)");
+        assertThatThrownBy(() -> SpecFiles.read(withSlowStart.replace("30s", "0s"), ConfigFormat.YAML, "web.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners[0].backendService.slowStart: 0s (expected: a positive duration");
     }
 
     @Test

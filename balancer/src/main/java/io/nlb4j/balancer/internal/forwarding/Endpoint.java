@@ -44,6 +44,14 @@ public interface Endpoint extends Candidate {
     void maxConnections(int max);
 
     /**
+     * Ramps the server up from a tenth of its share of new connections to all of it over a window (slow start).
+     *
+     * @param fromNanos when the ramp starts, on the control clock
+     * @param windowNanos how long it lasts; 0 ends it
+     */
+    void slowStart(long fromNanos, long windowNanos);
+
+    /**
      * Tells whether a persisted client may be sent here: in service, healthy (or failing open), not ejected.
      *
      * @return whether it serves

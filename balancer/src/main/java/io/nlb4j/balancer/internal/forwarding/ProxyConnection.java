@@ -107,6 +107,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     private InetSocketAddress clientAddress;
     /** Where the client connected to (the header's destination, if any): a PROXY header sent on carries it. */
     private InetSocketAddress destination;
+    /** The server slow start turned this connection away from, if any: others are tried first. */
+    private ServerEndpoint rampSkipped;
     /** Whether a server was skipped for being at its connection limit, for this connection. */
     private boolean sawFull;
     /** On a listener that accepts the PROXY protocol, until the header has come. */
@@ -256,11 +258,18 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
     private void connect() {
         sawFull = false;
+        rampSkipped = null;
         ServerEndpoint s = null;
         for (int tries = 0; tries < 3 && s == null; tries++) {
             s = pickUntried();
             if (s == null) {
                 break;
+            }
+            if (s.rampingAway(loop.clock.getAsLong())) {
+                // Slow start: a server still ramping up takes this connection only by its share of the moment.
+                rampSkipped = s;
+                s = null;
+                continue;
             }
             s = hold(s);
         }
@@ -271,9 +280,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             // still in service takes the connection.
             for (Endpoint e : route.picker().candidates()) {
                 ServerEndpoint c = (ServerEndpoint) e;
-                if (!c.draining() && !wasTried(c) && (s = hold(c)) != null) {
+                if (!c.draining() && !wasTried(c) && c != rampSkipped && (s = hold(c)) != null) {
                     break;
                 }
+            }
+            if (s == null && rampSkipped != null && !rampSkipped.draining()) {
+                s = hold(rampSkipped); // nothing else takes it: better a ramping server than none
             }
         }
         if (s == null && sawFull) {
@@ -361,7 +373,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         int max = listener.maxConnectAttempts;
         for (int k = 0; k < max * 4; k++) {
             ServerEndpoint s = (ServerEndpoint) route.pick(client, sourceHash, attempt + k);
-            if (s == null || !wasTried(s)) {
+            if (s == null || (!wasTried(s) && s != rampSkipped)) {
                 return s;
             }
         }

@@ -11,6 +11,9 @@ final class ServerEndpoint implements Endpoint {
     private final String key;
     private volatile int weight;
     private volatile int maxConnections = Integer.MAX_VALUE;
+    /** Slow start: from when (control clock) the server ramps up, over how long; 0 when it takes its full share. */
+    private volatile long rampFrom;
+    private volatile long rampNanos;
     private volatile boolean serving = true;
     private volatile boolean draining;
     final AtomicInteger active = new AtomicInteger();
@@ -47,6 +50,34 @@ final class ServerEndpoint implements Endpoint {
     public void weight(int weight) {
         this.weight = weight;
     }
+
+    @Override
+    public void slowStart(long fromNanos, long windowNanos) {
+        this.rampFrom = fromNanos;
+        this.rampNanos = windowNanos;
+    }
+
+    /**
+     * Whether slow start turns a connection away now: while the server ramps up, it keeps a connection with the
+     * probability of its share of the window gone by (at least {@value #MIN_SHARE}), so that its share of new
+     * connections rises from a tenth to all of its weight's, whatever the algorithm chose it by.
+     */
+    boolean rampingAway(long now) {
+        long window = rampNanos;
+        if (window == 0) {
+            return false;
+        }
+        long elapsed = now - rampFrom;
+        if (elapsed >= window || elapsed < 0) {
+            rampNanos = 0; // done (or a clock from before): full share from now on
+            return false;
+        }
+        double share = Math.max(MIN_SHARE, (double) elapsed / window);
+        return java.util.concurrent.ThreadLocalRandom.current().nextDouble() >= share;
+    }
+
+    /** The share of its weight a server starts its ramp with. */
+    static final double MIN_SHARE = 0.1;
 
     @Override
     public void maxConnections(int max) {

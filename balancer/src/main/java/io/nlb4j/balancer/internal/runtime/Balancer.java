@@ -519,6 +519,7 @@ final class Balancer implements RunningLoadBalancer {
         subscriptions.add(ctx.schedulePeriodically(() -> services.values().forEach(ServiceRuntime::sweepSessions),
                 SESSION_SWEEP));
         subscriptions.add(ctx.schedulePeriodically(() -> loops.sweepIdle(ctx.nanoTime()), idleSweep));
+        services.values().forEach(ServiceRuntime::started);
         List<InetSocketAddress> addresses = listeners.stream().map(ListenerHandle::boundAddress).toList();
         LoadBalancerEvent.Started e = new LoadBalancerEvent.Started(events.now(), spec.name(), addresses,
                 transport.kind().name());

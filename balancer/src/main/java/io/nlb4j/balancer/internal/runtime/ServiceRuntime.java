@@ -52,6 +52,10 @@ final class ServiceRuntime {
     private Map<InetSocketAddress, Integer> limits = Map.of();
     /** The limit of every other server: the instance template's for a group's, else none. */
     private final int defaultLimit;
+    /** Slow start's window, 0 for none. */
+    private final long slowStartNanos;
+    /** Whether the load balancer has started: servers healthy from then on ramp up (slow start). Context. */
+    private boolean started;
     final String name;
     final ServiceRoute route;
     private final ControlContext ctx;
@@ -78,6 +82,7 @@ final class ServiceRuntime {
     ServiceRuntime(BackendService spec, ControlContext ctx, Events events, Loops loops, HealthChecker checker,
             SelfAddresses self) {
         this.spec = spec;
+        this.slowStartNanos = spec.slowStart().map(Duration::toNanos).orElse(0L);
         this.defaultLimit = spec.servers() instanceof ServerSource.Group g
                 ? g.group().template().maxConnections().orElse(Integer.MAX_VALUE) : Integer.MAX_VALUE;
         this.self = self;
@@ -148,6 +153,12 @@ final class ServiceRuntime {
             }
         }
         return out;
+    }
+
+    /** The load balancer has started: from now on a server that becomes healthy ramps up. In the context. */
+    void started() {
+        ctx.checkInContext();
+        started = true;
     }
 
     // ---- membership ----
@@ -418,6 +429,10 @@ final class ServiceRuntime {
         HealthStatus before = e.health;
         e.health = status;
         e.reason = reason;
+        if (status == HealthStatus.HEALTHY && before != HealthStatus.HEALTHY && slowStartNanos > 0 && started) {
+            // Slow start, for a server that joins as for one that recovers; not for those there at the start.
+            e.endpoint.slowStart(ctx.nanoTime(), slowStartNanos);
+        }
         for (BiConsumer<InetSocketAddress, HealthStatus> l : healthListeners) {
             l.accept(address, status);
         }
