@@ -265,7 +265,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             if (s == null) {
                 break;
             }
-            if (s.rampingAway(loop.clock.getAsLong())) {
+            if (s.rampingAway(loop.clock)) {
                 // Slow start: a server still ramping up takes this connection only by its share of the moment.
                 rampSkipped = s;
                 s = null;

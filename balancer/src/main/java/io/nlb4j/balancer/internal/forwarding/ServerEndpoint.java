@@ -62,12 +62,12 @@ final class ServerEndpoint implements Endpoint {
      * probability of its share of the window gone by (at least {@value #MIN_SHARE}), so that its share of new
      * connections rises from a tenth to all of its weight's, whatever the algorithm chose it by.
      */
-    boolean rampingAway(long now) {
+    boolean rampingAway(java.util.function.LongSupplier clock) {
         long window = rampNanos;
         if (window == 0) {
-            return false;
+            return false; // the clock is read only while the server ramps
         }
-        long elapsed = now - rampFrom;
+        long elapsed = clock.getAsLong() - rampFrom;
         if (elapsed >= window || elapsed < 0) {
             rampNanos = 0; // done (or a clock from before): full share from now on
             return false;
