@@ -493,6 +493,25 @@ public sealed interface LoadBalancerEvent {
     }
 
     /**
+     * A live update ({@link RunningLoadBalancer#update}) has been applied.
+     *
+     * @param time when
+     * @param diff what it changed
+     */
+    record Updated(Instant time, SpecDiff diff) implements LoadBalancerEvent {
+        /** Checks the fields. */
+        public Updated {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(diff, "diff");
+        }
+
+        @Override
+        public String description() {
+            return "updated: " + diff;
+        }
+    }
+
+    /**
      * A fault has been put in place.
      *
      * @param time when

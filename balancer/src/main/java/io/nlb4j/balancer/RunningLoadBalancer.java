@@ -95,6 +95,34 @@ public interface RunningLoadBalancer extends AutoCloseable, Disposable {
     FaultHandle addFault(FaultTarget target, Fault fault);
 
     /**
+     * Applies a changed specification to the running load balancer, as a cloud console changes a listener or a
+     * backend service in place. Listeners are matched by port (by name on an ephemeral port), services by name:
+     * <ul>
+     * <li>what is equal in both specifications is untouched: its connections never notice;</li>
+     * <li>a new listener is bound; a removed one stops accepting at once, and its open connections go on for up to
+     *     its service's {@code connectionDraining}, then are closed; a listener whose port changed is both;</li>
+     * <li>a changed listener ({@code name}, {@code idleTimeout}, {@code maxConnections}, {@code acceptProxyProtocol},
+     *     {@code backendService}) and the security groups change in place, for the connections accepted from
+     *     then on;</li>
+     * <li>a changed backend service ({@code scheduling}, {@code sessionPersistence}, {@code connectionDraining},
+     *     {@code healthCheck}, {@code slowStart}, {@code proxyProtocol}, {@code port}, {@code servers}) changes in
+     *     place: new connections use the new settings, open ones keep their server; after a health-check change each
+     *     server keeps its health until the new check decides; a new server source takes over when it publishes its
+     *     servers, and the servers it does not list drain. An availability group changes in place only in its
+     *     capacity; a group of another name replaces it.</li>
+     * </ul>
+     * Everything that can fail is tried before anything changes: static host names are resolved, provider blocks
+     * checked, new listeners bound. A problem rejects the whole update with every problem found
+     * ({@link io.nlb4j.model.SpecValidationException}, whose violations name the fields), and a new listener that
+     * cannot bind ({@link LoadBalancerStartException}) closes the others the update bound: either way nothing
+     * changes. Updates are applied one at a time; an {@link LoadBalancerEvent.Updated} event says what changed.
+     *
+     * @param next the specification to run from now on
+     * @return completes with what changed once it is in place and new listeners accept connections
+     */
+    Mono<SpecDiff> update(LoadBalancerSpec next);
+
+    /**
      * Returns where the admin endpoint listens ({@code /metrics}, {@code /api/status} and the status page at
      * {@code /}), if {@link LoadBalancerOptions.Builder#admin(int)} enabled it.
      *

@@ -143,6 +143,35 @@ class LoadBalancerMetricsTest {
     }
 
     @Test
+    void listenerMetersFollowLiveUpdates() throws Exception {
+        try (TestBackend a = TestBackend.echo("a");
+             RunningLoadBalancer lb = start(Fixtures.specBuilder("metered-update")
+                     .listener(Listener.tcp(0).name("front").backendService(Fixtures.service("web", a))).build());
+             LoadBalancerMetrics metrics = new LoadBalancerMetrics(lb)) {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            metrics.bindTo(registry);
+            lb.update(Fixtures.specBuilder("metered-update")
+                    .listener(Listener.tcp(0).name("front").backendService(Fixtures.service("web", a)))
+                    .listener(Listener.tcp(0).name("extra").backendService(Fixtures.service("web", a)))
+                    .build()).block(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !registry.find("nlb4j.listener.connections")
+                    .tag("listener", "extra").functionCounters().isEmpty());
+            echoOnce(lb.listener("extra").boundAddress());
+            await().atMost(Duration.ofSeconds(5)).until(() -> counter(registry, "nlb4j.listener.bytes", "listener",
+                    "extra", "direction", "out") == BYTES);
+            assertThat(counter(registry, "nlb4j.listener.connections", "listener", "extra")).isEqualTo(1);
+            assertThat(counter(registry, "nlb4j.listener.connections", "listener", "front")).isZero();
+
+            lb.update(Fixtures.specBuilder("metered-update")
+                    .listener(Listener.tcp(0).name("extra").backendService(Fixtures.service("web", a)))
+                    .build()).block(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(5)).until(() -> registry.find("nlb4j.listener.connections")
+                    .tag("listener", "front").functionCounters().isEmpty());
+            assertThat(counter(registry, "nlb4j.listener.connections", "listener", "extra")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void groupMetersCountInstancesByZoneAndStateAndLaunches() throws Exception {
         AvailabilityGroup pool = AvailabilityGroup.builder("pool").region("local").vpc("lo").zones("z1", "z2")
                 .template(InstanceTemplate.builder("echo").port(0).launcher(echoInstances())).capacity(1, 2, 4).build();

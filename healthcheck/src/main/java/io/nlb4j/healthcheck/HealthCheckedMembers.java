@@ -85,6 +85,18 @@ public final class HealthCheckedMembers implements AutoCloseable {
      * @param current every member now
      */
     public void update(Collection<InetSocketAddress> current) {
+        update(current, Map.of());
+    }
+
+    /**
+     * Sets the members to check, as {@link #update(Collection)}, with the health new members are known to have
+     * already (a health check that replaces another): each keeps it until this check decides otherwise, and the
+     * listener hears only of changes from it.
+     *
+     * @param current every member now
+     * @param known the health of some of them, as a previous check found it
+     */
+    public void update(Collection<InetSocketAddress> current, Map<InetSocketAddress, HealthStatus> known) {
         ctx.checkInContext();
         if (closed) {
             return;
@@ -99,7 +111,7 @@ public final class HealthCheckedMembers implements AutoCloseable {
         });
         for (InetSocketAddress address : current) {
             if (!members.containsKey(address)) {
-                Member m = new Member(address);
+                Member m = new Member(address, known.getOrDefault(address, HealthStatus.PENDING));
                 members.put(address, m);
                 m.start();
             }
@@ -139,19 +151,22 @@ public final class HealthCheckedMembers implements AutoCloseable {
     /** One checked member; its fields change in the control context only. */
     private final class Member implements HealthChecker.Listener {
         final InetSocketAddress address;
-        HealthStatus status = HealthStatus.PENDING;
+        HealthStatus status;
         String lastProbe;
         HealthChecker.Watch watch;
         boolean stopped;
 
-        Member(InetSocketAddress address) {
+        Member(InetSocketAddress address, HealthStatus initial) {
             this.address = address;
+            this.status = initial;
         }
 
         void start() {
             if (spec == null) {
-                status = HealthStatus.HEALTHY;
-                listener.changed(address, status, "no active checks");
+                if (status != HealthStatus.HEALTHY) {
+                    status = HealthStatus.HEALTHY;
+                    listener.changed(address, status, "no active checks");
+                }
             } else {
                 watch = checker.watch(address, spec, proxyProtocol, this);
             }

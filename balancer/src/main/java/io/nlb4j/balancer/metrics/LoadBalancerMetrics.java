@@ -68,6 +68,8 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
     private final Map<String, Map<InetSocketAddress, Timer>> connectTimers = new ConcurrentHashMap<>();
     private Disposable connectTimes;
     private final List<Meter> meters = new ArrayList<>();
+    /** Each listener's meters; they follow live updates. */
+    private final Map<TaggedListener, List<Meter>> listenerMeters = new java.util.HashMap<>();
     private MeterRegistry registry;
     private Disposable membership;
     private final Disposable.Composite groupEvents = Disposables.composite();
@@ -90,28 +92,7 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
         }
         this.registry = registry;
         String name = lb.spec().name();
-        for (RunningListener l : lb.listeners()) {
-            Tags tags = Tags.of("loadBalancer", name, "listener", l.spec().name().orElse(String.valueOf(
-                    l.spec().port())), "service", l.backendService().spec().name());
-            meters.add(Gauge.builder("nlb4j.listener.connections.active", l, x -> x.stats().activeConnections())
-                    .tags(tags).description("open client connections").register(registry));
-            meters.add(counter("nlb4j.listener.connections", l, x -> x.stats().totalConnections(), tags,
-                    "client connections accepted"));
-            meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().deniedConnections(),
-                    tags.and("reason", "denied"), "client connections refused"));
-            meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().overLimitConnections(),
-                    tags.and("reason", "over_limit"), "client connections refused"));
-            meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().noServerConnections(),
-                    tags.and("reason", "no_server"), "client connections refused"));
-            meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().badProxyHeaderConnections(),
-                    tags.and("reason", "bad_proxy_header"), "client connections refused"));
-            meters.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().serversFullConnections(),
-                    tags.and("reason", "servers_full"), "client connections refused"));
-            meters.add(counter("nlb4j.listener.bytes", l, x -> x.stats().bytesIn(), tags.and("direction", "in"),
-                    "bytes from clients"));
-            meters.add(counter("nlb4j.listener.bytes", l, x -> x.stats().bytesOut(), tags.and("direction", "out"),
-                    "bytes to clients"));
-        }
+        bindListeners();
         meters.add(counter("nlb4j.events.dropped", lb, RunningLoadBalancer::droppedEvents,
                 Tags.of("loadBalancer", name), "events dropped for slow subscribers"));
         for (ServerSource source : sources()) {
@@ -128,6 +109,65 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
             for (ServerStats s : lb.backendService(service).servers()) {
                 addServer(service, s.address());
             }
+        }
+    }
+
+    /**
+     * Registers the meters of listeners that have none, and of those whose tags changed (a live update gave one
+     * another name or service), and removes those of listeners that have gone.
+     */
+    private synchronized void bindListeners() {
+        if (registry == null) {
+            return;
+        }
+        String name = lb.spec().name();
+        Map<RunningListener, Tags> now = new java.util.IdentityHashMap<>();
+        for (RunningListener l : lb.listeners()) {
+            now.put(l, Tags.of("loadBalancer", name, "listener", l.spec().name().orElse(String.valueOf(
+                    l.spec().port())), "service", l.backendService().spec().name()));
+        }
+        listenerMeters.entrySet().removeIf(e -> {
+            if (e.getKey().tags.equals(now.get(e.getKey().listener))) {
+                now.remove(e.getKey().listener);
+                return false;
+            }
+            e.getValue().forEach(registry::remove);
+            return true;
+        });
+        now.forEach((l, tags) -> {
+            List<Meter> list = new ArrayList<>();
+            list.add(Gauge.builder("nlb4j.listener.connections.active", l, x -> x.stats().activeConnections())
+                    .tags(tags).description("open client connections").register(registry));
+            list.add(counter("nlb4j.listener.connections", l, x -> x.stats().totalConnections(), tags,
+                    "client connections accepted"));
+            list.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().deniedConnections(),
+                    tags.and("reason", "denied"), "client connections refused"));
+            list.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().overLimitConnections(),
+                    tags.and("reason", "over_limit"), "client connections refused"));
+            list.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().noServerConnections(),
+                    tags.and("reason", "no_server"), "client connections refused"));
+            list.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().badProxyHeaderConnections(),
+                    tags.and("reason", "bad_proxy_header"), "client connections refused"));
+            list.add(counter("nlb4j.listener.connections.rejected", l, x -> x.stats().serversFullConnections(),
+                    tags.and("reason", "servers_full"), "client connections refused"));
+            list.add(counter("nlb4j.listener.bytes", l, x -> x.stats().bytesIn(), tags.and("direction", "in"),
+                    "bytes from clients"));
+            list.add(counter("nlb4j.listener.bytes", l, x -> x.stats().bytesOut(), tags.and("direction", "out"),
+                    "bytes to clients"));
+            listenerMeters.put(new TaggedListener(l, tags), list);
+        });
+    }
+
+    /** A listener with the tags its meters were registered with. */
+    private record TaggedListener(RunningListener listener, Tags tags) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TaggedListener t && t.listener == listener && t.tags.equals(tags);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(listener) * 31 + tags.hashCode();
         }
     }
 
@@ -190,7 +230,9 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
     }
 
     private void onEvent(LoadBalancerEvent e) {
-        if (e instanceof LoadBalancerEvent.ServerAdded a) {
+        if (e instanceof LoadBalancerEvent.Updated) {
+            bindListeners();
+        } else if (e instanceof LoadBalancerEvent.ServerAdded a) {
             addServer(a.service(), a.server());
         } else if (e instanceof LoadBalancerEvent.ServerRemoved r) {
             removeServer(r.service(), r.server());
@@ -288,7 +330,9 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
         if (registry != null) {
             meters.forEach(registry::remove);
             serverMeters.values().forEach(l -> l.forEach(registry::remove));
+            listenerMeters.values().forEach(l -> l.forEach(registry::remove));
         }
+        listenerMeters.clear();
         meters.clear();
         serverMeters.clear();
     }

@@ -23,25 +23,28 @@ public interface ForwardingEvents {
      * Connecting to a server failed; another may be tried.
      *
      * @param listener the listener
+     * @param route the service the connection was for (the listener's when it was accepted)
      * @param endpoint the server
      * @param cause why
      */
-    void connectFailed(ListenerPath listener, Endpoint endpoint, Throwable cause);
+    void connectFailed(ListenerPath listener, ServiceRoute route, Endpoint endpoint, Throwable cause);
 
     /**
      * A connect failure or a reset by a server, for passive health. A successful connect resets the count.
      *
+     * @param route the server's service
      * @param endpoint the server
      * @param consecutive its failures in a row, this one included
      */
-    void failed(Endpoint endpoint, int consecutive);
+    void failed(ServiceRoute route, Endpoint endpoint, int consecutive);
 
     /**
      * The last open connection of a draining server has closed.
      *
+     * @param route the server's service
      * @param endpoint the server
      */
-    void drained(Endpoint endpoint);
+    void drained(ServiceRoute route, Endpoint endpoint);
 
     /**
      * The last open connection of a listener has closed.

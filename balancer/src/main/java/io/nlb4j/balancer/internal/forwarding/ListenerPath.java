@@ -35,6 +35,17 @@ public interface ListenerPath {
     }
 
     /**
+     * Replaces the listener's settings, for the connections it accepts from now on (a live update): open connections
+     * keep their server; the idle timeout applies to them too.
+     *
+     * @param index the listener's index in the new specification
+     * @param spec the listener
+     * @param route where its new connections go
+     * @param access the security groups
+     */
+    void reconfigure(int index, Listener spec, ServiceRoute route, AccessControl access);
+
+    /**
      * Returns the listener's index in the specification.
      *
      * @return the index

@@ -1,7 +1,6 @@
 package io.nlb4j.balancer.internal.forwarding;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,18 +20,22 @@ final class ListenerPipe implements ListenerPath {
     /** Per-connection write buffer bounds: reading from the other side pauses above the high mark. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
-    final int index;
-    final Listener spec;
-    final Route route;
-    final AccessControl access;
+    // The listener's settings: replaced in place by a live update (reconfigure); a connection reads them as it goes.
+    volatile int index;
+    volatile Listener spec;
+    volatile Route route;
+    volatile AccessControl access;
+    volatile long idleTimeoutNanos;
+    private volatile int maxConnections;
+    volatile boolean acceptProxy;
+    /** The listener as the access log and the meters name it: its name, else its port. */
+    volatile String logName;
     final ForwardingEvents events;
     final int maxConnectAttempts;
-    final long idleTimeoutNanos;
     private final Transport transport;
     final Faults faults = new Faults();
     private final LoopStates loops;
     private final int connectTimeoutMillis;
-    private final int maxConnections;
     private final AtomicInteger active = new AtomicInteger();
     final LongAdder total = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
@@ -42,36 +45,29 @@ final class ListenerPipe implements ListenerPath {
     final LongAdder noServer = new LongAdder();
     final LongAdder badProxyHeader = new LongAdder();
     final LongAdder serversFull = new LongAdder();
-    /** The PROXY protocol version sent to the servers, or {@code null} for none. */
-    final HAProxyProtocolVersion sendProxy;
-    final boolean acceptProxy;
     final Observers observers;
-    /** The listener as the access log and the meters name it: its name, else its port. */
-    final String logName;
-    final String serviceName;
     private volatile int boundPort;
 
     ListenerPipe(int index, Listener spec, Route route, AccessControl access, Transport transport, LoopStates loops,
                  ForwardingEvents events, int connectTimeoutMillis, int maxConnectAttempts,
                  ConnectionObservers observers) {
         this.observers = (Observers) observers;
-        this.logName = spec.name().orElse(String.valueOf(spec.port()));
-        this.serviceName = spec.backendService().name();
-        this.sendProxy = switch (spec.backendService().proxyProtocol()) {
-            case NONE -> null;
-            case V1 -> HAProxyProtocolVersion.V1;
-            case V2 -> HAProxyProtocolVersion.V2;
-        };
-        this.acceptProxy = spec.acceptProxyProtocol();
-        this.index = index;
-        this.spec = spec;
-        this.route = route;
-        this.access = access;
         this.transport = transport;
         this.loops = loops;
         this.events = events;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.maxConnectAttempts = maxConnectAttempts;
+        reconfigure(index, spec, route, access);
+    }
+
+    @Override
+    public void reconfigure(int index, Listener spec, ServiceRoute route, AccessControl access) {
+        this.index = index;
+        this.spec = spec;
+        this.route = (Route) route;
+        this.access = access;
+        this.logName = spec.name().orElse(String.valueOf(spec.port()));
+        this.acceptProxy = spec.acceptProxyProtocol();
         this.idleTimeoutNanos = spec.idleTimeout().toNanos();
         this.maxConnections = spec.maxConnections().orElse(Integer.MAX_VALUE);
     }

@@ -72,6 +72,17 @@ final class LoopState {
         return n;
     }
 
+    int closeOf(ListenerPipe listener) {
+        int n = 0;
+        for (ProxyConnection c : snapshot()) {
+            if (c != null && c.listener() == listener) {
+                c.closeNow(Termination.DRAIN_DEADLINE);
+                n++;
+            }
+        }
+        return n;
+    }
+
     int applyFault(Faults scope, Faults.Active fault) {
         int n = 0;
         for (ProxyConnection c : snapshot()) {

@@ -119,6 +119,11 @@ final class LoopStates implements Loops {
     }
 
     @Override
+    public CompletableFuture<Integer> closeConnectionsOf(ListenerPath listener) {
+        return onEach(s -> s.closeOf((ListenerPipe) listener));
+    }
+
+    @Override
     public CompletableFuture<Integer> applyToOpen(FaultScope scope, Runnable fault) {
         Faults.Active active = ((Faults.Removal) fault).active;
         return onEach(s -> s.applyFault((Faults) scope, active));

@@ -44,6 +44,15 @@ public interface Loops {
     CompletableFuture<Integer> closeConnectionsTo(Endpoint endpoint);
 
     /**
+     * Closes the open connections a listener accepted, on each loop: a listener removed by a live update, at the end
+     * of its drain.
+     *
+     * @param listener the listener's path
+     * @return how many were closed, once every loop has done so
+     */
+    CompletableFuture<Integer> closeConnectionsOf(ListenerPath listener);
+
+    /**
      * Closes every open connection, on each loop.
      *
      * @return how many were closed, once every loop has done so

@@ -16,6 +16,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.NetUtil;
@@ -128,6 +129,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
 
     Endpoint endpoint() {
         return server;
+    }
+
+    ListenerPipe listener() {
+        return listener;
     }
 
 
@@ -364,7 +369,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         int active = s.active.decrementAndGet();
         route.loadChanged(s);
         if (active == 0 && s.draining()) {
-            listener.events.drained(s);
+            listener.events.drained(route, s);
         }
     }
 
@@ -417,11 +422,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
             if (accessLog != null || connectTimes.length > 0) {
                 connectNanos = System.nanoTime() - connectStartNanos;
                 for (ConnectionObservers.ConnectTimes t : connectTimes) {
-                    t.connected(listener.serviceName, server, connectNanos);
+                    t.connected(route.service(), server, connectNanos);
                 }
             }
-            if (listener.sendProxy != null) {
-                sendProxyHeader();
+            HAProxyProtocolVersion proxyVersion = route.sendProxy;
+            if (proxyVersion != null) {
+                sendProxyHeader(proxyVersion);
             }
             server.recordSuccess();
             server.total.increment();
@@ -448,13 +454,13 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         forgetOutbound();
         ServerEndpoint failed = server;
         failed.connectFailures.increment();
-        listener.events.failed(failed, failed.recordFailure());
+        listener.events.failed(route, failed, failed.recordFailure());
         serverHeld = false;
         released(failed);
         server = null;
         backend = null;
         Throwable cause = f.cause();
-        listener.events.connectFailed(listener, failed,
+        listener.events.connectFailed(listener, route, failed,
                 cause != null ? cause : new IllegalStateException("connect failed without a cause"));
         if (log.isDebugEnabled()) {
             log.debug("{}: connect to {} failed: {}", listener, failed.key(), String.valueOf(cause));
@@ -801,14 +807,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
     }
 
     /** The PROXY header for the server, first on its connection: who the client is and where it connected. */
-    private void sendProxyHeader() {
+    private void sendProxyHeader(HAProxyProtocolVersion version) {
         backend.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
-        backend.writeAndFlush(ProxyHeaders.of(listener.sendProxy, clientAddress, destination), backend.voidPromise());
+        backend.writeAndFlush(ProxyHeaders.of(version, clientAddress, destination), backend.voidPromise());
         backend.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
     }
 
     private void logFinished() {
-        accessLog.finished(listener.logName, listener.serviceName, clientAddress, connected ? server : null, clientBytes,
+        accessLog.finished(listener.logName, route.service(), clientAddress, connected ? server : null, clientBytes,
                 serverBytes, connectNanos, System.nanoTime() - acceptNanos, acceptMillis,
                 end != null ? end : Termination.CLIENT_CLOSED);
     }
@@ -906,7 +912,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter implements Chan
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (ctx.channel() == backend) {
                 if (cause instanceof IOException) {
-                    listener.events.failed(server, server.recordFailure()); // a reset by the server counts
+                    listener.events.failed(route, server, server.recordFailure()); // a reset by the server counts
                 }
                 failed(backend, frontend, cause);
             } else {

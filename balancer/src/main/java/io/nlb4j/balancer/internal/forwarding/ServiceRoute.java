@@ -1,12 +1,14 @@
 package io.nlb4j.balancer.internal.forwarding;
 
 import io.nlb4j.balancer.scheduling.Picker;
+import io.nlb4j.model.ProxyProtocol;
 import io.nlb4j.model.SessionPersistence;
 import java.util.function.LongSupplier;
 
 /**
  * Where one backend service's new connections go: the current picker, an immutable snapshot the runtime replaces
- * whenever membership, weights or health change, and the service's session-persistence table.
+ * whenever membership, weights or health change, the service's session-persistence table, and the PROXY protocol
+ * header its servers take.
  */
 public interface ServiceRoute {
 
@@ -42,6 +44,20 @@ public interface ServiceRoute {
      * @return the picker
      */
     Picker<Endpoint> picker();
+
+    /**
+     * Sets the session persistence: a change starts an empty table (or none), for the connections made from now on.
+     *
+     * @param persistence the service's session persistence
+     */
+    void persistence(SessionPersistence persistence);
+
+    /**
+     * Sets the PROXY protocol header sent to the servers first on each new connection.
+     *
+     * @param version the version, or {@code NONE}
+     */
+    void proxyProtocol(ProxyProtocol version);
 
     /** Forgets expired session-persistence entries. */
     void sweepSessions();

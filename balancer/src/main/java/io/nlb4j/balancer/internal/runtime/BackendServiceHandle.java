@@ -21,13 +21,22 @@ final class BackendServiceHandle implements RunningBackendService {
 
     private final ServiceRuntime service;
     private final ControlContext ctx;
-    /** The static list's source, or null when the service has another source. */
-    private final StaticMembership staticMembers;
+    /** The static list's source, or null when the service has another source; replaced by a live update. */
+    private volatile StaticMembership staticMembers;
 
     BackendServiceHandle(ServiceRuntime service, ControlContext ctx, StaticMembership staticMembers) {
         this.service = service;
         this.ctx = ctx;
         this.staticMembers = staticMembers;
+    }
+
+    ServiceRuntime runtime() {
+        return service;
+    }
+
+    /** A live update gave the service another source: the static list's, or none (null) for another kind. */
+    void staticMembers(StaticMembership members) {
+        this.staticMembers = members;
     }
 
     @Override

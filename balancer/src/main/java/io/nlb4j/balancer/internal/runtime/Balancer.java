@@ -2,6 +2,7 @@ package io.nlb4j.balancer.internal.runtime;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
 import io.nlb4j.balancer.Fault;
@@ -19,12 +20,15 @@ import io.nlb4j.balancer.RunningBackendService;
 import io.nlb4j.balancer.RunningListener;
 import io.nlb4j.balancer.RunningLoadBalancer;
 import io.nlb4j.balancer.SocketTransport;
+import io.nlb4j.balancer.SpecDiff;
+import io.nlb4j.balancer.UpdateRejectedException;
 import io.nlb4j.balancer.internal.forwarding.AccessControl;
 import io.nlb4j.balancer.internal.forwarding.Endpoint;
 import io.nlb4j.balancer.internal.forwarding.ForwardingEvents;
 import io.nlb4j.balancer.internal.admin.AdminEndpoint;
 import io.nlb4j.balancer.internal.forwarding.ConnectionObservers;
 import io.nlb4j.balancer.internal.forwarding.ListenerPath;
+import io.nlb4j.balancer.internal.forwarding.ServiceRoute;
 import io.nlb4j.balancer.internal.forwarding.Loops;
 import io.nlb4j.balancer.internal.forwarding.Transport;
 import io.nlb4j.cluster.ClusterNode;
@@ -37,6 +41,7 @@ import io.nlb4j.group.AvailabilityGroups;
 import io.nlb4j.group.GroupOptions;
 import io.nlb4j.group.RunningAvailabilityGroup;
 import io.nlb4j.healthcheck.HealthChecker;
+import io.nlb4j.membership.Member;
 import io.nlb4j.membership.MembershipProvider;
 import io.nlb4j.membership.MembershipProviderFactory;
 import io.nlb4j.model.AvailabilityGroup;
@@ -54,12 +59,16 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,6 +79,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -90,7 +100,8 @@ final class Balancer implements RunningLoadBalancer {
     private static final Duration GROUP_STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SESSION_SWEEP = Duration.ofSeconds(1);
 
-    private final LoadBalancerSpec spec;
+    /** The specification running now: replaced by a live update. */
+    private volatile LoadBalancerSpec spec;
     private final LoadBalancerOptions options;
     private final ConnectionObservers observers;
     /** The static servers' connection limits by service, from the start's resolution (a worker, then the context). */
@@ -100,19 +111,36 @@ final class Balancer implements RunningLoadBalancer {
     private final Transport transport;
     private final EventLoopGroup group;
     private final Loops loops;
-    private final Duration idleSweep;
+    private Duration idleSweep;
     private final Events events;
     private final HealthChecker checker;
-    private final List<ListenerHandle> listeners = new ArrayList<>();
+    /** The listeners, in specification order; replaced by a live update (control context), read on any thread. */
+    private final List<ListenerHandle> listeners = new CopyOnWriteArrayList<>();
+    /** Listeners a live update removed, while their connections drain. */
+    private final List<ListenerHandle> retiring = new CopyOnWriteArrayList<>();
+    /** The security groups, compiled: replaced by a live update. */
+    private volatile AccessControl access;
+    private final int connectMillis;
     /** Completes, per provider, once its first snapshot is applied. */
     private final List<Mono<Void>> firstSnapshots = new ArrayList<>();
     private final SelfAddresses self = new SelfAddresses();
     /** The address the listeners bind, resolved at the start. */
     private InetAddress bindAddress;
-    private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
-    private final Map<String, BackendServiceHandle> serviceHandles = new LinkedHashMap<>();
-    private final Map<String, GroupMembers> groups = new LinkedHashMap<>();
+    // Changed in the control context only (at construction, then by live updates); read on any thread.
+    private final Map<String, ServiceRuntime> services = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, BackendServiceHandle> serviceHandles = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, GroupMembers> groups = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, StaticMembership> staticSources = new LinkedHashMap<>();
+    /** Every service by its route, those a live update removed included while they drain: the path's reports. */
+    private final Map<ServiceRoute, ServiceRuntime> byRoute = new ConcurrentHashMap<>();
+    /** Per service, the subscription to its source and the provider it owns (if any); control context. */
+    private final Map<String, Disposable> sourceOf = new HashMap<>();
+    private final Map<String, MembershipProvider> providerOf = new HashMap<>();
+    /** Groups a live update took out of use, until they have stopped. */
+    private final List<GroupMembers> retiringGroups = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean updating = new AtomicBoolean();
+    private volatile boolean running;
+    private Disposable idleSweepTask;
     private final List<MembershipProvider> ownedProviders = new ArrayList<>();
     /** This node of the cluster, when the specification has one; set before the membership starts. */
     private volatile ClusterNode clusterNode;
@@ -146,23 +174,33 @@ final class Balancer implements RunningLoadBalancer {
         this.loops = Loops.create(group, ctx::nanoTime);
         this.checker = new HealthChecker(group, transport.socketChannels());
         this.observers = ConnectionObservers.create(options.accessLog().orElse(null));
-        AccessControl access = AccessControl.of(spec.securityGroups());
-        int connectMillis = (int) options.connectTimeout().toMillis();
+        this.access = AccessControl.of(spec.securityGroups());
+        this.connectMillis = (int) options.connectTimeout().toMillis();
         for (int i = 0; i < spec.listeners().size(); i++) {
             Listener l = spec.listeners().get(i);
             BackendService bs = l.backendService();
-            ServiceRuntime service = services.computeIfAbsent(bs.name(),
-                    n -> new ServiceRuntime(bs, ctx, events, loops, checker, self));
-            BackendServiceHandle handle = serviceHandles.computeIfAbsent(bs.name(), n -> new BackendServiceHandle(
-                    service, ctx, staticSource(service)));
-            ListenerId id = new ListenerId(i, l.name(), l.port());
+            if (!services.containsKey(bs.name())) {
+                ServiceRuntime service = newService(bs);
+                services.put(bs.name(), service);
+                serviceHandles.put(bs.name(), new BackendServiceHandle(service, ctx, staticSource(service)));
+            }
             self.listener(l.port());
-            ListenerHandle[] self = new ListenerHandle[1];
-            ListenerPath path = ListenerPath.create(i, l, service.route, access, transport, loops,
-                    new PathEvents(() -> self[0], service), connectMillis, options.maxConnectAttempts(), observers);
-            self[0] = new ListenerHandle(id, path, handle);
-            listeners.add(self[0]);
+            listeners.add(newListener(i, l, serviceHandles.get(bs.name())));
         }
+    }
+
+    private ServiceRuntime newService(BackendService bs) {
+        ServiceRuntime service = new ServiceRuntime(bs, ctx, events, loops, checker, self);
+        byRoute.put(service.route, service);
+        return service;
+    }
+
+    private ListenerHandle newListener(int index, Listener l, BackendServiceHandle service) {
+        ListenerHandle[] handle = new ListenerHandle[1];
+        ListenerPath path = ListenerPath.create(index, l, service.runtime().route, access, transport, loops,
+                new PathEvents(() -> handle[0]), connectMillis, options.maxConnectAttempts(), observers);
+        handle[0] = new ListenerHandle(new ListenerId(index, l.name(), l.port()), path, service);
+        return handle[0];
     }
 
     private StaticMembership staticSource(ServiceRuntime service) {
@@ -290,40 +328,57 @@ final class Balancer implements RunningLoadBalancer {
             }
             self.resolved(bindAddress);
             Map<String, Map<InetSocketAddress, Integer>> out = new LinkedHashMap<>();
+            List<String> problems = new ArrayList<>();
             for (int i = 0; i < spec.listeners().size(); i++) {
                 BackendService bs = spec.listeners().get(i).backendService();
-                if (!(bs.servers() instanceof ServerSource.Static s) || out.containsKey(bs.name())) {
-                    continue;
+                if (bs.servers() instanceof ServerSource.Static && !out.containsKey(bs.name())) {
+                    resolveStatic(i, bs, self, problems, out, staticLimits);
                 }
-                Map<InetSocketAddress, Integer> members = new LinkedHashMap<>();
-                for (int j = 0; j < s.servers().size(); j++) {
-                    StaticServer server = s.servers().get(j);
-                    int port = server.port().orElseGet(() -> bs.port().orElseThrow());
-                    try {
-                        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(server.address()), port);
-                        Optional<Integer> loop = self.listenerAt(address);
-                        if (loop.isPresent()) {
-                            throw new LoadBalancerStartException("listeners[" + i + "].backendService.servers.static["
-                                    + j + "]: " + server.address() + ':' + port + " (expected: a server other than this"
-                                    + " load balancer; it is its own listeners[" + loop.get() + "] on "
-                                    + bindAddress.getHostAddress() + ':' + port + ", so every connection would come"
-                                    + " back as a new one, without end)", null);
-                        }
-                        members.put(address, server.weight());
-                        if (server.maxConnections().isPresent()) {
-                            staticLimits.computeIfAbsent(bs.name(), n -> new LinkedHashMap<>())
-                                    .put(address, server.maxConnections().getAsInt());
-                        }
-                    } catch (UnknownHostException e) {
-                        throw new LoadBalancerStartException("listeners[" + i + "].backendService.servers.static[" + j
-                                + "].address: " + Violation.quoted(server.address())
-                                + " (expected: a resolvable address or host name; " + Failures.sentence(e) + ')', e);
-                    }
-                }
-                out.put(bs.name(), members);
+            }
+            if (!problems.isEmpty()) {
+                throw new LoadBalancerStartException(String.join("; ", problems), null);
             }
             return out;
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * Resolves a service's static servers (DNS may block: on a worker thread), with their connection limits; a server
+     * that does not resolve, or that is one of this load balancer's own listeners, is a problem naming its path.
+     */
+    private void resolveStatic(int listener, BackendService bs, SelfAddresses own, List<String> problems,
+                               Map<String, Map<InetSocketAddress, Integer>> out,
+                               Map<String, Map<InetSocketAddress, Integer>> limits) {
+        ServerSource.Static s = (ServerSource.Static) bs.servers();
+        Map<InetSocketAddress, Integer> members = new LinkedHashMap<>();
+        Map<InetSocketAddress, Integer> limited = new LinkedHashMap<>();
+        for (int j = 0; j < s.servers().size(); j++) {
+            StaticServer server = s.servers().get(j);
+            int port = server.port().orElseGet(() -> bs.port().orElseThrow());
+            String path = "listeners[" + listener + "].backendService.servers.static[" + j + ']';
+            InetSocketAddress address;
+            try {
+                address = new InetSocketAddress(InetAddress.getByName(server.address()), port);
+            } catch (UnknownHostException e) {
+                problems.add(path + ".address: " + Violation.quoted(server.address())
+                        + " (expected: a resolvable address or host name; " + Failures.sentence(e) + ')');
+                continue;
+            }
+            Optional<Integer> loop = own.listenerAt(address);
+            if (loop.isPresent()) {
+                problems.add(path + ": " + server.address() + ':' + port + " (expected: a server other than this"
+                        + " load balancer; it is its own listeners[" + loop.get() + "] on "
+                        + bindAddress.getHostAddress() + ':' + port + ", so every connection would come"
+                        + " back as a new one, without end)");
+                continue;
+            }
+            members.put(address, server.weight());
+            if (server.maxConnections().isPresent()) {
+                limited.put(address, server.maxConnections().getAsInt());
+            }
+        }
+        out.put(bs.name(), members);
+        limits.put(bs.name(), limited);
     }
 
     /**
@@ -341,30 +396,66 @@ final class Balancer implements RunningLoadBalancer {
             }
             subscribed.add(bs.name());
             String path = "listeners[" + i + "].backendService.servers";
-            if (bs.servers() instanceof ServerSource.Static) {
-                StaticMembership source = staticSources.get(bs.name());
-                service.limits(staticLimits.getOrDefault(bs.name(), Map.of()));
-                resolved.getOrDefault(bs.name(), Map.of()).forEach(source::add);
-                subscribeInContext(service, source, LeaveCause.REMOVED);
-            } else if (bs.servers() instanceof ServerSource.Group g && clusterNode != null) {
-                // On a cluster's node, the group's owner (whichever node) registers its instances; this node serves
-                // them as the registry lists them.
-                groupPaths.putIfAbsent(g.group().name(), path + ".availabilityGroup");
-                clusteredGroups.putIfAbsent(g.group().name(), service);
-                clusteredSpecs.putIfAbsent(g.group().name(), g.group());
-                MembershipProvider instances = clusterNode.groupInstances(g.group().name());
-                ownedProviders.add(instances);
-                subscribe(service, "cluster", instances);
-            } else if (bs.servers() instanceof ServerSource.Group g) {
-                GroupMembers members = groups.computeIfAbsent(g.group().name(), n -> new GroupMembers(g.group()));
-                groupPaths.putIfAbsent(g.group().name(), path + ".availabilityGroup");
-                members.serve(service);
-                subscribeInContext(service, members, LeaveCause.LEFT_SOURCE);
+            if (bs.servers() instanceof ServerSource.Provider ps) {
+                subscribeSource(service, path, provider(ps, path + ".provider"), resolved, false);
             } else {
-                ServerSource.Provider ps = (ServerSource.Provider) bs.servers();
-                subscribe(service, ps.type(), provider(ps, path + ".provider"));
+                subscribeSource(service, path, null, resolved, false);
             }
         }
+    }
+
+    /**
+     * Subscribes a service to the source its specification names: the static list (with its servers resolved), an
+     * availability group (started later, by {@link #awaitGroups} at the start or by the update), a provider made
+     * beforehand, or, on a cluster's node, the registry of the group's instances.
+     *
+     * @param replacing whether the source replaces another (a live update): the old servers stay until the new
+     *        source lists its own, and then those it does not list drain
+     * @return the group to start, if the source is a new availability group
+     */
+    private GroupMembers subscribeSource(ServiceRuntime service, String path, MembershipProvider provider,
+                                         Map<String, Map<InetSocketAddress, Integer>> resolved, boolean replacing) {
+        BackendService bs = service.spec;
+        GroupMembers toStart = null;
+        Disposable subscription;
+        if (bs.servers() instanceof ServerSource.Static) {
+            StaticMembership source = staticSources.get(bs.name());
+            if (source == null) {
+                source = new StaticMembership();
+                staticSources.put(bs.name(), source);
+                serviceHandles.get(bs.name()).staticMembers(source);
+            }
+            service.limits(staticLimits.getOrDefault(bs.name(), Map.of()));
+            source.replace(resolved.getOrDefault(bs.name(), Map.of()));
+            subscription = subscribeInContext(service, source, LeaveCause.REMOVED);
+        } else if (bs.servers() instanceof ServerSource.Group g && clusterNode != null) {
+            // On a cluster's node, the group's owner (whichever node) registers its instances; this node serves
+            // them as the registry lists them.
+            groupPaths.putIfAbsent(g.group().name(), path + ".availabilityGroup");
+            clusteredGroups.putIfAbsent(g.group().name(), service);
+            clusteredSpecs.putIfAbsent(g.group().name(), g.group());
+            MembershipProvider instances = clusterNode.groupInstances(g.group().name());
+            ownedProviders.add(instances);
+            subscription = subscribe(service, "cluster", instances);
+        } else if (bs.servers() instanceof ServerSource.Group g) {
+            GroupMembers members = groups.get(g.group().name());
+            if (members == null) {
+                members = new GroupMembers(g.group());
+                groups.put(g.group().name(), members);
+                toStart = members;
+            }
+            groupPaths.putIfAbsent(g.group().name(), path + ".availabilityGroup");
+            members.serve(service);
+            Flux<Set<Member>> snapshots = members.members();
+            subscription = subscribeInContext(service, replacing ? () -> snapshots.skipWhile(Set::isEmpty)
+                    : members, LeaveCause.LEFT_SOURCE);
+        } else {
+            ServerSource.Provider ps = (ServerSource.Provider) bs.servers();
+            providerOf.put(bs.name(), provider);
+            subscription = subscribe(service, ps.type(), provider);
+        }
+        sourceOf.put(bs.name(), subscription);
+        return toStart;
     }
 
     private final Map<String, String> groupPaths = new LinkedHashMap<>();
@@ -393,8 +484,10 @@ final class Balancer implements RunningLoadBalancer {
      * A source that publishes in the control context, with resolved addresses (the static list, a group): each
      * snapshot is applied in the task that published it, so a change is in the service when the call returns.
      */
-    private void subscribeInContext(ServiceRuntime service, MembershipProvider source, LeaveCause cause) {
-        sourceSubscriptions.add(source.members().subscribe(members -> service.apply(Sources.resolve(members), cause)));
+    private Disposable subscribeInContext(ServiceRuntime service, MembershipProvider source, LeaveCause cause) {
+        Disposable d = source.members().subscribe(members -> service.apply(Sources.resolve(members), cause));
+        sourceSubscriptions.add(d);
+        return d;
     }
 
     private MembershipProvider provider(ServerSource.Provider ps, String path) {
@@ -417,21 +510,26 @@ final class Balancer implements RunningLoadBalancer {
      * A provider's snapshots, resolved off the control context (host names may need DNS), then applied in it;
      * a failure keeps the last servers.
      */
-    private void subscribe(ServiceRuntime service, String type, MembershipProvider provider) {
-        subscriptions.add(provider.problems().subscribe(problem -> {
+    private Disposable subscribe(ServiceRuntime service, String type, MembershipProvider provider) {
+        Disposable.Composite d = Disposables.composite();
+        d.add(provider.problems().subscribe(problem -> {
             log.warn("backend service {}: membership provider {}: {}", service.name, type, problem);
             events.publish(t -> new LoadBalancerEvent.MembershipProblem(t, service.name, type, problem));
         }, e -> { }));
         Sinks.Empty<Void> first = Sinks.empty();
         firstSnapshots.add(first.asMono());
-        subscriptions.add(provider.members()
+        d.add(provider.members()
                 .publishOn(Schedulers.boundedElastic())
                 .map(Sources::resolve)
                 .subscribe(members -> ctx.tryExecute(() -> {
-                    service.apply(members, LeaveCause.LEFT_SOURCE);
+                    if (!d.isDisposed()) {
+                        service.apply(members, LeaveCause.LEFT_SOURCE);
+                    }
                     first.tryEmitEmpty();
                 }), e -> log.warn("backend service {}: membership provider failed, keeping the last servers: {}",
                         service.name, Failures.sentence(e))));
+        subscriptions.add(d);
+        return d;
     }
 
     /**
@@ -487,20 +585,20 @@ final class Balancer implements RunningLoadBalancer {
 
     /** Starts each availability group in the control context and waits until it has its minimum in service. */
     private Mono<Void> awaitGroups() {
-        List<Mono<RunningAvailabilityGroup>> starts = new ArrayList<>();
-        for (GroupMembers g : groups.values()) {
-            GroupOptions groupOptions = GroupOptions.builder()
-                    .context(ctx)
-                    .defaultPort(g.defaultPort())
-                    .activeConnections(g::activeConnections)
-                    .starter(options.instanceStarter())
-                    .build();
-            starts.add(AvailabilityGroups.start(g.spec(), g, groupOptions)
-                    .doOnNext(g::running)
-                    .onErrorMap(e -> new LoadBalancerStartException(groupPaths.get(g.spec().name()) + ": "
-                            + Failures.sentence(e), e)));
-        }
-        return Flux.merge(starts).then();
+        return Flux.merge(groups.values().stream().map(this::startGroupMono).toList()).then();
+    }
+
+    private Mono<RunningAvailabilityGroup> startGroupMono(GroupMembers g) {
+        GroupOptions groupOptions = GroupOptions.builder()
+                .context(ctx)
+                .defaultPort(g.defaultPort())
+                .activeConnections(g::activeConnections)
+                .starter(options.instanceStarter())
+                .build();
+        return AvailabilityGroups.start(g.spec(), g, groupOptions)
+                .doOnNext(g::running)
+                .onErrorMap(e -> new LoadBalancerStartException(groupPaths.get(g.spec().name()) + ": "
+                        + Failures.sentence(e), e));
     }
 
     /** Waits for every server's first health outcome; fails if a service would refuse every connection. */
@@ -518,8 +616,10 @@ final class Balancer implements RunningLoadBalancer {
     private RunningLoadBalancer started() {
         subscriptions.add(ctx.schedulePeriodically(() -> services.values().forEach(ServiceRuntime::sweepSessions),
                 SESSION_SWEEP));
-        subscriptions.add(ctx.schedulePeriodically(() -> loops.sweepIdle(ctx.nanoTime()), idleSweep));
+        idleSweepTask = ctx.schedulePeriodically(() -> loops.sweepIdle(ctx.nanoTime()), idleSweep);
+        subscriptions.add(idleSweepTask);
         services.values().forEach(ServiceRuntime::started);
+        running = true;
         List<InetSocketAddress> addresses = listeners.stream().map(ListenerHandle::boundAddress).toList();
         LoadBalancerEvent.Started e = new LoadBalancerEvent.Started(events.now(), spec.name(), addresses,
                 transport.kind().name());
@@ -572,7 +672,7 @@ final class Balancer implements RunningLoadBalancer {
         stopping = true;
         return ctx.run(() -> {
             subscriptions.dispose();
-            services.values().forEach(ServiceRuntime::stop);
+            byRoute.values().forEach(ServiceRuntime::stop);
         }).onErrorResume(e -> Mono.empty())
                 .then(Mono.when(listeners.stream().map(ListenerHandle::binding).filter(f -> f != null)
                         .map(Balancer::closeOnceBound).toList()))
@@ -581,6 +681,420 @@ final class Balancer implements RunningLoadBalancer {
                     sourceSubscriptions.dispose();
                     return release();
                 }));
+    }
+
+    // ---- live update ----
+
+    @Override
+    public Mono<SpecDiff> update(LoadBalancerSpec next) {
+        Objects.requireNonNull(next, "next");
+        return Mono.defer(() -> {
+            if (stopping || !running) {
+                return Mono.error(new IllegalStateException("load balancer \"" + spec.name() + "\": "
+                        + (stopping ? "stopped or stopping" : "not started yet")
+                        + " (expected: a running load balancer to update)"));
+            }
+            if (!updating.compareAndSet(false, true)) {
+                return Mono.error(new IllegalStateException("load balancer \"" + spec.name() + "\": another update"
+                        + " is under way (expected: one update at a time; wait for the previous one's result)"));
+            }
+            UpdatePlan[] made = new UpdatePlan[1];
+            return ctx.call(() -> made[0] = plan(next))
+                    .flatMap(this::resolveForUpdate)
+                    .flatMap(plan -> ctx.call(() -> prepare(plan)))
+                    .flatMap(this::bindForUpdate)
+                    .flatMap(plan -> ctx.call(() -> commit(plan)))
+                    .flatMap(diff -> awaitNewServices(made[0]).thenReturn(diff))
+                    .doOnError(e -> abandonLater(made[0]))
+                    .doOnCancel(() -> abandonLater(made[0]))
+                    .doFinally(signal -> updating.set(false));
+        });
+    }
+
+    /** Works out the update and what it cannot do, without I/O. In the context. */
+    private UpdatePlan plan(LoadBalancerSpec next) {
+        Map<String, BackendService> runningServices = new LinkedHashMap<>();
+        services.forEach((name, service) -> runningServices.put(name, service.spec));
+        UpdatePlan plan = UpdatePlan.of(spec, listeners, runningServices, next, clusterNode != null);
+        for (Map.Entry<String, BackendService> e : plan.services.entrySet()) {
+            String name = e.getKey();
+            if ((plan.addedServices.contains(name) || plan.newSources.contains(name))
+                    && e.getValue().servers() instanceof ServerSource.Provider ps) {
+                plan.problems.addAll(MembershipProviders.check(ps, servicePath(plan, name) + ".servers.provider",
+                        options));
+            }
+        }
+        return plan;
+    }
+
+    private static String servicePath(UpdatePlan plan, String service) {
+        return "listeners[" + plan.firstListener.get(service) + "].backendService";
+    }
+
+    /** The update rejected with its problems in specification order (by listener; a stable sort). */
+    private UpdateRejectedException rejected(List<String> problems, Throwable cause) {
+        List<String> sorted = new ArrayList<>(problems);
+        sorted.sort(java.util.Comparator.comparingInt(Balancer::listenerOf));
+        return new UpdateRejectedException(spec.name(), sorted, cause);
+    }
+
+    private static int listenerOf(String problem) {
+        if (!problem.startsWith("listeners[")) {
+            return -1;
+        }
+        int end = problem.indexOf(']');
+        try {
+            return Integer.parseInt(problem.substring("listeners[".length(), end));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Resolves the static servers the update lists, on a worker thread; rejects it with every problem found. */
+    private Mono<UpdatePlan> resolveForUpdate(UpdatePlan plan) {
+        return Mono.fromCallable(() -> {
+            // A server must not be one of the listeners the load balancer will have: bound ones by their port.
+            SelfAddresses own = self.sameHost();
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < plan.next.listeners().size(); i++) {
+                ListenerHandle h = plan.matched[i];
+                ports.add(h != null && h.boundAddress() != null ? h.boundAddress().getPort()
+                        : plan.next.listeners().get(i).port());
+            }
+            own.listeners(ports);
+            for (Map.Entry<String, BackendService> e : plan.services.entrySet()) {
+                String name = e.getKey();
+                List<String> fields = plan.changedServices.getOrDefault(name, List.of());
+                boolean relisted = plan.addedServices.contains(name) || plan.newSources.contains(name)
+                        || fields.contains("servers") || fields.contains("port");
+                if (relisted && e.getValue().servers() instanceof ServerSource.Static) {
+                    resolveStatic(plan.firstListener.get(name), e.getValue(), own, plan.problems, plan.staticServers,
+                            plan.staticLimits);
+                }
+            }
+            if (!plan.problems.isEmpty()) {
+                throw rejected(plan.problems, null);
+            }
+            return plan;
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** Makes the new services, providers and listeners, unbound and unused yet. In the context. */
+    private UpdatePlan prepare(UpdatePlan plan) {
+        if (stopping) {
+            throw new IllegalStateException("load balancer \"" + spec.name() + "\": stopping (expected: a running"
+                    + " load balancer to update)");
+        }
+        for (Map.Entry<String, BackendService> e : plan.services.entrySet()) {
+            String name = e.getKey();
+            if (plan.addedServices.contains(name)) {
+                plan.newRuntimes.put(name, newService(e.getValue()));
+            }
+            if ((plan.addedServices.contains(name) || plan.newSources.contains(name))
+                    && e.getValue().servers() instanceof ServerSource.Provider ps) {
+                MembershipProviderFactory factory = MembershipProviders.find(ps.type(), options).orElseThrow();
+                try {
+                    plan.providers.put(name, factory.create(ps.properties()));
+                } catch (IllegalArgumentException | IllegalStateException ex) {
+                    plan.problems.add(servicePath(plan, name) + ".servers.provider.properties: "
+                            + Failures.sentence(ex));
+                }
+            }
+        }
+        if (!plan.problems.isEmpty()) {
+            throw rejected(plan.problems, null);
+        }
+        Map<String, BackendServiceHandle> handles = new HashMap<>();
+        plan.newRuntimes.forEach((name, runtime) -> handles.put(name, new BackendServiceHandle(runtime, ctx, null)));
+        for (int i : plan.addedListeners) {
+            Listener l = plan.next.listeners().get(i);
+            String name = l.backendService().name();
+            BackendServiceHandle handle = handles.containsKey(name) ? handles.get(name) : serviceHandles.get(name);
+            plan.newHandles.put(i, newListener(i, l, handle));
+        }
+        return plan;
+    }
+
+    /** Binds the new listeners; if one fails, every bind is undone and the update is rejected. */
+    private Mono<UpdatePlan> bindForUpdate(UpdatePlan plan) {
+        List<Mono<Void>> binds = new ArrayList<>();
+        for (Map.Entry<Integer, ListenerHandle> e : plan.newHandles.entrySet()) {
+            ListenerHandle l = e.getValue();
+            // Bound but not accepting until the commit: a rejected update forwards nothing.
+            ChannelFuture f = l.path.serverBootstrap(group).option(ChannelOption.AUTO_READ, false)
+                    .bind(new InetSocketAddress(bindAddress, l.spec().port()));
+            l.binding(f);
+            plan.binds.add(f);
+            binds.add(toMono(f).onErrorMap(ex -> rejected(List.of("listeners[" + e.getKey() + "].port: "
+                    + l.spec().port() + " (expected: a port free on " + options.bindAddress() + "; binding failed: "
+                    + Failures.sentence(ex) + ')'), ex)));
+        }
+        return Mono.whenDelayError(binds).onErrorMap(ex -> {
+            if (ex instanceof UpdateRejectedException) {
+                return ex;
+            }
+            List<String> problems = new ArrayList<>();
+            for (Throwable t : Exceptions.unwrapMultiple(ex)) {
+                problems.addAll(t instanceof UpdateRejectedException u ? u.problems() : List.of(Failures.sentence(t)));
+            }
+            return rejected(problems, ex);
+        }).thenReturn(plan);
+    }
+
+    /** After a failed or cancelled update: closes what it bound and releases what it made. */
+    private void abandonLater(UpdatePlan plan) {
+        if (plan != null) {
+            ctx.tryExecute(() -> abandon(plan));
+        }
+    }
+
+    private void abandon(UpdatePlan plan) {
+        if (plan.committed) {
+            return;
+        }
+        plan.committed = true; // abandoned: nothing more happens to it
+        plan.binds.forEach(f -> closeOnceBound(f).subscribe());
+        plan.newRuntimes.values().forEach(r -> {
+            r.stop();
+            byRoute.remove(r.route);
+        });
+        plan.providers.values().forEach(this::closeLater);
+    }
+
+    private void closeLater(MembershipProvider provider) {
+        ownedProviders.remove(provider);
+        Schedulers.boundedElastic().schedule(() -> {
+            try {
+                provider.close();
+            } catch (Exception e) {
+                log.warn("closing a membership provider failed: {}", Failures.sentence(e));
+            }
+        });
+    }
+
+    /**
+     * Puts the update in place, in one control-context task: the new services and sources, the changed settings,
+     * the new listeners' channels, the removed listeners' and services' drains.
+     */
+    private SpecDiff commit(UpdatePlan plan) {
+        if (plan.committed || stopping) {
+            throw new IllegalStateException("load balancer \"" + spec.name() + "\": stopping (expected: a running"
+                    + " load balancer to update)");
+        }
+        plan.committed = true;
+        LoadBalancerSpec next = plan.next;
+        List<SpecDiff.Server> added = new ArrayList<>();
+        List<SpecDiff.Server> drained = new ArrayList<>();
+        spec = next;
+        if (plan.securityGroupsChanged) {
+            access = AccessControl.of(next.securityGroups());
+        }
+        staticLimits.putAll(plan.staticLimits);
+        // Services: new ones first, so that listeners can use them.
+        for (Map.Entry<String, BackendService> e : plan.services.entrySet()) {
+            String name = e.getKey();
+            BackendService bs = e.getValue();
+            String path = servicePath(plan, name) + ".servers";
+            if (plan.addedServices.contains(name)) {
+                ServiceRuntime runtime = plan.newRuntimes.get(name);
+                services.put(name, runtime);
+                ListenerHandle user = plan.newHandles.values().stream()
+                        .filter(h -> h.service.runtime() == runtime).findFirst().orElse(null);
+                serviceHandles.put(name, user != null ? user.service : new BackendServiceHandle(runtime, ctx, null));
+                runtime.started();
+                startGroup(subscribeSource(runtime, path, plan.providers.get(name), plan.staticServers, false));
+                runtime.addresses().forEach(a -> added.add(new SpecDiff.Server(name, a)));
+                continue;
+            }
+            ServiceRuntime runtime = services.get(name);
+            List<String> fields = plan.changedServices.get(name);
+            if (fields == null) {
+                continue;
+            }
+            List<InetSocketAddress> before = runtime.addresses().stream().filter(runtime::inService).toList();
+            runtime.reconfigure(bs);
+            if (plan.newSources.contains(name)) {
+                retireSource(name, next);
+                startGroup(subscribeSource(runtime, path, plan.providers.get(name), plan.staticServers, true));
+            } else if (bs.servers() instanceof ServerSource.Static && plan.staticServers.containsKey(name)) {
+                runtime.limits(plan.staticLimits.getOrDefault(name, Map.of()));
+                staticSources.get(name).replace(plan.staticServers.get(name));
+            }
+            if (bs.servers() instanceof ServerSource.Static) {
+                Set<InetSocketAddress> now = plan.staticServers.getOrDefault(name, Map.of()).keySet();
+                if (plan.staticServers.containsKey(name)) {
+                    now.stream().filter(a -> !before.contains(a)).forEach(a -> added.add(new SpecDiff.Server(name,
+                            a)));
+                    before.stream().filter(a -> !now.contains(a)).forEach(a -> drained.add(new SpecDiff.Server(name,
+                            a)));
+                }
+            }
+        }
+        plan.capacityChanges.forEach((name, g) -> {
+            GroupMembers members = groups.get(name);
+            if (members != null && members.running() != null) {
+                members.running().setCapacity(g.capacity().min(), g.capacity().desired(), g.capacity().max())
+                        .subscribe(null, e -> log.warn("availability group {}: the new capacity could not be set: {}",
+                                name, Failures.sentence(e)));
+            }
+        });
+        for (String name : plan.removedServices) {
+            ServiceRuntime runtime = services.remove(name);
+            serviceHandles.remove(name);
+            runtime.addresses().stream().filter(runtime::inService)
+                    .forEach(a -> drained.add(new SpecDiff.Server(name, a)));
+            retireSource(name, next);
+            retireService(runtime);
+        }
+        // Listeners: changed ones in place, new ones in, removed ones out (they drain).
+        List<ListenerId> addedIds = new ArrayList<>();
+        for (int i = 0; i < next.listeners().size(); i++) {
+            Listener l = next.listeners().get(i);
+            BackendServiceHandle service = serviceHandles.get(l.backendService().name());
+            ListenerHandle h = plan.matched[i];
+            if (h == null) {
+                h = plan.newHandles.get(i);
+                listeners.add(h);
+                ListenerHandle bound = h;
+                bound.bound(bound.binding().channel());
+                addedIds.add(bound.id);
+                events.publish(t -> new LoadBalancerEvent.ListenerBound(t, bound.id, l.backendService().name(),
+                        bound.boundAddress()));
+            }
+            h.id = new ListenerId(i, l.name(), l.port());
+            h.service = service;
+            h.path.reconfigure(i, l, service.runtime().route, access);
+        }
+        plan.newHandles.values().forEach(h -> h.channel().config().setAutoRead(true)); // they accept from now on
+        List<ListenerId> removedIds = new ArrayList<>();
+        for (ListenerHandle h : plan.removedListeners) {
+            removedIds.add(h.id);
+            listeners.remove(h);
+            retireListener(h);
+        }
+        listeners.sort(java.util.Comparator.comparingInt(h -> h.id.index()));
+        self.listeners(listeners.stream().map(h -> h.boundAddress().getPort()).toList());
+        Duration sweep = sweepInterval(next);
+        if (!sweep.equals(idleSweep)) {
+            idleSweep = sweep;
+            idleSweepTask.dispose();
+            idleSweepTask = ctx.schedulePeriodically(() -> loops.sweepIdle(ctx.nanoTime()), idleSweep);
+            subscriptions.add(idleSweepTask);
+        }
+        List<SpecDiff.Changed> changedServices = new ArrayList<>();
+        plan.changedServices.forEach((name, fields) -> changedServices.add(new SpecDiff.Changed(name, fields)));
+        SpecDiff diff = new SpecDiff(addedIds, removedIds, plan.changedListeners, List.copyOf(plan.addedServices),
+                List.copyOf(plan.removedServices), changedServices, added, drained, plan.securityGroupsChanged);
+        log.info("load balancer {} updated: {}", next.name(), diff);
+        events.publish(t -> new LoadBalancerEvent.Updated(t, diff));
+        return diff;
+    }
+
+    /** The new services' servers have their first health outcomes, or the start timeout has passed. */
+    private Mono<Void> awaitNewServices(UpdatePlan plan) {
+        return Mono.when(plan.newRuntimes.values().stream().map(ServiceRuntime::awaitDecided).toList())
+                .timeout(options.startTimeout(), ctx.scheduler())
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    /** Starts a group a live update brought, reporting a failure (its launches go on retrying). */
+    private void startGroup(GroupMembers g) {
+        if (g != null) {
+            startGroupMono(g).subscribe(null, e -> log.warn("{}", Failures.sentence(e)));
+        }
+    }
+
+    /**
+     * A service's source goes (a live update gave it another, or removed it): its subscription ends, a provider is
+     * closed, a static list forgotten, and a group no service of the new specification uses stops, once its
+     * instances have drained.
+     */
+    private void retireSource(String name, LoadBalancerSpec next) {
+        Disposable d = sourceOf.remove(name);
+        if (d != null) {
+            d.dispose();
+        }
+        MembershipProvider p = providerOf.remove(name);
+        if (p != null) {
+            closeLater(p);
+        }
+        if (staticSources.remove(name) != null) {
+            BackendServiceHandle handle = serviceHandles.get(name);
+            if (handle != null) {
+                handle.staticMembers(null);
+            }
+        }
+        Set<String> used = new java.util.HashSet<>();
+        next.listeners().forEach(l -> {
+            if (l.backendService().servers() instanceof ServerSource.Group g) {
+                used.add(g.group().name());
+            }
+        });
+        for (String group : List.copyOf(groups.keySet())) {
+            if (!used.contains(group)) {
+                GroupMembers g = groups.remove(group);
+                retiringGroups.add(g);
+                if (g.running() != null) {
+                    g.running().stop().subscribe(null, e -> retiringGroups.remove(g), () -> retiringGroups.remove(g));
+                }
+            }
+        }
+    }
+
+    /** A service no listener uses: every server drains, then it stops. */
+    private void retireService(ServiceRuntime runtime) {
+        List<Mono<Void>> gone = new ArrayList<>();
+        runtime.apply(Map.of(), LeaveCause.REMOVED);
+        runtime.addresses().forEach(a -> gone.add(runtime.whenGone(a).onErrorResume(e -> Mono.empty())));
+        Mono.when(gone).subscribe(null, null, () -> ctx.tryExecute(() -> {
+            runtime.stop();
+            byRoute.remove(runtime.route);
+            log.info("backend service {} removed", runtime.name);
+        }));
+    }
+
+    /** A listener an update removed: it accepts nothing more; its connections go on for its service's draining. */
+    private void retireListener(ListenerHandle h) {
+        retiring.add(h);
+        Channel channel = h.channel();
+        InetSocketAddress address = h.boundAddress();
+        toMono(channel.close()).onErrorResume(e -> Mono.empty())
+                .then(Mono.fromFuture(loops::barrier))
+                .subscribe(null, null, () -> ctx.tryExecute(() -> {
+                    events.publish(t -> new LoadBalancerEvent.ListenerUnbound(t, h.id, address));
+                    Duration drain = h.service.runtime().spec.connectionDraining();
+                    int open = h.path.activeConnections();
+                    log.info("{} removed: no longer listening on {}; {} open connections drain for up to {}", h.id,
+                            hostPort(address), open, Durations.format(drain));
+                    if (open == 0) {
+                        retired(h);
+                    } else {
+                        retiringTimers.put(h, ctx.schedule(() -> loops.closeConnectionsOf(h.path).thenAccept(n ->
+                                ctx.tryExecute(() -> {
+                                    log.info("{}: draining timeout, {} open connections closed", h.id, n);
+                                    retired(h);
+                                })), drain));
+                    }
+                }));
+    }
+
+    private final Map<ListenerHandle, Disposable> retiringTimers = new HashMap<>();
+
+    /**
+     * A removed listener's last connection may have closed (or its drain timed out and its connections are
+     * closing: the last to finish calls again). In the context.
+     */
+    private void retired(ListenerHandle h) {
+        if (h.path.activeConnections() > 0 || !retiring.contains(h)) {
+            return;
+        }
+        Disposable timer = retiringTimers.remove(h);
+        if (timer != null) {
+            timer.dispose();
+        }
+        retiring.remove(h);
+        log.info("{} drained", h.id);
+        listenerIdle();
     }
 
     // ---- stop ----
@@ -644,7 +1158,8 @@ final class Balancer implements RunningLoadBalancer {
     }
 
     private int openConnections() {
-        return listeners.stream().mapToInt(l -> l.path.activeConnections()).sum();
+        return listeners.stream().mapToInt(l -> l.path.activeConnections()).sum()
+                + retiring.stream().mapToInt(l -> l.path.activeConnections()).sum();
     }
 
     private void finishStop(StopOutcome outcome) {
@@ -658,7 +1173,7 @@ final class Balancer implements RunningLoadBalancer {
         // The groups drain (at once: no connection is left) and terminate their instances in this context.
         stopGroups().subscribe(null, null, () -> ctx.tryExecute(() -> {
             sourceSubscriptions.dispose();
-            services.values().forEach(ServiceRuntime::stop);
+            byRoute.values().forEach(ServiceRuntime::stop);
             LoadBalancerEvent.Stopped e = new LoadBalancerEvent.Stopped(events.now(), outcome);
             log.info("load balancer {} {}", spec.name(), e.description());
             events.stream().publish(e);
@@ -667,7 +1182,9 @@ final class Balancer implements RunningLoadBalancer {
     }
 
     private Mono<Void> stopGroups() {
-        List<Mono<Void>> stops = new ArrayList<>(groups.values().stream().filter(g -> g.running() != null)
+        List<GroupMembers> all = new ArrayList<>(groups.values());
+        all.addAll(retiringGroups);
+        List<Mono<Void>> stops = new ArrayList<>(all.stream().filter(g -> g.running() != null)
                 .map(g -> g.running().stop()).toList());
         for (GroupOwnership o : ownerships.values()) {
             stops.add(Mono.<Void>fromRunnable(o::close).subscribeOn(Schedulers.boundedElastic()));
@@ -921,43 +1438,53 @@ final class Balancer implements RunningLoadBalancer {
                 .map(l -> String.valueOf(l.boundAddress())).collect(Collectors.joining(", ")) + ']';
     }
 
-    /** What one listener's path reports, handed to the runtime: the endpoint callbacks go to its service. */
+    /**
+     * What one listener's path reports, handed to the runtime: the endpoint callbacks go to the service of the
+     * connection's route (the listener's when the connection was accepted: a live update may have changed it since).
+     */
     private final class PathEvents implements ForwardingEvents {
         private final Supplier<ListenerHandle> listener;
-        private final ServiceRuntime service;
 
-        PathEvents(Supplier<ListenerHandle> listener, ServiceRuntime service) {
+        PathEvents(Supplier<ListenerHandle> listener) {
             this.listener = listener;
-            this.service = service;
         }
 
         @Override
         public void rejected(ListenerPath path, InetAddress client, LoadBalancerEvent.RejectReason reason,
                              String detail) {
-            events.publish(t -> new LoadBalancerEvent.ConnectionRejected(t, listener.get().id, service.name, client,
+            ListenerHandle l = listener.get();
+            events.publish(t -> new LoadBalancerEvent.ConnectionRejected(t, l.id, l.service.runtime().name, client,
                     reason, detail));
         }
 
         @Override
-        public void connectFailed(ListenerPath path, Endpoint endpoint, Throwable cause) {
-            events.publish(t -> new LoadBalancerEvent.ConnectFailed(t, listener.get().id, service.name,
+        public void connectFailed(ListenerPath path, ServiceRoute route, Endpoint endpoint, Throwable cause) {
+            events.publish(t -> new LoadBalancerEvent.ConnectFailed(t, listener.get().id, route.service(),
                     endpoint.address(), cause));
         }
 
         @Override
-        public void failed(Endpoint endpoint, int consecutive) {
-            service.failed(endpoint, consecutive);
+        public void failed(ServiceRoute route, Endpoint endpoint, int consecutive) {
+            ServiceRuntime service = byRoute.get(route);
+            if (service != null) {
+                service.failed(endpoint, consecutive);
+            }
         }
 
         @Override
-        public void drained(Endpoint endpoint) {
-            ctx.tryExecute(() -> service.drained(endpoint));
+        public void drained(ServiceRoute route, Endpoint endpoint) {
+            ServiceRuntime service = byRoute.get(route);
+            if (service != null) {
+                ctx.tryExecute(() -> service.drained(endpoint));
+            }
         }
 
         @Override
         public void idle(ListenerPath path) {
             if (stopping) {
                 ctx.tryExecute(Balancer.this::listenerIdle);
+            } else if (retiring.contains(listener.get())) {
+                ctx.tryExecute(() -> retired(listener.get()));
             }
         }
     }

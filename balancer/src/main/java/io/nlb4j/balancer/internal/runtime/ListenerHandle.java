@@ -13,9 +13,10 @@ import java.net.InetSocketAddress;
 /** A listener of a running load balancer: its path in the data plane and its server channel. */
 final class ListenerHandle implements RunningListener {
 
-    final ListenerId id;
+    /** Its place in the specification and its service: changed by a live update. */
+    volatile ListenerId id;
     final ListenerPath path;
-    final BackendServiceHandle service;
+    volatile BackendServiceHandle service;
     private volatile ChannelFuture binding;
     private volatile Channel channel;
     private volatile InetSocketAddress boundAddress;

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,22 @@ final class SelfAddresses {
         }
         this.localAddresses = Set.copyOf(local);
         this.bindAddress = bind;
+    }
+
+    /** Another set of listeners on the same host and bind address, to check a live update's servers against. */
+    SelfAddresses sameHost() {
+        SelfAddresses other = new SelfAddresses();
+        other.localAddresses = localAddresses;
+        other.bindAddress = bindAddress;
+        return other;
+    }
+
+    /** Replaces every listener (a live update), each by its port, in specification order. */
+    void listeners(List<Integer> ports) {
+        List<int[]> slots = new ArrayList<>();
+        ports.forEach(p -> slots.add(new int[] {p}));
+        this.ports.clear();
+        this.ports.addAll(slots);
     }
 
     /** Registers a listener by its configured port; returns its slot, updated by {@link #bound}. */

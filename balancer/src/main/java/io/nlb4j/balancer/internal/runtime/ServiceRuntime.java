@@ -47,13 +47,14 @@ final class ServiceRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
-    final BackendService spec;
+    /** The service's settings: replaced in place by a live update ({@link #reconfigure}). Read on any thread. */
+    volatile BackendService spec;
     /** Per server, its connection limit (static servers that set one); control context. */
     private Map<InetSocketAddress, Integer> limits = Map.of();
     /** The limit of every other server: the instance template's for a group's, else none. */
-    private final int defaultLimit;
+    private int defaultLimit;
     /** Slow start's window, 0 for none. */
-    private final long slowStartNanos;
+    private long slowStartNanos;
     /** Whether the load balancer has started: servers healthy from then on ramp up (slow start). Context. */
     private boolean started;
     final String name;
@@ -61,13 +62,15 @@ final class ServiceRuntime {
     private final ControlContext ctx;
     private final Events events;
     private final Loops loops;
-    private final SchedulingAlgorithm algorithm;
-    private final HealthCheckedMembers checked;
-    private final boolean active;
-    private final boolean failOpen;
-    private final boolean closeOnUnhealthy;
+    private final HealthChecker checker;
+    // Settings from the specification; control context (active is read on any thread).
+    private SchedulingAlgorithm algorithm;
+    private HealthCheckedMembers checked;
+    private volatile boolean active;
+    private boolean failOpen;
+    private boolean closeOnUnhealthy;
     /** Passive ejection, or null when outlier detection is off. */
-    private final PassiveEjection ejection;
+    private PassiveEjection ejection;
     private final Map<InetSocketAddress, ServerEntry> entries = new LinkedHashMap<>();
     private final Map<Endpoint, ServerEntry> byEndpoint = new IdentityHashMap<>();
     private final List<BiConsumer<InetSocketAddress, HealthStatus>> healthListeners = new ArrayList<>();
@@ -81,16 +84,27 @@ final class ServiceRuntime {
 
     ServiceRuntime(BackendService spec, ControlContext ctx, Events events, Loops loops, HealthChecker checker,
             SelfAddresses self) {
-        this.spec = spec;
-        this.slowStartNanos = spec.slowStart().map(Duration::toNanos).orElse(0L);
-        this.defaultLimit = spec.servers() instanceof ServerSource.Group g
-                ? g.group().template().maxConnections().orElse(Integer.MAX_VALUE) : Integer.MAX_VALUE;
         this.self = self;
         this.name = spec.name();
         this.ctx = ctx;
         this.events = events;
         this.loops = loops;
+        this.checker = checker;
         this.route = ServiceRoute.create(name, spec.sessionPersistence(), ctx::nanoTime);
+        this.waiters = new ServingWaiters(name);
+        settings(spec);
+        this.checked = new HealthCheckedMembers(checker, spec.healthCheck(), spec.proxyProtocol(), ctx,
+                this::healthChanged);
+    }
+
+    /** Takes the settings of a specification, but not its health checker. */
+    private void settings(BackendService spec) {
+        this.spec = spec;
+        this.slowStartNanos = spec.slowStart().map(Duration::toNanos).orElse(0L);
+        this.defaultLimit = spec.servers() instanceof ServerSource.Group g
+                ? g.group().template().maxConnections().orElse(Integer.MAX_VALUE) : Integer.MAX_VALUE;
+        route.persistence(spec.sessionPersistence());
+        route.proxyProtocol(spec.proxyProtocol());
         this.algorithm = SchedulingAlgorithm.of(spec.scheduling());
         HealthCheck hc = spec.healthCheck();
         this.active = hc instanceof HealthCheck.Active;
@@ -98,8 +112,33 @@ final class ServiceRuntime {
         this.closeOnUnhealthy = hc instanceof HealthCheck.Active a
                 && a.unhealthyConnections() == HealthCheck.UnhealthyConnections.CLOSE;
         this.ejection = PassiveEjection.of(name, hc.outlierDetection(), ctx, events, this::rebuild);
-        this.waiters = new ServingWaiters(name);
-        this.checked = new HealthCheckedMembers(checker, hc, spec.proxyProtocol(), ctx, this::healthChanged);
+    }
+
+    /**
+     * Applies changed settings in place (a live update), in the control context: new connections use them at once,
+     * open ones keep their server. The server source is the caller's to change. A changed health check starts
+     * probing every server afresh, each keeping its health until the new check decides; a draining server keeps the
+     * draining timeout it started with.
+     */
+    void reconfigure(BackendService next) {
+        ctx.checkInContext();
+        if (stopped) {
+            return;
+        }
+        BackendService before = spec;
+        settings(next);
+        if (!before.healthCheck().equals(next.healthCheck()) || before.proxyProtocol() != next.proxyProtocol()) {
+            Map<InetSocketAddress, HealthStatus> known = new HashMap<>();
+            entries.values().forEach(e -> known.put(e.address, e.health));
+            checked.close();
+            checked = new HealthCheckedMembers(checker, next.healthCheck(), next.proxyProtocol(), ctx,
+                    this::healthChanged);
+            checked.update(entries.keySet(), known);
+        }
+        for (ServerEntry e : entries.values()) {
+            e.endpoint.maxConnections(limits.getOrDefault(e.address, defaultLimit));
+        }
+        rebuild();
     }
 
     /** Whether this service's servers are probed actively (with {@code NONE}, every server is healthy). */
@@ -167,6 +206,9 @@ final class ServiceRuntime {
     void limits(Map<InetSocketAddress, Integer> byAddress) {
         ctx.checkInContext();
         this.limits = Map.copyOf(byAddress);
+        for (ServerEntry e : entries.values()) {
+            e.endpoint.maxConnections(limits.getOrDefault(e.address, defaultLimit));
+        }
     }
 
     /**

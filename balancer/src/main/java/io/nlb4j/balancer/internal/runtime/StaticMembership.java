@@ -36,6 +36,14 @@ final class StaticMembership implements MembershipProvider {
         publish();
     }
 
+    /** Replaces the whole list at once: one snapshot (a live update's). */
+    void replace(Map<InetSocketAddress, Integer> list) {
+        list.keySet().forEach(a -> Sources.member(a, 1)); // as add: nothing changes if one cannot be made
+        members.clear();
+        members.putAll(list);
+        publish();
+    }
+
     boolean remove(InetSocketAddress address) {
         if (members.remove(address) == null) {
             return false;

@@ -18,16 +18,16 @@ final class RecordingEvents implements ForwardingEvents {
     }
 
     @Override
-    public void connectFailed(ListenerPath listener, Endpoint endpoint, Throwable cause) {
+    public void connectFailed(ListenerPath listener, ServiceRoute route, Endpoint endpoint, Throwable cause) {
         connectFailures.incrementAndGet();
     }
 
     @Override
-    public void failed(Endpoint endpoint, int consecutive) {
+    public void failed(ServiceRoute route, Endpoint endpoint, int consecutive) {
     }
 
     @Override
-    public void drained(Endpoint endpoint) {
+    public void drained(ServiceRoute route, Endpoint endpoint) {
     }
 
     @Override
