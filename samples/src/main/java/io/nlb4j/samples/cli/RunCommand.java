@@ -47,7 +47,9 @@ import picocli.CommandLine.Option;
             "1:the file is missing or invalid, or the load balancer could not start",
             "2:a usage mistake"},
         description = {"Runs a load balancer from a specification file until interrupted.",
-                "SIGINT or SIGTERM stops accepting connections, drains open ones and exits 0."})
+                "SIGINT or SIGTERM stops accepting connections, drains open ones and exits 0.",
+                "SIGHUP reloads the file into the running load balancer (so does --watch, on each change): what did",
+                "not change is untouched, and a reload that fails keeps the running configuration."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger("nlb4j");
@@ -71,6 +73,12 @@ final class RunCommand implements Callable<Integer> {
             description = "The socket transport: AUTO (io_uring, else epoll, else NIO: the first available here),"
                     + " IO_URING, EPOLL or NIO (default: ${DEFAULT-VALUE}).")
     SocketTransport transport;
+
+    @Option(names = "--watch",
+            description = "Reload the file whenever it changes, edited in place or replaced by a rename, as SIGHUP"
+                    + " does: the changes apply to the running load balancer; a reload that fails logs its problems"
+                    + " and keeps the running configuration (default: off).")
+    boolean watch;
 
     @Option(names = "--access-log",
             description = "Log each finished connection, one line to the logger nlb4j.access: client, listener,"
@@ -180,7 +188,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int run(LoadBalancerSpec lb, LoadBalancerOptions options, PrintWriter err) {
-        Duration drain = drainTimeout != null ? drainTimeout : lb.longestConnectionDraining();
         // Signals are handled from before the start: a signal during the start cancels it, which stops what it
         // launched (instances under way are abandoned at once), rather than killing the JVM and orphaning them.
         AtomicBoolean stopRequested = new AtomicBoolean();
@@ -189,6 +196,10 @@ final class RunCommand implements Callable<Integer> {
         CompletableFuture<RunningLoadBalancer> started = new CompletableFuture<>();
         AtomicReference<Disposable> starting = new AtomicReference<>();
         Signals.onTermination(() -> {
+            // The drain of the specification running now: a reload may have changed it.
+            RunningLoadBalancer now = current.get();
+            Duration drain = drainTimeout != null ? drainTimeout
+                    : (now != null ? now.spec() : lb).longestConnectionDraining();
             if (stopRequested.getAndSet(true)) {
                 log.info("already stopping, draining for up to {}", Durations.format(drain));
                 return;
@@ -214,6 +225,15 @@ final class RunCommand implements Callable<Integer> {
                 log.warn("the load balancer did not stop in time");
             }
         });
+        AtomicReference<Reloader> reloader = new AtomicReference<>();
+        Signals.onHangUp(() -> {
+            Reloader r = reloader.get();
+            if (r == null) {
+                log.info("not started yet: nothing to reload");
+            } else if (!stopRequested.get()) {
+                r.reload("SIGHUP");
+            }
+        });
         starting.set(NetworkLoadBalancer.start(lb, options).subscribe(started::complete,
                 started::completeExceptionally));
         if (stopRequested.get()) {
@@ -235,10 +255,21 @@ final class RunCommand implements Callable<Integer> {
                     l.backendService().spec().name(), l.boundAddress());
         }
         current.set(running);
+        Reloader reloads = new Reloader(configFile.path, running);
+        if (watch) {
+            try {
+                reloads.watch();
+            } catch (IOException e) {
+                log.warn("--watch: {} cannot be watched ({}); reload with SIGHUP", configFile.path,
+                        Failures.sentence(e));
+            }
+        }
+        reloader.set(reloads);
         if (stopRequested.get()) {
-            stop(running, drain);
+            stop(running, drainTimeout != null ? drainTimeout : running.spec().longestConnectionDraining());
         }
         running.onStopped().block();
+        reloads.close();
         stopped.complete(null);
         log.info("stopped");
         return 0;

@@ -6,7 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles SIGINT and SIGTERM so that the runner can drain and exit 0 rather than be killed with 130/143.
+ * Handles SIGINT and SIGTERM so that the runner can drain and exit 0 rather than be killed with 130/143, and SIGHUP
+ * to reload the specification.
  * Uses the JDK's {@code sun.misc.Signal} (module jdk.unsupported) through reflection; where it is missing,
  * a shutdown hook runs the same action.
  */
@@ -15,6 +16,29 @@ final class Signals {
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
     private Signals() {
+    }
+
+    /**
+     * Runs an action on each SIGHUP (the runner reloads its file). Where signals cannot be handled, nothing is
+     * installed and a warning says so.
+     */
+    static void onHangUp(Runnable action) {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            InvocationHandler ih = (proxy, method, args) -> {
+                if ("handle".equals(method.getName())) {
+                    log.info("received {}, reloading", args[0]);
+                    action.run();
+                }
+                return null;
+            };
+            Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerType}, ih);
+            Object sig = signal.getConstructor(String.class).newInstance("HUP");
+            signal.getMethod("handle", signal, handlerType).invoke(null, sig, handler);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("SIGHUP cannot be handled here ({}): reload with --watch instead", e.toString());
+        }
     }
 
     static void onTermination(Runnable action) {
