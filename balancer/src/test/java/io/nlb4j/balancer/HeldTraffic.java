@@ -29,6 +29,7 @@ final class HeldTraffic implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLongArray rounds;
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean stopped;
 
     private HeldTraffic(String name, int connections) {
@@ -95,6 +96,21 @@ final class HeldTraffic implements AutoCloseable {
             throw new IllegalStateException("corrupt echo in round " + rounds.get(index));
         }
         rounds.incrementAndGet(index);
+        bytes.addAndGet(out.length);
+    }
+
+    /** The bytes sent and echoed back intact, over every connection. */
+    long bytesChecked() {
+        return bytes.get();
+    }
+
+    /** The round trips completed, over every connection. */
+    long totalRounds() {
+        long n = 0;
+        for (long r : rounds()) {
+            n += r;
+        }
+        return n;
     }
 
     /** The rounds each connection has completed. */

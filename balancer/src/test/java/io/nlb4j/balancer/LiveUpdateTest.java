@@ -13,6 +13,8 @@ import io.nlb4j.balancer.LoadBalancerEvent.ServerRemoved;
 import io.nlb4j.membership.HealthStatus;
 import io.nlb4j.model.BackendService;
 import io.nlb4j.model.HealthCheck;
+import io.nlb4j.model.InboundRule;
+import io.nlb4j.model.SecurityGroup;
 import io.nlb4j.model.Listener;
 import io.nlb4j.model.LoadBalancerSpec;
 import io.nlb4j.model.OutlierDetection;
@@ -192,8 +194,61 @@ class LiveUpdateTest {
 
                 front.close();
                 assertThat(front.failures()).isEmpty();
+                String summary = String.format("live update: 5 updates under traffic; %d connections held (6 on an untouched"
+                        + " listener, 3 on the removed one): %d round trips, %d bytes echoed and checked, %d dropped,"
+                        + " 0 corrupt", 9, front.totalRounds() + sideTraffic.totalRounds(),
+                        front.bytesChecked() + sideTraffic.bytesChecked(),
+                        front.failures().size() + sideTraffic.failures().size());
+                System.out.println(summary);
                 assertThat(lb.listener("front").stats().noServerConnections()).isZero();
             }
+        }
+    }
+
+    @Test
+    void aListenerChangesInPlaceForTheConnectionsItAcceptsFromThen() throws Exception {
+        try (TestBackend a = TestBackend.start("a", TestBackend.NAMED_ECHO);
+             TestBackend b = TestBackend.start("b", TestBackend.NAMED_ECHO);
+             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(specBuilder("in-place")
+                     .listener(listener("front", Fixtures.service("one", a)))
+                     .listener(listener("back", Fixtures.service("two", b)))
+                     .build(), options());
+             Socket held = connect(lb.listener("front"))) {
+            assertThat(Fixtures.readLine(held)).isEqualTo("a");
+            InetSocketAddress front = lb.listener("front").boundAddress();
+
+            // The listener takes the other service, and a limit of one connection: the held one.
+            SpecDiff diff = lb.update(specBuilder("in-place")
+                    .listener(listener("front", Fixtures.service("two", b)).maxConnections(1))
+                    .listener(listener("back", Fixtures.service("two", b)))
+                    .build()).block(Duration.ofSeconds(10));
+            assertThat(diff.listenersChanged()).containsExactly(new SpecDiff.Changed("listener front (port 0)",
+                    List.of("maxConnections", "backendService")));
+            assertThat(diff.servicesRemoved()).containsExactly("one");
+            assertThat(lb.listener("front").boundAddress()).isEqualTo(front); // the same socket
+            assertThat(lb.listener("front").backendService().spec().name()).isEqualTo("two");
+            assertThat(Fixtures.assertRefused(lb.listener("front"), null)).isNotEmpty(); // over the new limit
+            assertEchoes(held, "still to a, whose service is gone");
+
+            // The limit lifted, and the security groups changed to deny this host: held connections go on.
+            diff = lb.update(specBuilder("in-place")
+                    .securityGroup(SecurityGroup.of("remote-only", InboundRule.allow("10.0.0.0/8")))
+                    .listener(listener("front", Fixtures.service("two", b)))
+                    .listener(listener("back", Fixtures.service("two", b)))
+                    .build()).block(Duration.ofSeconds(10));
+            assertThat(diff.securityGroupsChanged()).isTrue();
+            assertThat(Fixtures.assertRefused(lb.listener("back"), null)).isNotEmpty();
+            assertThat(lb.listener("back").stats().deniedConnections()).isEqualTo(1);
+            assertEchoes(held, "still open");
+
+            diff = lb.update(specBuilder("in-place")
+                    .listener(listener("front", Fixtures.service("two", b)))
+                    .listener(listener("back", Fixtures.service("two", b)))
+                    .build()).block(Duration.ofSeconds(10));
+            assertThat(diff.securityGroupsChanged()).isTrue();
+            assertThat(Fixtures.nameOfNextConnection(lb.listener("front"))).isEqualTo("b");
+            assertEchoes(held, "to the end");
+            assertThat(a.accepted()).isEqualTo(1);
         }
     }
 
