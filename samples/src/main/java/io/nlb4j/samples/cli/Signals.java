@@ -24,18 +24,7 @@ final class Signals {
      */
     static void onHangUp(Runnable action) {
         try {
-            Class<?> signal = Class.forName("sun.misc.Signal");
-            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
-            InvocationHandler ih = (proxy, method, args) -> {
-                if ("handle".equals(method.getName())) {
-                    log.info("received {}, reloading", args[0]);
-                    action.run();
-                }
-                return null;
-            };
-            Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerType}, ih);
-            Object sig = signal.getConstructor(String.class).newInstance("HUP");
-            signal.getMethod("handle", signal, handlerType).invoke(null, sig, handler);
+            handle(action, "reloading", "HUP");
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.warn("SIGHUP cannot be handled here ({}): reload with --watch instead", e.toString());
         }
@@ -43,23 +32,28 @@ final class Signals {
 
     static void onTermination(Runnable action) {
         try {
-            Class<?> signal = Class.forName("sun.misc.Signal");
-            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
-            InvocationHandler ih = (proxy, method, args) -> {
-                if ("handle".equals(method.getName())) {
-                    log.info("received {}, stopping", args[0]);
-                    action.run();
-                }
-                return null;
-            };
-            Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerType}, ih);
-            for (String name : new String[] {"INT", "TERM"}) {
-                Object sig = signal.getConstructor(String.class).newInstance(name);
-                signal.getMethod("handle", signal, handlerType).invoke(null, sig, handler);
-            }
+            handle(action, "stopping", "INT", "TERM");
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("signal handling unavailable ({}), using a shutdown hook", e.toString());
             Runtime.getRuntime().addShutdownHook(new Thread(action, "nlb4j-shutdown"));
+        }
+    }
+
+    /** Installs one handler for the named signals, which logs what it is doing and runs the action. */
+    private static void handle(Runnable action, String doing, String... names) throws ReflectiveOperationException {
+        Class<?> signal = Class.forName("sun.misc.Signal");
+        Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+        InvocationHandler ih = (proxy, method, args) -> {
+            if ("handle".equals(method.getName())) {
+                log.info("received {}, {}", args[0], doing);
+                action.run();
+            }
+            return null;
+        };
+        Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerType}, ih);
+        for (String name : names) {
+            Object sig = signal.getConstructor(String.class).newInstance(name);
+            signal.getMethod("handle", signal, handlerType).invoke(null, sig, handler);
         }
     }
 }

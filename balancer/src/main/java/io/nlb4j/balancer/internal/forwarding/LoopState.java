@@ -62,20 +62,17 @@ final class LoopState {
     }
 
     int closeTo(Endpoint endpoint) {
-        int n = 0;
-        for (ProxyConnection c : snapshot()) {
-            if (c != null && c.endpoint() == endpoint) {
-                c.closeNow(Termination.DRAIN_DEADLINE);
-                n++;
-            }
-        }
-        return n;
+        return closeIf(c -> c.endpoint() == endpoint);
     }
 
     int closeOf(ListenerPipe listener) {
+        return closeIf(c -> c.listener() == listener);
+    }
+
+    private int closeIf(java.util.function.Predicate<ProxyConnection> which) {
         int n = 0;
         for (ProxyConnection c : snapshot()) {
-            if (c != null && c.listener() == listener) {
+            if (c != null && which.test(c)) {
                 c.closeNow(Termination.DRAIN_DEADLINE);
                 n++;
             }
@@ -94,14 +91,7 @@ final class LoopState {
     }
 
     int closeAll() {
-        int n = 0;
-        for (ProxyConnection c : snapshot()) {
-            if (c != null) {
-                c.closeNow(Termination.DRAIN_DEADLINE);
-                n++;
-            }
-        }
-        return n;
+        return closeIf(c -> true);
     }
 
     int size() {
