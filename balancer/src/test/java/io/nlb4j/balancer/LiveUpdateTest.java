@@ -252,6 +252,39 @@ class LiveUpdateTest {
         }
     }
 
+    @Test
+    void aServerReplacedByUncheckedOnesServesUntilTheirChecksDecide() throws Exception {
+        // The check passes a server whose greeting is "a": the new server b stays pending for three probes, then fails.
+        HealthCheck greetsA = HealthCheck.sendExpect("", "a").interval(Duration.ofMillis(400))
+                .timeout(Duration.ofMillis(300)).healthyThreshold(1).unhealthyThreshold(3).build();
+        try (TestBackend a = TestBackend.start("a", TestBackend.NAMED_ECHO);
+             TestBackend b = TestBackend.start("b", TestBackend.NAMED_ECHO);
+             RunningLoadBalancer lb = NetworkLoadBalancer.startNow(specBuilder("replace")
+                     .listener(listener("front", side(a).healthCheck(greetsA))).build(), options());
+             Fixtures.Events events = new Fixtures.Events(lb)) {
+            SpecDiff diff = lb.update(specBuilder("replace")
+                    .listener(listener("front", side(b).healthCheck(greetsA))).build())
+                    .block(Duration.ofSeconds(10));
+            assertThat(diff.serversAdded()).containsExactly(new SpecDiff.Server("side", b.address()));
+            assertThat(diff.serversDrained()).containsExactly(new SpecDiff.Server("side", a.address()));
+            try (Socket held = connect(lb.listener("front"))) {
+                // While b is pending, the server leaving serves: nothing is refused.
+                assertThat(Fixtures.readLine(held)).isEqualTo("a");
+                assertThat(events.of(LoadBalancerEvent.ServerDraining.class)).isEmpty();
+                // b's checks decide (unhealthy): the source's word stands, and a drains.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events.of(
+                        LoadBalancerEvent.ServerDraining.class)).singleElement()
+                        .satisfies(d -> assertThat(d.server()).isEqualTo(a.address())));
+                assertThat(lb.backendService("side").servers()).filteredOn(s -> s.address().equals(b.address()))
+                        .singleElement().satisfies(s -> assertThat(s.health()).isEqualTo(HealthStatus.UNHEALTHY));
+                assertThat(Fixtures.assertRefused(lb.listener("front"), null)).isNotEmpty();
+                assertEchoes(held, "on the draining server");
+            }
+            await().untilAsserted(() -> assertThat(events.of(ServerRemoved.class)).singleElement()
+                    .satisfies(r -> assertThat(r.outcome()).isEqualTo(RemovalOutcome.DRAINED)));
+        }
+    }
+
     private static long healthEvents(Fixtures.Events events) {
         return events.all().stream().filter(e -> e instanceof LoadBalancerEvent.ServerHealthy
                 || e instanceof LoadBalancerEvent.ServerUnhealthy).count();

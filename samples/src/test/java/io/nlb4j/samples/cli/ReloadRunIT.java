@@ -4,6 +4,7 @@ import static io.nlb4j.samples.cli.JarProcess.echo;
 import static io.nlb4j.samples.cli.JarProcess.randomBytes;
 import static io.nlb4j.samples.cli.JarProcess.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,6 +90,14 @@ class ReloadRunIT {
         assertThat(sha256(echo(address, payload))).isEqualTo(sha256(payload));
     }
 
+    /**
+     * Waits for the load balancer to serve through a new server: its health check reports it healthy a moment before
+     * the service puts it in service, and a connection in between is refused (it reaches no server).
+     */
+    private static void awaitEchoes(InetSocketAddress address) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> assertEchoes(address));
+    }
+
     private static void hangUp(JarProcess lb) throws Exception {
         Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(lb.process().pid())).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -116,7 +125,7 @@ class ReloadRunIT {
                         + " draining"), RELOAD);
                 held.roundTrip(); // on the draining server, still
                 lb.awaitOutput(Pattern.compile("127\\.0\\.0\\.1:" + b.port() + " is HEALTHY"), RELOAD);
-                assertEchoes(front);
+                awaitEchoes(front);
                 assertEchoes(new InetSocketAddress("127.0.0.1", Integer.parseInt(second.group(1))));
                 assertThat(b.dataConnections()).isEqualTo(2);
                 assertThat(a.dataConnections()).isEqualTo(1); // the held connection only
@@ -155,7 +164,7 @@ class ReloadRunIT {
                         + " servers"), RELOAD);
                 held.roundTrip();
                 lb.awaitOutput(Pattern.compile("127\\.0\\.0\\.1:" + b.port() + " is HEALTHY"), RELOAD);
-                assertEchoes(front);
+                awaitEchoes(front);
                 assertThat(b.dataConnections()).isEqualTo(1);
 
                 // Edited in place into something broken: kept; then mended: applied.

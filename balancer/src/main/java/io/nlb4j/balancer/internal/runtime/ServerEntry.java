@@ -25,6 +25,11 @@ final class ServerEntry {
     String reason = "";
     /** Whether the server has been healthy at least once since it joined (or came back). */
     boolean everHealthy;
+    /**
+     * Its source no longer lists it, but it serves on until a server that replaces it does (no other serves and the
+     * new ones are still pending their first check). Control context.
+     */
+    boolean replaced;
     Disposable ejection;
     Disposable drainTimer;
     /** While draining: completes when the server has left. */

@@ -226,9 +226,23 @@ final class ServiceRuntime {
         }
         List<ServerEntry> leaving = new ArrayList<>();
         for (ServerEntry e : entries.values()) {
-            if (!e.draining && !members.containsKey(e.address)) {
+            if (!e.draining && !e.replaced && !members.containsKey(e.address)) {
                 leaving.add(e);
             }
+        }
+        if (!leaving.isEmpty() && !servedByOthers(leaving) && newOnesPending(leaving)) {
+            // Every server that serves leaves for servers not checked yet: those leaving serve on until one of the
+            // new ones does, as Envoy keeps a removed host that passes its checks, so that nothing is refused
+            // meanwhile. (Those that do not serve now leave at once.)
+            for (ServerEntry e : leaving) {
+                if (e.servesTraffic()) {
+                    e.replaced = true;
+                    replacedCause = cause;
+                    log.info("backend service {}: server {} left its source; it serves until a new server does", name,
+                            e.key());
+                }
+            }
+            leaving.removeIf(e -> e.replaced);
         }
         leaving.forEach(this::startDraining);
         if (changed || !leaving.isEmpty()) {
@@ -237,6 +251,52 @@ final class ServiceRuntime {
             rebuild();
             leaving.forEach(e -> drainStarted(e, cause));
         }
+        releaseReplaced();
+    }
+
+    /** Why the replaced servers left their source, for their drain once it starts. */
+    private LeaveCause replacedCause = LeaveCause.LEFT_SOURCE;
+
+    /** Whether a server that stays (not leaving, not replaced) serves. */
+    private boolean servedByOthers(List<ServerEntry> leaving) {
+        for (ServerEntry e : entries.values()) {
+            if (!e.draining && !e.replaced && !leaving.contains(e) && e.servesTraffic()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a server that stays is still pending its first health outcome. */
+    private boolean newOnesPending(List<ServerEntry> leaving) {
+        for (ServerEntry e : entries.values()) {
+            if (!e.draining && !e.replaced && !leaving.contains(e) && e.health == HealthStatus.PENDING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The replaced servers start draining once another server serves, or once none of the new ones is pending any
+     * more (if they are all unhealthy, the source's word stands).
+     */
+    private void releaseReplaced() {
+        List<ServerEntry> go = new ArrayList<>();
+        for (ServerEntry e : entries.values()) {
+            if (e.replaced) {
+                go.add(e);
+            }
+        }
+        if (go.isEmpty() || (!servedByOthers(List.of()) && newOnesPending(List.of()))) {
+            return;
+        }
+        go.forEach(e -> {
+            e.replaced = false;
+            startDraining(e);
+        });
+        rebuild();
+        go.forEach(e -> drainStarted(e, replacedCause));
     }
 
     // ---- faults on one server ----
@@ -312,6 +372,7 @@ final class ServiceRuntime {
             return true;
         }
         boolean changed = false;
+        e.replaced = false; // listed again
         if (e.draining) {
             cancelDrain(e);
             changed = true;
@@ -459,6 +520,7 @@ final class ServiceRuntime {
         if (e.removal != null) {
             e.removal.tryEmitEmpty();
         }
+        releaseReplaced(); // it may have been the last new server pending
     }
 
     // ---- health ----
@@ -499,6 +561,7 @@ final class ServiceRuntime {
                         + " unhealthy, {} open connections closed", name, e.key(), n));
             }
         }
+        releaseReplaced();
         checkDecided();
     }
 
