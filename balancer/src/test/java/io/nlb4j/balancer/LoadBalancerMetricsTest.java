@@ -168,6 +168,23 @@ class LoadBalancerMetricsTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> registry.find("nlb4j.listener.connections")
                     .tag("listener", "front").functionCounters().isEmpty());
             assertThat(counter(registry, "nlb4j.listener.connections", "listener", "extra")).isEqualTo(1);
+
+            // A service of a new availability group: the group's meters come with it.
+            lb.update(Fixtures.specBuilder("metered-update")
+                    .listener(Listener.tcp(0).name("extra").backendService(Fixtures.service("web", a)))
+                    .listener(Listener.tcp(0).name("grouped").backendService(BackendService.builder("pool")
+                            .healthCheck(HealthCheck.none(OutlierDetection.off()))
+                            .availabilityGroup(AvailabilityGroup.builder("pool").region("local").vpc("lo").zones("z1")
+                                    .template(InstanceTemplate.builder("pool-t").launcher(echoInstances()).port(0))
+                                    .capacity(1, 2, 3))))
+                    .build()).block(Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(gauge(registry, "nlb4j.group.instances.desired", "group", "pool")).isEqualTo(2.0);
+                assertThat(gauge(registry, "nlb4j.group.instances", "group", "pool", "zone", "z1", "state",
+                        "in_service")).isEqualTo(2.0);
+            });
+            assertThat(registry.find("nlb4j.listener.connections").tag("listener", "grouped").functionCounters())
+                    .hasSize(1);
         }
     }
 

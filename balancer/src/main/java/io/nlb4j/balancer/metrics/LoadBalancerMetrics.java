@@ -95,11 +95,7 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
         bindListeners();
         meters.add(counter("nlb4j.events.dropped", lb, RunningLoadBalancer::droppedEvents,
                 Tags.of("loadBalancer", name), "events dropped for slow subscribers"));
-        for (ServerSource source : sources()) {
-            if (source instanceof ServerSource.Group g) {
-                bindGroup(name, g.group());
-            }
-        }
+        bindGroups();
         // Servers join and leave: their meters follow the events; the ones there now are added at once.
         membership = lb.events().subscribe(this::onEvent);
         connectTimes = lb.observeConnectTimes(this::connected);
@@ -182,6 +178,42 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
         return out;
     }
 
+    /** Binds the meters of the groups the services use now that have none (a live update may have added one). */
+    private synchronized void bindGroups() {
+        if (registry == null) {
+            return;
+        }
+        for (ServerSource source : sources()) {
+            if (source instanceof ServerSource.Group g && boundGroups.add(g.group().name())) {
+                bindGroup(lb.spec().name(), g.group());
+            }
+        }
+        launchCounters.forEach(this::followLaunches);
+    }
+
+    /**
+     * Counts a group's launches from its events, once the group runs here: a group a live update added is followed
+     * from the first scrape or update after it has started (its events are hot: earlier launches are not counted).
+     */
+    private void followLaunches(String group, AtomicLong[] counts) {
+        if (followed.contains(group)) {
+            return;
+        }
+        group(group).filter(g -> followed.add(group)).ifPresent(g -> {
+            groupEvents.add(g.events().subscribe(e -> {
+                if (e instanceof GroupEvent.InService) {
+                    counts[0].incrementAndGet();
+                } else if (e instanceof GroupEvent.LaunchFailed) {
+                    counts[1].incrementAndGet();
+                }
+            }));
+        });
+    }
+
+    private final Set<String> boundGroups = new LinkedHashSet<>();
+    private final Map<String, AtomicLong[]> launchCounters = new ConcurrentHashMap<>();
+    private final Set<String> followed = ConcurrentHashMap.newKeySet();
+
     /**
      * An availability group's meters: desired capacity, instances by zone and state, and launches by outcome since
      * binding. On a node of a cluster that does not run the group, they read nothing (NaN).
@@ -189,8 +221,13 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
     private void bindGroup(String lbName, AvailabilityGroup spec) {
         String group = spec.name();
         Tags tags = Tags.of("loadBalancer", lbName, "group", group);
-        meters.add(Gauge.builder("nlb4j.group.instances.desired", this,
-                m -> m.group(group).map(g -> (double) g.capacity().desired()).orElse(Double.NaN))
+        AtomicLong inService = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong[] counts = {inService, failed};
+        meters.add(Gauge.builder("nlb4j.group.instances.desired", this, m -> {
+            m.followLaunches(group, counts); // a group a live update added starts after its meters are bound
+            return m.group(group).map(g -> (double) g.capacity().desired()).orElse(Double.NaN);
+        })
                 .tags(tags).description("the desired capacity").register(registry));
         for (String zone : spec.placement().zones()) {
             for (InstanceState state : List.of(InstanceState.PENDING, InstanceState.IN_SERVICE,
@@ -202,19 +239,12 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
                         .description("the group's instances").register(registry));
             }
         }
-        AtomicLong inService = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
         meters.add(counter("nlb4j.group.launches", inService, AtomicLong::get, tags.and("outcome", "in_service"),
                 "launches that came into service"));
         meters.add(counter("nlb4j.group.launches", failed, AtomicLong::get, tags.and("outcome", "failed"),
                 "launches that failed"));
-        group(group).ifPresent(g -> groupEvents.add(g.events().subscribe(e -> {
-            if (e instanceof GroupEvent.InService) {
-                inService.incrementAndGet();
-            } else if (e instanceof GroupEvent.LaunchFailed) {
-                failed.incrementAndGet();
-            }
-        })));
+        launchCounters.put(group, counts);
+        followLaunches(group, counts);
     }
 
     private Optional<RunningAvailabilityGroup> group(String name) {
@@ -232,6 +262,7 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
     private void onEvent(LoadBalancerEvent e) {
         if (e instanceof LoadBalancerEvent.Updated) {
             bindListeners();
+            bindGroups();
         } else if (e instanceof LoadBalancerEvent.ServerAdded a) {
             addServer(a.service(), a.server());
         } else if (e instanceof LoadBalancerEvent.ServerRemoved r) {
