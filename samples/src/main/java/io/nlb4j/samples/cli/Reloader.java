@@ -91,11 +91,16 @@ final class Reloader implements AutoCloseable {
                     continue;
                 }
                 // An editor may write several times: let the writes settle, then take whatever came meanwhile.
+                // At most ten waits: other files of the directory written often must not hold the reload off.
                 WatchKey more = w.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
-                while (more != null) {
+                for (int waits = 1; more != null && waits < 10; waits++) {
                     more.pollEvents();
                     more.reset();
                     more = w.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                if (more != null) {
+                    more.pollEvents();
+                    more.reset();
                 }
                 reloads.execute(() -> reloadNow("the file changed", true));
             }

@@ -452,7 +452,8 @@ final class Balancer implements RunningLoadBalancer {
         } else {
             ServerSource.Provider ps = (ServerSource.Provider) bs.servers();
             providerOf.put(bs.name(), provider);
-            subscription = subscribe(service, ps.type(), provider);
+            // Replacing another source, the old servers stay until the provider lists its own.
+            subscription = subscribe(service, ps.type(), replacing ? skipLeadingEmpty(provider) : provider);
         }
         sourceOf.put(bs.name(), subscription);
         return toStart;
@@ -794,7 +795,9 @@ final class Balancer implements RunningLoadBalancer {
                     && e.getValue().servers() instanceof ServerSource.Provider ps) {
                 MembershipProviderFactory factory = MembershipProviders.find(ps.type(), options).orElseThrow();
                 try {
-                    plan.providers.put(name, factory.create(ps.properties()));
+                    MembershipProvider made = factory.create(ps.properties());
+                    ownedProviders.add(made); // closed at stop, whatever becomes of the update
+                    plan.providers.put(name, made);
                 } catch (IllegalArgumentException | IllegalStateException ex) {
                     plan.problems.add(servicePath(plan, name) + ".servers.provider.properties: "
                             + Failures.sentence(ex));
@@ -843,8 +846,8 @@ final class Balancer implements RunningLoadBalancer {
 
     /** After a failed or cancelled update: closes what it bound and releases what it made. */
     private void abandonLater(UpdatePlan plan) {
-        if (plan != null) {
-            ctx.tryExecute(() -> abandon(plan));
+        if (plan != null && !ctx.tryExecute(() -> abandon(plan))) {
+            abandon(plan); // the context has stopped: nothing else touches the plan now
         }
     }
 
@@ -913,6 +916,10 @@ final class Balancer implements RunningLoadBalancer {
             }
             List<InetSocketAddress> before = runtime.addresses().stream().filter(runtime::inService).toList();
             runtime.reconfigure(bs);
+            if (plan.newSources.contains(name) && !(bs.servers() instanceof ServerSource.Static)) {
+                // They leave once the new source lists its own servers.
+                before.forEach(a -> drained.add(new SpecDiff.Server(name, a)));
+            }
             if (plan.newSources.contains(name)) {
                 retireSource(name, next);
                 startGroup(subscribeSource(runtime, path, plan.providers.get(name), plan.staticServers, true));
@@ -1000,8 +1007,31 @@ final class Balancer implements RunningLoadBalancer {
     /** Starts a group a live update brought, reporting a failure (its launches go on retrying). */
     private void startGroup(GroupMembers g) {
         if (g != null) {
-            startGroupMono(g).subscribe(null, e -> log.warn("{}", Failures.sentence(e)));
+            groupStarts.put(g, startGroupMono(g).subscribe(null, e -> log.warn("{}", Failures.sentence(e))));
         }
+    }
+
+    /** The starts of groups live updates brought: cancelled (stopping what they launched) if never finished. */
+    private final Map<GroupMembers, Disposable> groupStarts = new ConcurrentHashMap<>();
+
+    /** A provider whose leading empty snapshots are left out (it replaces a source that still has servers). */
+    private static MembershipProvider skipLeadingEmpty(MembershipProvider p) {
+        return new MembershipProvider() {
+            @Override
+            public Flux<Set<Member>> members() {
+                return p.members().skipWhile(Set::isEmpty);
+            }
+
+            @Override
+            public Flux<String> problems() {
+                return p.problems();
+            }
+
+            @Override
+            public void close() {
+                p.close();
+            }
+        };
     }
 
     /**
@@ -1034,7 +1064,11 @@ final class Balancer implements RunningLoadBalancer {
             if (!used.contains(group)) {
                 GroupMembers g = groups.remove(group);
                 retiringGroups.add(g);
-                if (g.running() != null) {
+                Disposable start = groupStarts.remove(g);
+                if (g.running() == null && start != null) {
+                    start.dispose(); // a start under way is cancelled, stopping what it launched
+                    retiringGroups.remove(g);
+                } else if (g.running() != null) {
                     g.running().stop().subscribe(null, e -> retiringGroups.remove(g), () -> retiringGroups.remove(g));
                 }
             }
@@ -1182,6 +1216,12 @@ final class Balancer implements RunningLoadBalancer {
     }
 
     private Mono<Void> stopGroups() {
+        groupStarts.forEach((g, start) -> {
+            if (g.running() == null) {
+                start.dispose(); // never reached its minimum: cancelling the start stops what it launched
+            }
+        });
+        groupStarts.clear();
         List<GroupMembers> all = new ArrayList<>(groups.values());
         all.addAll(retiringGroups);
         List<Mono<Void>> stops = new ArrayList<>(all.stream().filter(g -> g.running() != null)

@@ -69,8 +69,8 @@ final class ServiceRuntime {
     private volatile boolean active;
     private boolean failOpen;
     private boolean closeOnUnhealthy;
-    /** Passive ejection, or null when outlier detection is off. */
-    private PassiveEjection ejection;
+    /** Passive ejection, or null when outlier detection is off; read on the event loops too. */
+    private volatile PassiveEjection ejection;
     private final Map<InetSocketAddress, ServerEntry> entries = new LinkedHashMap<>();
     private final Map<Endpoint, ServerEntry> byEndpoint = new IdentityHashMap<>();
     private final List<BiConsumer<InetSocketAddress, HealthStatus>> healthListeners = new ArrayList<>();
@@ -567,10 +567,11 @@ final class ServiceRuntime {
 
     /** From the data plane: a connect failure or reset; ejects the server when it reaches the threshold. */
     void failed(Endpoint endpoint, int consecutive) {
-        if (ejection != null && ejection.ejects(consecutive)) {
+        PassiveEjection ejector = ejection; // a live update may replace it
+        if (ejector != null && ejector.ejects(consecutive)) {
             ctx.tryExecute(() -> {
                 ServerEntry e = byEndpoint.get(endpoint);
-                if (e != null && !stopped) {
+                if (e != null && !stopped && ejection != null) {
                     ejection.eject(e, entries.values());
                 }
             });
