@@ -39,6 +39,14 @@ class ConnectFailureTest {
         }
     }
 
+    /** Two distinct ports nothing listens on: both bound at once, then closed (one after the other may repeat). */
+    private static int[] twoRefusingPorts() throws IOException {
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new int[] {a.getLocalPort(), b.getLocalPort()};
+        }
+    }
+
     @Test
     void everyClientReachesAWorkingServerWhenOneRefuses() throws Exception {
         int dead = refusingPort();
@@ -155,8 +163,9 @@ class ConnectFailureTest {
 
     @Test
     void aClientIsClosedAtOnceWhenNoServerCanBeReached() throws Exception {
-        int dead1 = refusingPort();
-        int dead2 = refusingPort();
+        int[] dead = twoRefusingPorts();
+        int dead1 = dead[0];
+        int dead2 = dead[1];
         try (RunningLoadBalancer lb = NetworkLoadBalancer.startNow(spec("unreachable",
                      Listener.tcp(0).backendService(service("web", List.of(
                              StaticServer.of("127.0.0.1", dead1), StaticServer.of("127.0.0.1", dead2))))), options());
